@@ -1,0 +1,1 @@
+"""MixerMDM composition: centring/alignment, mixing strategies, and the composed sampler."""

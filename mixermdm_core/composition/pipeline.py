@@ -1,0 +1,188 @@
+"""Pipelines: text in, motion out. Thin wrappers that bind checkpoints, the text encoder and samplers.
+
+    pipe = ComposedPipeline.from_pretrained("checkpoints")
+    result = pipe("two people shake hands", texts=("the person is limping", ""), strategies=["st", "dualmdm"])
+    result["st"].joints  # (frames, 2, 22, 3)
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import torch
+
+from ..diffusion import NoiseSchedule, cfg_combine, ddim_sample
+from ..representation.interhuman import features_to_joints
+from ..skeleton import FPS
+from ..text.encoders import CachedEncoder, TextEncoder, clean_prompt, default_encoder
+from .loading import DEFAULT_DIR, load_denoiser, load_mixers, load_pair
+from .sampler import Conditions, DenoiserPair, composed_sample
+from .strategies import parse_strategy
+
+MIN_SECONDS, MAX_SECONDS = 1.0, 8.0
+Progress = Callable[[int, int], None]
+
+
+def frames_for(seconds: float) -> int:
+    """Frame count for a duration, with a clear error outside what the models were trained on."""
+    try:
+        seconds = float(seconds)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"seconds must be a number, got {seconds!r}") from err
+    if not MIN_SECONDS <= seconds <= MAX_SECONDS:
+        raise ValueError(f"motion length must be between {MIN_SECONDS:g} and {MAX_SECONDS:g} s, got {seconds:g}")
+    return int(round(seconds * FPS))
+
+
+def check_sampling(steps: int, guidance: float) -> None:
+    if not isinstance(steps, (int, np.integer)) or not 1 <= steps <= 1000:
+        raise ValueError(f"steps must be an integer in 1..1000, got {steps!r}")
+    if not 0.0 <= float(guidance) <= 20.0:
+        raise ValueError(f"guidance must be in 0..20, got {guidance!r}")
+
+
+@dataclass
+class Motion:
+    features: np.ndarray  # (T, P, 262) float32, InterHuman layout
+    joints: np.ndarray  # (T, P, 22, 3) float32, metres
+
+    @classmethod
+    def from_features(cls, features: torch.Tensor) -> "Motion":
+        f = features.detach().float().cpu()
+        return cls(f.numpy(), features_to_joints(f).numpy())
+
+
+@dataclass
+class StrategyResult(Motion):
+    weights: np.ndarray = field(default=None)  # (steps, T, 2, 22) per-joint weights at every step
+    interaction: np.ndarray = field(default=None)  # (T, 2, 262) interaction model's last prediction
+    individual: np.ndarray = field(default=None)  # (T, 2, 262) individual model's last prediction, aligned
+
+
+@dataclass
+class CompositionResult:
+    strategies: dict[str, StrategyResult]
+    timesteps: list[int]
+    texts: tuple[str, str, str]
+    seconds: float  # wall time of the request
+
+    def __getitem__(self, name: str) -> StrategyResult:
+        return self.strategies[name]
+
+
+class _Texts:
+    def __init__(self, encoder: TextEncoder | None):
+        self.encoder = encoder
+
+    def embed(self, texts: Sequence[str], device) -> torch.Tensor:
+        if self.encoder is None:
+            self.encoder = default_encoder()
+        return self.encoder.encode(list(texts)).to(device)
+
+
+class InteractionPipeline(_Texts):
+    """M^a alone: a two-person motion from an interaction text and optional per-person texts."""
+
+    def __init__(self, pair: DenoiserPair, encoder: TextEncoder | None = None, device: str = "cpu"):
+        super().__init__(encoder)
+        self.pair, self.device = pair, device
+
+    @classmethod
+    def from_pretrained(cls, directory: str | Path = DEFAULT_DIR, device: str = "cpu", encoder=None) -> "InteractionPipeline":
+        net, norm = load_denoiser(Path(directory) / "interaction.safetensors", "interaction", device)
+        return cls(DenoiserPair(net, None, norm, None, NoiseSchedule()), encoder, device)
+
+    @torch.no_grad()
+    def __call__(self, interaction_text: str, texts: tuple[str, str] = ("", ""), seconds: float = 4.0, steps: int = 50,
+                 guidance: float = 3.5, seed: int = 0, callback: Progress | None = None) -> Motion:
+        frames = frames_for(seconds)
+        check_sampling(steps, guidance)
+        emb = self.embed([interaction_text, *texts], self.device)
+        text, person = emb[:1], emb[None, 1:]
+        g = torch.Generator().manual_seed(int(seed))
+        noise = torch.randn((1, frames, 2, 262), generator=g).to(self.device)
+        norm = self.pair.norm_a
+
+        def denoise(x, t):
+            return norm.normalize(self.pair.predict_interaction(x, t, text, person, None, guidance))
+
+        return Motion.from_features(norm.denormalize(ddim_sample(denoise, noise, self.pair.schedule, steps, callback=callback))[0])
+
+
+class IndividualPipeline(_Texts):
+    """M^b alone: one person (centred at the origin, facing +Z) from a text."""
+
+    def __init__(self, net, norm, encoder: TextEncoder | None = None, device: str = "cpu"):
+        super().__init__(encoder)
+        self.net, self.norm, self.device, self.schedule = net, norm, device, NoiseSchedule()
+
+    @classmethod
+    def from_pretrained(cls, directory: str | Path = DEFAULT_DIR, device: str = "cpu", encoder=None) -> "IndividualPipeline":
+        net, norm = load_denoiser(Path(directory) / "individual.safetensors", "individual", device)
+        return cls(net, norm, encoder, device)
+
+    @torch.no_grad()
+    def __call__(self, text: str, seconds: float = 4.0, steps: int = 50, guidance: float = 2.5, seed: int = 0,
+                 callback: Progress | None = None) -> Motion:
+        frames = frames_for(seconds)
+        check_sampling(steps, guidance)
+        if not clean_prompt(text):
+            raise ValueError("the individual model needs a text describing the person's motion")
+        emb = self.embed([text], self.device)
+        g = torch.Generator().manual_seed(int(seed))
+        noise = torch.randn((1, frames, 262), generator=g).to(self.device)
+
+        def denoise(x, t):
+            if guidance == 1.0:
+                return self.net(x, t, emb)
+            both = self.net(x.repeat(2, 1, 1), t.repeat(2), torch.cat((emb, torch.zeros_like(emb))))
+            return cfg_combine(both[:1], both[1:], guidance)
+
+        x0 = ddim_sample(denoise, noise, self.schedule, steps, callback=callback)
+        return Motion.from_features(self.norm.denormalize(x0)[0][:, None])
+
+
+class ComposedPipeline(_Texts):
+    """MixerMDM: both models mixed by one or more strategies, run together as one batch."""
+
+    def __init__(self, pair: DenoiserPair, mixers: dict, encoder: TextEncoder | None = None, device: str = "cpu"):
+        super().__init__(encoder)
+        self.pair, self.mixers, self.device = pair, mixers, device
+
+    @classmethod
+    def from_pretrained(cls, directory: str | Path = DEFAULT_DIR, device: str = "cpu", encoder=None) -> "ComposedPipeline":
+        return cls(load_pair(directory, device), load_mixers(directory, device), encoder, device)
+
+    @torch.no_grad()
+    def __call__(self, interaction_text: str, texts: tuple[str, str] = ("", ""), strategies: Sequence[str] = ("st",),
+                 seconds: float = 4.0, steps: int = 50, guidance: tuple[float, float] = (3.5, 2.5), seed: int = 0,
+                 callback: Progress | None = None, strategy_objects: Sequence | None = None) -> CompositionResult:
+        """``strategies`` are CLI names (st, dualmdm, blend:0.3, ...); ``strategy_objects`` may pass
+        ready strategy instances instead (e.g. a DualMDM with edited parameters)."""
+        start = time.perf_counter()
+        frames = frames_for(seconds)
+        check_sampling(steps, guidance[0])
+        check_sampling(steps, guidance[1])
+        if len(texts) != 2:
+            raise ValueError("texts must hold one individual text per person (either may be empty)")
+        cleaned = tuple(clean_prompt(t) for t in (interaction_text, *texts))
+        if not any(cleaned):
+            raise ValueError("type an interaction text or an individual text")
+        objs = list(strategy_objects) if strategy_objects is not None else [parse_strategy(s, self.mixers) for s in strategies]
+        if not objs:
+            raise ValueError("choose at least one strategy")
+        names = [o.name for o in objs]
+        if len(set(names)) != len(names):
+            raise ValueError(f"strategies must differ, got {names}")
+        emb = self.embed(cleaned, self.device)
+        cond = Conditions(emb[:1], emb[None, 1:])
+        out = composed_sample(self.pair, objs, cond, frames, steps, guidance, int(seed), callback)
+        results = {}
+        for k, name in enumerate(names):
+            m = Motion.from_features(out.mixed[k])
+            results[name] = StrategyResult(m.features, m.joints, out.weights[:, k].cpu().numpy(),
+                                           out.interaction[k].cpu().numpy(), out.individual[k].cpu().numpy())
+        return CompositionResult(results, out.timesteps, cleaned, time.perf_counter() - start)

@@ -1,0 +1,139 @@
+"""The composed sampler: two frozen denoisers, a mixing strategy, one DDIM chain per model.
+
+At each step t the interaction model predicts x_a from its chain, the individual model predicts each
+centred person from its own chain, that prediction is aligned onto x_a, a strategy gives w, and the
+mix x_m = x_a + w (x_b - x_a) (raw metres, world frame) becomes the x0 of both chains' DDIM updates
+(the individual chain sees x_m centred again). Each model applies its own classifier-free guidance
+before mixing, so the Mixer runs once per step. Several strategies run as one batch from the same
+noise, so they are compared on equal terms and share every model call.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import torch
+
+from ..diffusion import NoiseSchedule, cfg_combine, ddim_step, ddim_timesteps
+from ..models.denoisers import IndividualDenoiser, InteractionDenoiser
+from ..models.mixer import weights_per_joint, weights_to_features
+from ..representation.normalization import Normalizer
+from .centering import align_people, center_people
+from .strategies import MixInputs
+
+
+@dataclass
+class DenoiserPair:
+    """The two frozen pre-trained models with the statistics of their data spaces."""
+
+    interaction: InteractionDenoiser
+    individual: IndividualDenoiser
+    norm_a: Normalizer
+    norm_b: Normalizer
+    schedule: NoiseSchedule
+
+    def predict_interaction(self, x_t: torch.Tensor, t: torch.Tensor, text: torch.Tensor, person_text: torch.Tensor,
+                            mask: torch.Tensor | None, guidance: float) -> torch.Tensor:
+        """Guided raw x0 (B, T, 2, 262) from the interaction chain state x_t (normalised)."""
+        if guidance == 1.0:
+            return self.norm_a.denormalize(self.interaction(x_t, t, text, person_text, mask))
+        b = x_t.shape[0]
+        both = self.interaction(x_t.repeat(2, 1, 1, 1), t.repeat(2), torch.cat((text, torch.zeros_like(text))),
+                                torch.cat((person_text, torch.zeros_like(person_text))),
+                                None if mask is None else mask.repeat(2, 1))
+        return self.norm_a.denormalize(cfg_combine(both[:b], both[b:], guidance))
+
+    def predict_individual(self, x_t: torch.Tensor, t: torch.Tensor, person_text: torch.Tensor,
+                           mask: torch.Tensor | None, guidance: float, active: torch.Tensor) -> torch.Tensor:
+        """Guided raw centred x0 (B, T, 2, 262) for the people with ``active`` (B, 2) set; zeros elsewhere."""
+        out = torch.zeros_like(x_t)
+        bi, pi = active.nonzero(as_tuple=True)
+        if len(bi) == 0:
+            return out
+        x, tt, txt = x_t[bi, :, pi], t[bi], person_text[bi, pi]
+        m = None if mask is None else mask[bi]
+        if guidance == 1.0:
+            x0 = self.individual(x, tt, txt, m)
+        else:
+            n = len(bi)
+            both = self.individual(x.repeat(2, 1, 1), tt.repeat(2), torch.cat((txt, torch.zeros_like(txt))),
+                                   None if m is None else m.repeat(2, 1))
+            x0 = cfg_combine(both[:n], both[n:], guidance)
+        out[bi, :, pi] = self.norm_b.denormalize(x0)
+        return out
+
+
+@dataclass
+class Conditions:
+    text: torch.Tensor  # (B, D) interaction text embeddings
+    person_text: torch.Tensor  # (B, 2, D)
+
+    @property
+    def active(self) -> torch.Tensor:
+        """(B, 2) people that have an individual text (the others follow the interaction model)."""
+        return self.person_text.abs().sum(-1) > 0
+
+
+@dataclass
+class ComposedOutput:
+    mixed: torch.Tensor  # (B, T, 2, 262) raw features of the final mix
+    interaction: torch.Tensor  # (B, T, 2, 262) the interaction model's last prediction
+    individual: torch.Tensor  # (B, T, 2, 262) the individual model's last prediction, aligned
+    weights: torch.Tensor  # (steps, B, T, 2, 22) per-joint weights at every step
+    timesteps: list[int]
+
+
+def mix(x_a: torch.Tensor, x_b: torch.Tensor, w: torch.Tensor, active: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """x_a + w (x_b - x_a) with w (B, Tw, 2, Jw) of any granularity; inactive people get w = 0.
+
+    Returns the mix and the per-joint weights actually used (B, T, 2, 22).
+    """
+    w = w * active[:, None, :, None].to(w)
+    frames = x_a.shape[1]
+    return x_a + weights_to_features(w, frames) * (x_b - x_a), weights_per_joint(w, frames)
+
+
+def initial_noise(batch: int, frames: int, seed: int, device: torch.device | str = "cpu") -> torch.Tensor:
+    """The seeded x_T shared by every strategy of a request, drawn on the CPU for reproducibility."""
+    g = torch.Generator().manual_seed(seed)
+    return torch.randn((1, frames, 2, 262), generator=g).expand(batch, -1, -1, -1).to(device).clone()
+
+
+@torch.no_grad()
+def composed_sample(
+    models: DenoiserPair, strategies: Sequence[Callable[[MixInputs], torch.Tensor]], cond: Conditions, frames: int,
+    steps: int = 50, guidance: tuple[float, float] = (3.5, 2.5), seed: int = 0,
+    callback: Callable[[int, int], None] | None = None,
+) -> ComposedOutput:
+    """Sample one motion per strategy (cond has batch 1 or one row per strategy)."""
+    batch = len(strategies)
+    device = cond.text.device
+    if cond.text.shape[0] == 1 and batch > 1:
+        cond = Conditions(cond.text.expand(batch, -1), cond.person_text.expand(batch, -1, -1))
+    active = cond.active
+    x_a_t = initial_noise(batch, frames, seed, device)
+    x_b_t = x_a_t.clone()
+    ts = ddim_timesteps(steps, models.schedule.num_steps)
+    history = []
+    for i, t_int in enumerate(ts):
+        t = torch.full((batch,), t_int, device=device, dtype=torch.long)
+        x_a = models.predict_interaction(x_a_t, t, cond.text, cond.person_text, None, guidance[0])
+        x_b = align_people(models.predict_individual(x_b_t, t, cond.person_text, None, guidance[1], active), x_a)
+        inputs = MixInputs(models.norm_a.normalize(x_a), models.norm_a.normalize(x_b), t, cond.text, cond.person_text, None)
+        w = torch.cat([weights_per_joint(strategy(_row(inputs, k)), frames) for k, strategy in enumerate(strategies)])
+        x_m, w_joint = mix(x_a, x_b, w, active)
+        history.append(w_joint)
+        t_prev = ts[i + 1] if i + 1 < len(ts) else -1
+        x_a_t = ddim_step(x_a_t, models.norm_a.normalize(x_m), t_int, t_prev, models.schedule)
+        x_b_t = ddim_step(x_b_t, models.norm_b.normalize(center_people(x_m)), t_int, t_prev, models.schedule)
+        if callback is not None:
+            callback(i + 1, len(ts))
+    return ComposedOutput(x_m, x_a, x_b, torch.stack(history), ts)
+
+
+def _row(inp: MixInputs, k: int) -> MixInputs:
+    """The inputs of batch row k (strategies are called one row at a time)."""
+    sl = slice(k, k + 1)
+    return MixInputs(inp.x_a[sl], inp.x_b[sl], inp.t[sl], inp.text[sl], inp.person_text[sl],
+                     None if inp.mask is None else inp.mask[sl])
+

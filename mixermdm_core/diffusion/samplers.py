@@ -1,0 +1,61 @@
+"""DDIM sampling over x0-predicting denoisers, one step at a time or a whole chain.
+
+A denoiser here is any callable ``(x_t, t) -> x0`` on normalised tensors; conditions and guidance are
+bound by the caller (see :func:`cfg_combine`). Keeping steps as plain functions lets the composition
+sampler interleave two models and a mixer at every step.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import torch
+
+from .schedule import NoiseSchedule
+
+Denoise = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+def ddim_timesteps(steps: int, num_train_steps: int = 1000) -> list[int]:
+    """Descending training steps visited by a DDIM chain of ``steps`` steps (e.g. 980, 960, ..., 0)."""
+    if not 1 <= steps <= num_train_steps:
+        raise ValueError(f"steps must be in 1..{num_train_steps}, got {steps}")
+    stride = num_train_steps // steps
+    return list(range(0, num_train_steps, stride))[:steps][::-1]
+
+
+def ddim_step(
+    x_t: torch.Tensor, x0: torch.Tensor, t: int, t_prev: int, schedule: NoiseSchedule,
+    eta: float = 0.0, generator: torch.Generator | None = None,
+) -> torch.Tensor:
+    """One DDIM update from step t to t_prev (t_prev < 0 means the chain ends: return x0)."""
+    if t_prev < 0:
+        return x0
+    ac = schedule.alphas_cumprod
+    a_t, a_prev = float(ac[t]), float(ac[t_prev])
+    eps = (x_t - a_t ** 0.5 * x0) / (1 - a_t) ** 0.5
+    sigma = eta * ((1 - a_prev) / (1 - a_t) * (1 - a_t / a_prev)) ** 0.5
+    x_prev = a_prev ** 0.5 * x0 + (1 - a_prev - sigma ** 2) ** 0.5 * eps
+    if sigma > 0:
+        x_prev = x_prev + sigma * torch.randn(x_t.shape, generator=generator, device=x_t.device, dtype=x_t.dtype)
+    return x_prev
+
+
+def ddim_sample(
+    denoise: Denoise, noise: torch.Tensor, schedule: NoiseSchedule, steps: int = 50, eta: float = 0.0,
+    generator: torch.Generator | None = None, callback: Callable[[int, int], None] | None = None,
+) -> torch.Tensor:
+    """Run a DDIM chain from ``noise`` (x_T) and return the final x0."""
+    ts = ddim_timesteps(steps, schedule.num_steps)
+    x = noise
+    for i, t in enumerate(ts):
+        t_batch = torch.full((x.shape[0],), t, device=x.device, dtype=torch.long)
+        x0 = denoise(x, t_batch)
+        x = ddim_step(x, x0, t, ts[i + 1] if i + 1 < len(ts) else -1, schedule, eta, generator)
+        if callback is not None:
+            callback(i + 1, len(ts))
+    return x
+
+
+def cfg_combine(cond: torch.Tensor, uncond: torch.Tensor, scale: float) -> torch.Tensor:
+    """Classifier-free guidance on x0 predictions: uncond + scale * (cond - uncond)."""
+    return uncond + scale * (cond - uncond)

@@ -1,0 +1,1 @@
+"""Networks: the two denoisers, the Mixer, the discriminators and the evaluators."""

@@ -1,0 +1,116 @@
+"""Transformer building blocks shared by every network: timestep embedding and AdaLN attention layers.
+
+Conditions (step + text) enter through adaptive layer norm with zero-initialised gates (as in DiT and
+InterGen), so a freshly initialised block is the identity and training starts stable.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+
+def sinusoid(positions: torch.Tensor, dim: int, max_period: float = 10000.0) -> torch.Tensor:
+    """(...,) float positions -> (..., dim) sinusoidal features."""
+    half = dim // 2
+    freqs = torch.exp(-math.log(max_period) * torch.arange(half, device=positions.device, dtype=torch.float32) / half)
+    args = positions.float()[..., None] * freqs
+    return torch.cat((torch.cos(args), torch.sin(args)), dim=-1)
+
+
+class TimestepEmbedding(nn.Module):
+    """Diffusion step t -> latent vector (sinusoid then a two-layer MLP)."""
+
+    def __init__(self, latent: int):
+        super().__init__()
+        self.latent = latent
+        self.mlp = nn.Sequential(nn.Linear(latent, latent), nn.SiLU(), nn.Linear(latent, latent))
+
+    def forward(self, t: torch.Tensor) -> torch.Tensor:
+        return self.mlp(sinusoid(t, self.latent))
+
+
+class AdaLN(nn.Module):
+    """LayerNorm whose scale, shift and output gate are predicted from a condition vector."""
+
+    def __init__(self, latent: int):
+        super().__init__()
+        self.norm = nn.LayerNorm(latent, elementwise_affine=False)
+        self.mod = nn.Sequential(nn.SiLU(), nn.Linear(latent, 3 * latent))
+        nn.init.zeros_(self.mod[1].weight)
+        nn.init.zeros_(self.mod[1].bias)
+
+    def forward(self, h: torch.Tensor, cond: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Returns the modulated input and the gate for the residual branch. cond: (B, latent)."""
+        shift, scale, gate = self.mod(cond).unsqueeze(1).chunk(3, dim=-1)
+        return self.norm(h) * (1 + scale) + shift, gate
+
+
+class SelfAttentionLayer(nn.Module):
+    def __init__(self, latent: int, heads: int, dropout: float):
+        super().__init__()
+        self.ada = AdaLN(latent)
+        self.attn = nn.MultiheadAttention(latent, heads, dropout=dropout, batch_first=True)
+
+    def forward(self, h: torch.Tensor, cond: torch.Tensor, pad: torch.Tensor | None) -> torch.Tensor:
+        x, gate = self.ada(h, cond)
+        return h + gate * self.attn(x, x, x, key_padding_mask=pad, need_weights=False)[0]
+
+
+class CrossAttentionLayer(nn.Module):
+    def __init__(self, latent: int, heads: int, dropout: float):
+        super().__init__()
+        self.ada = AdaLN(latent)
+        self.norm_kv = nn.LayerNorm(latent)
+        self.attn = nn.MultiheadAttention(latent, heads, dropout=dropout, batch_first=True)
+
+    def forward(self, h: torch.Tensor, other: torch.Tensor, cond: torch.Tensor, pad: torch.Tensor | None) -> torch.Tensor:
+        x, gate = self.ada(h, cond)
+        kv = self.norm_kv(other)
+        return h + gate * self.attn(x, kv, kv, key_padding_mask=pad, need_weights=False)[0]
+
+
+class FeedForwardLayer(nn.Module):
+    def __init__(self, latent: int, ff: int, dropout: float):
+        super().__init__()
+        self.ada = AdaLN(latent)
+        self.net = nn.Sequential(nn.Linear(latent, ff), nn.GELU(), nn.Dropout(dropout), nn.Linear(ff, latent))
+
+    def forward(self, h: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
+        x, gate = self.ada(h, cond)
+        return h + gate * self.net(x)
+
+
+class SoloBlock(nn.Module):
+    """Self-attention and feed-forward, both conditioned on one vector (MDM-style encoder block)."""
+
+    def __init__(self, latent: int, heads: int, ff: int, dropout: float):
+        super().__init__()
+        self.self_attn = SelfAttentionLayer(latent, heads, dropout)
+        self.ffn = FeedForwardLayer(latent, ff, dropout)
+
+    def forward(self, h: torch.Tensor, cond: torch.Tensor, pad: torch.Tensor | None) -> torch.Tensor:
+        return self.ffn(self.self_attn(h, cond, pad), cond)
+
+
+class DuetBlock(nn.Module):
+    """in2IN's double-conditioned block: self-attention and feed-forward on the person's own condition,
+    cross-attention to another stream (the other person, or the interaction stream) on a shared one."""
+
+    def __init__(self, latent: int, heads: int, ff: int, dropout: float):
+        super().__init__()
+        self.self_attn = SelfAttentionLayer(latent, heads, dropout)
+        self.cross_attn = CrossAttentionLayer(latent, heads, dropout)
+        self.ffn = FeedForwardLayer(latent, ff, dropout)
+
+    def forward(self, h: torch.Tensor, other: torch.Tensor, own_cond: torch.Tensor, shared_cond: torch.Tensor,
+                pad: torch.Tensor | None) -> torch.Tensor:
+        h = self.self_attn(h, own_cond, pad)
+        h = self.cross_attn(h, other, shared_cond, pad)
+        return self.ffn(h, own_cond)
+
+
+def padding_mask(mask: torch.Tensor | None) -> torch.Tensor | None:
+    """Valid-frame mask (B, T) bool -> attention key padding mask (True = ignore)."""
+    return None if mask is None else ~mask.bool()

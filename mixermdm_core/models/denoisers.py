@@ -1,0 +1,82 @@
+"""The two pre-trained motion denoisers, both predicting the clean motion x0 from x_t.
+
+* :class:`InteractionDenoiser` (M^a, in2IN style): one stream per person with shared weights; each
+  stream attends to itself under (step + its individual text) and to the other person under
+  (step + interaction text).
+* :class:`IndividualDenoiser` (M^b, MDM style): one person, conditioned on step + that person's text.
+
+Inputs and outputs are normalised features; text conditions are sentence embeddings (zeros = none).
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from .blocks import DuetBlock, SoloBlock, TimestepEmbedding, padding_mask, sinusoid
+from .config import NetConfig
+
+
+class _MotionIO(nn.Module):
+    """Feature <-> latent projections with frame position encoding; the output starts at zero."""
+
+    def __init__(self, cfg: NetConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.inp = nn.Linear(cfg.feature_dim, cfg.latent)
+        self.out = nn.Linear(cfg.latent, cfg.feature_dim)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+
+    def embed(self, x: torch.Tensor) -> torch.Tensor:
+        frames = torch.arange(x.shape[1], device=x.device)
+        return self.inp(x) + sinusoid(frames, self.cfg.latent).to(x.dtype)
+
+
+class IndividualDenoiser(nn.Module):
+    people = 1
+
+    def __init__(self, cfg: NetConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.io = _MotionIO(cfg)
+        self.time = TimestepEmbedding(cfg.latent)
+        self.text = nn.Linear(cfg.text_dim, cfg.latent)
+        self.blocks = nn.ModuleList(SoloBlock(cfg.latent, cfg.heads, cfg.ff, cfg.dropout) for _ in range(cfg.layers))
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor, text: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+        """x: (B, T, 262); t: (B,); text: (B, text_dim); mask: (B, T) valid frames -> x0 (B, T, 262)."""
+        cond = self.time(t) + self.text(text)
+        pad = padding_mask(mask)
+        h = self.io.embed(x)
+        for block in self.blocks:
+            h = block(h, cond, pad)
+        return self.io.out(h)
+
+
+class InteractionDenoiser(nn.Module):
+    people = 2
+
+    def __init__(self, cfg: NetConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.io = _MotionIO(cfg)
+        self.time = TimestepEmbedding(cfg.latent)
+        self.text_interaction = nn.Linear(cfg.text_dim, cfg.latent)
+        self.text_individual = nn.Linear(cfg.text_dim, cfg.latent)
+        self.blocks = nn.ModuleList(DuetBlock(cfg.latent, cfg.heads, cfg.ff, cfg.dropout) for _ in range(cfg.layers))
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor, text: torch.Tensor, person_text: torch.Tensor,
+                mask: torch.Tensor | None = None) -> torch.Tensor:
+        """x: (B, T, 2, 262); text: (B, text_dim) interaction text; person_text: (B, 2, text_dim)."""
+        b = x.shape[0]
+        time = self.time(t)
+        shared = (time + self.text_interaction(text)).repeat(2, 1)
+        own = time.repeat(2, 1) + self.text_individual(person_text.transpose(0, 1).reshape(2 * b, -1))
+        pad = padding_mask(mask)
+        pad = None if pad is None else pad.repeat(2, 1)
+        h = self.io.embed(x.transpose(1, 2).reshape(2 * b, x.shape[1], -1))  # (2B, T, latent), people stacked
+        for block in self.blocks:
+            other = h.roll(b, dims=0)  # person 1 <-> person 2
+            h = block(h, other, own, shared, pad)
+        out = self.io.out(h).reshape(2, b, x.shape[1], -1)
+        return out.permute(1, 2, 0, 3)

@@ -1,0 +1,66 @@
+"""The Mixer: a small transformer that predicts how much of the individual model to use.
+
+It reads both models' x0 predictions for each person (normalised in one shared space), the step and
+the texts, and outputs weights in [0, 1] at one of four granularities:
+G (one per person and sample), T (per frame), S (per joint), ST (per joint and frame).
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from ..representation.interhuman import FEATURE_JOINT
+from ..skeleton import NUM_JOINTS
+from .blocks import DuetBlock, TimestepEmbedding, padding_mask, sinusoid
+from .config import NetConfig
+
+GRANULARITIES = ("G", "T", "S", "ST")
+
+
+class Mixer(nn.Module):
+    def __init__(self, cfg: NetConfig, granularity: str = "ST"):
+        super().__init__()
+        if granularity not in GRANULARITIES:
+            raise ValueError(f"granularity must be one of {GRANULARITIES}, got {granularity!r}")
+        self.cfg, self.granularity = cfg, granularity
+        self.inp = nn.Linear(2 * cfg.feature_dim, cfg.latent)
+        self.time = TimestepEmbedding(cfg.latent)
+        self.text_interaction = nn.Linear(cfg.text_dim, cfg.latent)
+        self.text_individual = nn.Linear(cfg.text_dim, cfg.latent)
+        self.blocks = nn.ModuleList(DuetBlock(cfg.latent, cfg.heads, cfg.ff, cfg.dropout) for _ in range(cfg.layers))
+        self.head = nn.Sequential(nn.LayerNorm(cfg.latent), nn.Linear(cfg.latent, NUM_JOINTS if "S" in granularity else 1))
+
+    def forward(self, x_a: torch.Tensor, x_b: torch.Tensor, t: torch.Tensor, text: torch.Tensor,
+                person_text: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+        """x_a, x_b: (B, T, 2, 262) interaction and aligned individual predictions.
+
+        Returns weights (B, Tw, 2, Jw) in [0, 1], Tw = T for T/ST else 1, Jw = 22 for S/ST else 1.
+        """
+        b, frames = x_a.shape[:2]
+        time = self.time(t)
+        shared = (time + self.text_interaction(text)).repeat(2, 1)
+        own = time.repeat(2, 1) + self.text_individual(person_text.transpose(0, 1).reshape(2 * b, -1))
+        pad = padding_mask(mask)
+        pad = None if pad is None else pad.repeat(2, 1)
+        x = torch.cat((x_a, x_b - x_a), dim=-1).transpose(1, 2).reshape(2 * b, frames, -1)
+        h = self.inp(x) + sinusoid(torch.arange(frames, device=x.device), self.cfg.latent).to(x.dtype)
+        for block in self.blocks:
+            h = block(h, h.roll(b, dims=0), own, shared, pad)
+        if "T" not in self.granularity:  # pool over valid frames
+            valid = torch.ones(2 * b, frames, 1, device=h.device) if mask is None else mask.repeat(2, 1)[..., None].to(h)
+            h = (h * valid).sum(1, keepdim=True) / valid.sum(1, keepdim=True).clamp_min(1)
+        w = torch.sigmoid(self.head(h))  # (2B, Tw, Jw)
+        return w.reshape(2, b, *w.shape[1:]).permute(1, 2, 0, 3)
+
+
+def weights_to_features(w: torch.Tensor, frames: int) -> torch.Tensor:
+    """Broadcast weights (B, Tw, 2, Jw) to (B, T, 2, 262): a joint's weight drives all its features."""
+    w = w.expand(w.shape[0], frames, w.shape[2], w.shape[3])
+    if w.shape[-1] == 1:
+        return w.expand(*w.shape[:-1], len(FEATURE_JOINT))
+    return w[..., torch.as_tensor(FEATURE_JOINT, device=w.device)]
+
+
+def weights_per_joint(w: torch.Tensor, frames: int) -> torch.Tensor:
+    """Broadcast weights (B, Tw, 2, Jw) to (B, T, 2, 22) for plots and metrics."""
+    return w.expand(w.shape[0], frames, w.shape[2], NUM_JOINTS)

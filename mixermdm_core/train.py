@@ -1,0 +1,57 @@
+"""Command line: ``python -m mixermdm_core.train interaction|individual|mixer|evaluator --config FILE``.
+
+Runs are resumable: rerun the same command with the same ``--out`` to continue. Launch with
+``torchrun --nproc_per_node N -m mixermdm_core.train ...`` for several GPUs (PyTorch DDP).
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+from .training.config import load_config
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="python -m mixermdm_core.train", description=__doc__)
+    p.add_argument("what", choices=["interaction", "individual", "mixer", "evaluator"])
+    p.add_argument("--config", required=True, help="TOML config (see configs/)")
+    p.add_argument("--out", default=None, help="run folder (default runs/<what>)")
+    p.add_argument("--granularity", choices=["G", "T", "S", "ST"], default="ST", help="mixer granularity")
+    p.add_argument("--people", type=int, choices=[1, 2], default=2, help="evaluator: 1 individual, 2 interaction")
+    p.add_argument("--checkpoints", default="checkpoints", help="folder of the pre-trained models (mixer)")
+    p.add_argument("--device", default=None)
+    p.add_argument("--steps", type=int, default=None, help="override the config's step count")
+    p.add_argument("--time-budget", type=float, default=None, help="stop and checkpoint after this many seconds")
+    p.add_argument("--fresh", action="store_true", help="ignore an existing state.pt in the run folder")
+    p.add_argument("--install", action="store_true", help="copy the final checkpoint into --checkpoints")
+    args = p.parse_args(argv)
+
+    cfg = load_config(args.config, mixer=args.what == "mixer")
+    if args.steps is not None:
+        cfg.train.steps = args.steps
+    if args.time_budget is not None:
+        cfg.train.time_budget_s = args.time_budget
+    name = {"mixer": f"mixer_{args.granularity.lower()}", "evaluator": f"evaluator_{'interaction' if args.people == 2 else 'individual'}"}
+    out = Path(args.out or Path("runs") / name.get(args.what, args.what))
+    if args.what in ("interaction", "individual"):
+        from .training.denoiser import train_denoiser
+
+        final = train_denoiser(args.what, cfg, out, args.device, resume=not args.fresh)
+    elif args.what == "mixer":
+        from .composition.loading import load_pair
+        from .training.mixer import train_mixer
+
+        final = train_mixer(args.granularity, load_pair(args.checkpoints), cfg, out, args.device, resume=not args.fresh)
+    else:
+        from .training.evaluator_run import train_evaluator_run
+
+        final = train_evaluator_run(args.people, cfg, out, args.device, resume=not args.fresh)
+    print(f"checkpoint: {final}")
+    if args.install:
+        Path(args.checkpoints).mkdir(parents=True, exist_ok=True)
+        shutil.copy(final, Path(args.checkpoints) / final.name)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Training loops (denoisers, Mixer, evaluators), their configs and data assembly."""

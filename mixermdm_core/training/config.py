@@ -1,0 +1,84 @@
+"""Training configs: small TOML files under ``configs/`` mapped onto dataclasses."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from ..models.config import NetConfig
+
+
+@dataclass
+class DataConfig:
+    n_individual: int = 10000
+    n_interaction: int = 10000
+    n_val: int = 500
+    seed: int = 0
+    max_frames: int = 240
+    cache_dir: str = ".cache/corpus"
+    text_store: str = ".cache/text/minilm.npz"
+
+
+@dataclass
+class OptimConfig:
+    steps: int = 20000
+    batch_size: int = 128
+    lr: float = 2e-4
+    weight_decay: float = 0.01
+    warmup: int = 500
+    grad_clip: float = 1.0
+    ema: float = 0.999
+    cond_drop: float = 0.1
+    person_text_drop: float = 0.15
+    log_every: int = 100
+    val_every: int = 1000
+    save_every: int = 1000
+    seed: int = 0
+    time_budget_s: float = 0.0  # stop (and checkpoint) after this many seconds; 0 = no limit
+
+
+@dataclass
+class MixerOptimConfig(OptimConfig):
+    lr: float = 1e-4
+    d_lr: float = 1e-4
+    balance: float = 0.1
+    swap_person_text: float = 0.5  # chance to replace a person's text by an unrelated individual text
+    guidance: float = 2.5
+
+
+@dataclass
+class TrainConfig:
+    data: DataConfig = field(default_factory=DataConfig)
+    model: NetConfig = field(default_factory=NetConfig)
+    train: OptimConfig = field(default_factory=OptimConfig)
+    discriminator: NetConfig = field(default_factory=lambda: NetConfig(latent=128, layers=2, heads=4, ff=256))
+    source: str = ""
+
+
+def _fill(cls, values: dict):
+    names = {f.name for f in fields(cls)}
+    unknown = set(values) - names
+    if unknown:
+        raise ValueError(f"unknown {cls.__name__} keys: {sorted(unknown)}")
+    return cls(**values)
+
+
+def load_config(path: str | Path, mixer: bool = False) -> TrainConfig:
+    """Read a TOML config with optional [data], [model], [train], [discriminator] tables."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"config not found: {path}")
+    raw = tomllib.loads(path.read_text())
+    unknown = set(raw) - {"data", "model", "train", "discriminator"}
+    if unknown:
+        raise ValueError(f"{path}: unknown sections {sorted(unknown)}")
+    optim_cls = MixerOptimConfig if mixer else OptimConfig
+    cfg = TrainConfig(
+        data=_fill(DataConfig, raw.get("data", {})),
+        model=_fill(NetConfig, raw.get("model", {})),
+        train=_fill(optim_cls, raw.get("train", {})),
+        source=str(path),
+    )
+    if "discriminator" in raw:
+        cfg.discriminator = _fill(NetConfig, raw["discriminator"])
+    return cfg

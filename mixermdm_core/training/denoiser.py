@@ -1,0 +1,159 @@
+"""Training of the two motion denoisers (interaction M^a, individual M^b), top to bottom.
+
+x0-prediction diffusion on normalised features: pick clips, pick a step t, noise the clips, predict
+them back, regress (plus bone-length and foot-contact terms at low noise). Conditions are dropped
+at random so classifier-free guidance works at sampling. Resumable: ``state.pt`` in the run folder
+holds the step, weights, EMA and optimiser; the shipped checkpoint is the EMA in float16.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import torch
+from tqdm import tqdm
+
+from ..diffusion import NoiseSchedule
+from ..models.denoisers import IndividualDenoiser, InteractionDenoiser
+from ..models.io import save_checkpoint
+from ..representation.normalization import Normalizer
+from . import datasets
+from .config import TrainConfig
+from .loop import Distributed, Log, load_state, lr_at, make_ema, save_state, update_ema
+from .losses import GEOMETRY_MAX_T, bone_length_loss, foot_contact_loss, masked_mse
+
+VAL_STEPS = (50, 200, 400, 600, 800, 950)
+
+
+def build_sets(kind: str, cfg: TrainConfig, device) -> tuple[datasets.TrainingSet, datasets.TrainingSet, Normalizer]:
+    """Train and validation sets of one kind, and the normaliser fitted on the training frames."""
+    d = cfg.data
+    sets = []
+    for split in ("train", "val"):
+        ind, inter = datasets.corpora(d, split)
+        if kind == "interaction":
+            store = datasets.text_store(d, list(inter.texts) + [p for pair in inter.person_texts for p in pair])
+            if split == "train":
+                norm = datasets.fit_normalizer(inter.features, "interaction", save=True)
+            sets.append(datasets.interaction_set(inter, store, d.max_frames, device))
+        else:
+            feats, offsets, texts = datasets.individual_people(ind, inter)
+            store = datasets.text_store(d, texts)
+            if split == "train":
+                norm = datasets.fit_normalizer(feats, "individual", save=True)
+            sets.append(datasets.individual_set(feats, offsets, texts, store, d.max_frames, device))
+    return sets[0], sets[1], norm
+
+
+def denoise(model, kind: str, x_t, t, text, person_text, mask):
+    """Call either denoiser on (B, T, P, 262) inputs."""
+    if kind == "interaction":
+        return model(x_t, t, text, person_text, mask)
+    return model(x_t[:, :, 0], t, text, mask)[:, :, None]
+
+
+def drop_conditions(text, person_text, p_all: float, p_person: float, generator=None):
+    """Zero whole condition sets with prob p_all, and each person's text with prob p_person."""
+    b = text.shape[0]
+    keep = (torch.rand(b, 1, device=text.device) >= p_all).to(text.dtype)
+    text = text * keep
+    if person_text is not None:
+        keep_p = (torch.rand(b, 2, 1, device=text.device) >= p_person).to(text.dtype)
+        person_text = person_text * keep[:, None] * keep_p
+    return text, person_text
+
+
+@torch.no_grad()
+def validation_loss(model, kind, val: datasets.TrainingSet, norm: Normalizer, schedule: NoiseSchedule, batch: int) -> float:
+    """Mean x0 MSE on the first clips of the validation set at fixed noise levels (deterministic)."""
+    g = torch.Generator(device=val.batcher.device).manual_seed(0)
+    idx = torch.arange(min(batch, len(val.batcher)), device=val.batcher.device)
+    x, mask = val.batcher.gather(idx)
+    x = norm.normalize(x)
+    losses = []
+    for t_val in VAL_STEPS:
+        t = torch.full((len(idx),), t_val, device=x.device)
+        noise = torch.randn(x.shape, generator=g, device=x.device)
+        pt = None if val.person_texts is None else val.person_texts[idx]
+        pred = denoise(model, kind, schedule.q_sample(x, t, noise), t, val.texts[idx], pt, mask)
+        losses.append(masked_mse(pred, x, mask).item())
+    return sum(losses) / len(losses)
+
+
+def train_denoiser(kind: str, cfg: TrainConfig, out_dir: str | Path, device: str | None = None, resume: bool = True) -> Path:
+    """Train M^a (``kind='interaction'``) or M^b (``'individual'``); returns the shipped checkpoint path."""
+    dist = Distributed(device)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    opt_cfg = cfg.train
+    torch.manual_seed(opt_cfg.seed + dist.rank)
+    train_set, val_set, norm = build_sets(kind, cfg, dist.device)
+    net_cls = InteractionDenoiser if kind == "interaction" else IndividualDenoiser
+    model = net_cls(cfg.model).to(dist.device)
+    ema = make_ema(model)
+    opt = torch.optim.AdamW(model.parameters(), lr=opt_cfg.lr, weight_decay=opt_cfg.weight_decay)
+    state_path = out_dir / "state.pt"
+    step, extra = 0, {"wall_s": 0.0}
+    if resume and state_path.is_file():
+        step, extra = load_state(state_path, {"model": model, "ema": ema}, {"opt": opt})
+    ddp_model = dist.wrap(model)
+    schedule = NoiseSchedule()
+    log = Log(out_dir, dist.main)
+    use_amp = dist.device.type == "cuda"
+    start, wall0 = time.time(), extra["wall_s"]
+    bar = tqdm(total=opt_cfg.steps, initial=step, disable=not dist.main, desc=f"train {kind}")
+
+    def checkpoint() -> None:
+        extra["wall_s"] = wall0 + time.time() - start
+        if dist.main:
+            save_state(state_path, step, {"model": model, "ema": ema}, {"opt": opt}, extra)
+
+    while step < opt_cfg.steps:
+        x, mask, idx = train_set.batcher.sample(opt_cfg.batch_size)
+        x = norm.normalize(x)
+        t = torch.randint(0, schedule.num_steps, (x.shape[0],), device=x.device)
+        x_t = schedule.q_sample(x, t, torch.randn_like(x)) * mask[..., None, None]
+        pt = None if train_set.person_texts is None else train_set.person_texts[idx]
+        text, pt = drop_conditions(train_set.texts[idx], pt, opt_cfg.cond_drop, opt_cfg.person_text_drop)
+        for group in opt.param_groups:
+            group["lr"] = lr_at(step, opt_cfg.lr, opt_cfg.warmup, opt_cfg.steps)
+        with torch.autocast(dist.device.type, dtype=torch.bfloat16, enabled=use_amp):
+            pred = denoise(ddp_model, kind, x_t, t, text, pt, mask)
+        pred = pred.float()
+        loss_x0 = masked_mse(pred, x, mask)
+        geo_w = mask * (t <= GEOMETRY_MAX_T)[:, None]
+        pred_raw, x_raw = norm.denormalize(pred), norm.denormalize(x)
+        loss_bone = bone_length_loss(pred_raw, x_raw, geo_w)
+        loss_foot = foot_contact_loss(pred_raw, x_raw, geo_w)
+        loss = loss_x0 + 0.01 * loss_bone + 0.01 * loss_foot
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), opt_cfg.grad_clip)
+        opt.step()
+        update_ema(ema, model, opt_cfg.ema if step > opt_cfg.warmup else 0.0)
+        step += 1
+        bar.update(1)
+        if step % opt_cfg.log_every == 0:
+            log(step=step, loss=loss.item(), x0=loss_x0.item(), bone_cm2=loss_bone.item(), foot_cm2=loss_foot.item(),
+                lr=opt.param_groups[0]["lr"])
+        if step % opt_cfg.val_every == 0 and dist.main:
+            ema_val = validation_loss(ema, kind, val_set, norm, schedule, 256)
+            extra["val_loss"] = ema_val
+            log(step=step, val_loss=ema_val)
+        if step % opt_cfg.save_every == 0:
+            checkpoint()
+        if opt_cfg.time_budget_s and time.time() - start > opt_cfg.time_budget_s:
+            break
+    bar.close()
+    checkpoint()
+    final = out_dir / f"{kind}.safetensors"
+    if dist.main:
+        val = validation_loss(ema, kind, val_set, norm, schedule, 256)
+        info = {"steps": step, "target_steps": opt_cfg.steps, "wall_s": round(extra["wall_s"], 1),
+                "device": torch.cuda.get_device_name(dist.device) if dist.device.type == "cuda" else "cpu",
+                "val_loss": val, "config": cfg.source, "batch_size": opt_cfg.batch_size * dist.world,
+                "data": {"n_individual": cfg.data.n_individual, "n_interaction": cfg.data.n_interaction, "seed": cfg.data.seed}}
+        save_checkpoint(final, ema, kind, cfg.model.to_dict(), {"motion": norm}, info)
+        log(step=step, final_val_loss=val)
+    dist.close()
+    return final

@@ -1,0 +1,95 @@
+"""Pieces every training loop shares: schedules, EMA, resumable state, DDP set-up, a logger."""
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+import time
+from pathlib import Path
+
+import torch
+from torch import nn
+
+
+def lr_at(step: int, base: float, warmup: int, total: int) -> float:
+    """Linear warm-up then cosine decay to 10 % of the base rate."""
+    if step < warmup:
+        return base * (step + 1) / warmup
+    progress = min(1.0, (step - warmup) / max(1, total - warmup))
+    return base * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+def make_ema(model: nn.Module) -> nn.Module:
+    return copy.deepcopy(model).eval().requires_grad_(False)
+
+
+@torch.no_grad()
+def update_ema(ema: nn.Module, model: nn.Module, decay: float) -> None:
+    for e, p in zip(ema.parameters(), model.parameters()):
+        e.lerp_(p.detach(), 1 - decay)
+
+
+def save_state(path: Path, step: int, modules: dict[str, nn.Module], optimizers: dict[str, torch.optim.Optimizer], extra: dict) -> None:
+    """Everything needed to resume; written atomically and read back with weights_only=True."""
+    state = {"step": step, "extra": extra}
+    state.update({f"module.{k}": m.state_dict() for k, m in modules.items()})
+    state.update({f"optim.{k}": o.state_dict() for k, o in optimizers.items()})
+    tmp = path.with_suffix(".tmp")
+    torch.save(state, tmp)
+    tmp.replace(path)
+
+
+def load_state(path: Path, modules: dict[str, nn.Module], optimizers: dict[str, torch.optim.Optimizer]) -> tuple[int, dict]:
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    for k, m in modules.items():
+        m.load_state_dict(state[f"module.{k}"])
+    for k, o in optimizers.items():
+        o.load_state_dict(state[f"optim.{k}"])
+    return int(state["step"]), state.get("extra", {})
+
+
+class Distributed:
+    """torchrun / DDP set-up; a no-op when not launched by torchrun."""
+
+    def __init__(self, device: str | None):
+        self.enabled = "RANK" in os.environ and int(os.environ.get("WORLD_SIZE", "1")) > 1
+        if self.enabled:
+            torch.distributed.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+            self.rank, self.world = torch.distributed.get_rank(), torch.distributed.get_world_size()
+            local = int(os.environ.get("LOCAL_RANK", 0))
+            self.device = torch.device(f"cuda:{local}") if torch.cuda.is_available() else torch.device("cpu")
+            if self.device.type == "cuda":
+                torch.cuda.set_device(self.device)
+        else:
+            self.rank, self.world = 0, 1
+            self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+
+    @property
+    def main(self) -> bool:
+        return self.rank == 0
+
+    def wrap(self, model: nn.Module) -> nn.Module:
+        if not self.enabled:
+            return model
+        ids = [self.device.index] if self.device.type == "cuda" else None
+        return nn.parallel.DistributedDataParallel(model, device_ids=ids)
+
+    def close(self) -> None:
+        if self.enabled:
+            torch.distributed.destroy_process_group()
+
+
+class Log:
+    """Appends JSON lines to ``log.jsonl`` in the run folder and prints a short line."""
+
+    def __init__(self, out_dir: Path, enabled: bool):
+        self.path, self.enabled, self.t0 = out_dir / "log.jsonl", enabled, time.time()
+
+    def __call__(self, **values) -> None:
+        if not self.enabled:
+            return
+        values["elapsed_s"] = round(time.time() - self.t0, 1)
+        with open(self.path, "a") as f:
+            f.write(json.dumps(values) + "\n")
+        print(" ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in values.items()), flush=True)

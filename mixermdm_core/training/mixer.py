@@ -1,0 +1,169 @@
+"""Adversarial training of a Mixer over two frozen denoisers, top to bottom.
+
+There is no ground truth for a mix. Each step: take real interaction clips, noise them at a random
+step t (both chains from the same noise, the individual chain centred), let the frozen models predict
+x_a and x_b (guided, as at inference), align x_b onto x_a, let the Mixer choose w and mix. Two
+discriminators judge the mix: D^a against x_a (two people) and D^b against x_b (each person centred).
+Discriminators use the hinge loss; the Mixer minimises -D^a(x_m) - D^b(x_m) plus an L1 penalty on
+the gap between the two, so it cannot win by pleasing only one model.
+
+To teach the Mixer the task it faces at inference (an interaction plus an individual request the
+interaction data does not hold), a person's text is replaced by an unrelated individual text with
+probability ``swap_person_text``.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
+
+from ..composition.centering import align_people, center_people
+from ..composition.sampler import DenoiserPair, mix
+from ..diffusion import NoiseSchedule
+from ..models.discriminator import MotionDiscriminator
+from ..models.io import save_checkpoint
+from ..models.mixer import Mixer
+from . import datasets
+from .config import TrainConfig
+from .loop import Distributed, Log, load_state, lr_at, make_ema, save_state, update_ema
+
+
+def swap_texts(person_text: torch.Tensor, pool: torch.Tensor, p: float) -> torch.Tensor:
+    """Replace each person's text embedding by a random one from ``pool`` with probability p."""
+    b = person_text.shape[0]
+    swap = torch.rand(b, 2, 1, device=person_text.device) < p
+    random = pool[torch.randint(len(pool), (b, 2), device=pool.device)]
+    return torch.where(swap, random, person_text)
+
+
+def hinge_d(real: torch.Tensor, fake: torch.Tensor, weight: torch.Tensor | None = None) -> torch.Tensor:
+    loss = F.relu(1 - real) + F.relu(1 + fake)
+    if weight is None:
+        return loss.mean()
+    return (loss * weight).sum() / weight.sum().clamp_min(1)
+
+
+def mixer_step_inputs(pair: DenoiserPair, x0: torch.Tensor, mask: torch.Tensor, text, person_text, guidance: float):
+    """Noise real clips and run both frozen models as at inference: returns t, x_a, centred x_b, aligned x_b."""
+    b = x0.shape[0]
+    t = torch.randint(0, pair.schedule.num_steps, (b,), device=x0.device)
+    noise = torch.randn_like(x0)
+    x_a_t = pair.schedule.q_sample(pair.norm_a.normalize(x0), t, noise)
+    x_b_t = pair.schedule.q_sample(pair.norm_b.normalize(center_people(x0, mask)), t, noise)
+    active = person_text.abs().sum(-1) > 0
+    with torch.no_grad(), torch.autocast(x0.device.type, dtype=torch.bfloat16, enabled=x0.device.type == "cuda"):
+        x_a = pair.predict_interaction(x_a_t, t, text, person_text, mask, guidance)
+        x_b_c = pair.predict_individual(x_b_t, t, person_text, mask, guidance, active)
+    x_a, x_b_c = x_a.float(), x_b_c.float()
+    x_b = align_people(x_b_c, x_a, mask)
+    return t, x_a, x_b_c, x_b, active
+
+
+def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, x0: torch.Tensor, mask: torch.Tensor,
+                     text: torch.Tensor, person_text: torch.Tensor, oc) -> tuple[dict[str, float], torch.Tensor, torch.Tensor]:
+    """One discriminator update then one Mixer update; returns the losses, the weights and who is mixed."""
+    t, x_a, x_b_c, x_b, active = mixer_step_inputs(pair, x0, mask, text, person_text, oc.guidance)
+    norm_a, norm_b = pair.norm_a.normalize, pair.norm_b.normalize
+    w = mixer(norm_a(x_a), norm_a(x_b), t, text, person_text, mask)
+    x_m, _ = mix(x_a, x_b, w, active)
+    fake_a = norm_a(x_m)
+    fake_b = norm_b(center_people(x_m, mask))
+    real_b = norm_b(x_b_c)
+    people = active.float()  # (B, 2): D^b only judges people who have an individual text
+
+    # Discriminators: real = each model's own prediction, fake = the mix.
+    d_loss_a = hinge_d(d_a(norm_a(x_a), t, text, mask), d_a(fake_a.detach(), t, text, mask))
+    d_loss_b = sum(hinge_d(d_b(real_b[:, :, k:k + 1], t, person_text[:, k], mask),
+                           d_b(fake_b[:, :, k:k + 1].detach(), t, person_text[:, k], mask), people[:, k])
+                   for k in range(2)) / 2
+    d_loss = d_loss_a + d_loss_b + oc.balance * (d_loss_a - d_loss_b).abs()
+    opt_d.zero_grad(set_to_none=True)
+    d_loss.backward()
+    torch.nn.utils.clip_grad_norm_([p for g in opt_d.param_groups for p in g["params"]], oc.grad_clip)
+    opt_d.step()
+
+    # Mixer: fool both discriminators, evenly.
+    g_a = -d_a(fake_a, t, text, mask).mean()
+    g_b = sum((-d_b(fake_b[:, :, k:k + 1], t, person_text[:, k], mask) * people[:, k]).sum() / people[:, k].sum().clamp_min(1)
+              for k in range(2)) / 2
+    g_loss = g_a + g_b + oc.balance * (g_a - g_b).abs()
+    opt_g.zero_grad(set_to_none=True)
+    g_loss.backward()
+    torch.nn.utils.clip_grad_norm_([p for g in opt_g.param_groups for p in g["params"]], oc.grad_clip)
+    opt_g.step()
+    losses = {"d_a": d_loss_a.item(), "d_b": d_loss_b.item(), "g_a": g_a.item(), "g_b": g_b.item()}
+    return losses, w, active
+
+
+def train_mixer(granularity: str, pair: DenoiserPair, cfg: TrainConfig, out_dir: str | Path,
+                device: str | None = None, resume: bool = True) -> Path:
+    """Train one Mixer of the given granularity; returns the shipped checkpoint path."""
+    dist = Distributed(device)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    oc = cfg.train
+    torch.manual_seed(oc.seed + dist.rank)
+    ind, inter = datasets.corpora(cfg.data, "train")
+    store = datasets.text_store(cfg.data, list(inter.texts) + [p for pr in inter.person_texts for p in pr] + list(ind.texts))
+    data = datasets.interaction_set(inter, store, cfg.data.max_frames, dist.device)
+    pool = store.lookup(sorted(set(ind.texts))).to(dist.device)
+    for net in (pair.interaction, pair.individual):
+        net.to(dist.device).eval().requires_grad_(False)
+    for norm in (pair.norm_a, pair.norm_b):
+        norm.mean, norm.std = norm.mean.to(dist.device), norm.std.to(dist.device)
+
+    mixer = Mixer(cfg.model, granularity).to(dist.device)
+    ema = make_ema(mixer)
+    d_a = MotionDiscriminator(cfg.discriminator, people=2).to(dist.device)
+    d_b = MotionDiscriminator(cfg.discriminator, people=1).to(dist.device)
+    opt_g = torch.optim.AdamW(mixer.parameters(), lr=oc.lr, weight_decay=oc.weight_decay, betas=(0.5, 0.9))
+    opt_d = torch.optim.AdamW(list(d_a.parameters()) + list(d_b.parameters()), lr=oc.d_lr, weight_decay=oc.weight_decay, betas=(0.5, 0.9))
+    modules = {"mixer": mixer, "ema": ema, "d_a": d_a, "d_b": d_b}
+    optims = {"g": opt_g, "d": opt_d}
+    state_path = out_dir / "state.pt"
+    step, extra = 0, {"wall_s": 0.0}
+    if resume and state_path.is_file():
+        step, extra = load_state(state_path, modules, optims)
+    g_mixer, g_da, g_db = dist.wrap(mixer), dist.wrap(d_a), dist.wrap(d_b)
+    log = Log(out_dir, dist.main)
+    start, wall0 = time.time(), extra["wall_s"]
+    bar = tqdm(total=oc.steps, initial=step, disable=not dist.main, desc=f"train mixer {granularity}")
+    curve = extra.setdefault("curve", [])
+
+    def checkpoint() -> None:
+        extra["wall_s"] = wall0 + time.time() - start
+        if dist.main:
+            save_state(state_path, step, modules, optims, extra)
+
+    while step < oc.steps:
+        x0, mask, idx = data.batcher.sample(oc.batch_size)
+        text, person_text = data.texts[idx], swap_texts(data.person_texts[idx], pool, oc.swap_person_text)
+        for group in opt_g.param_groups:
+            group["lr"] = lr_at(step, oc.lr, oc.warmup, oc.steps)
+        losses, w, active = adversarial_step(pair, g_mixer, g_da, g_db, opt_g, opt_d, x0, mask, text, person_text, oc)
+        update_ema(ema, mixer, oc.ema if step > oc.warmup else 0.0)
+        step += 1
+        bar.update(1)
+        if step % oc.log_every == 0:
+            w = w.detach()
+            w_mean = float((w * active[:, None, :, None]).sum() / (active.sum() * w.shape[1] * w.shape[3]).clamp_min(1))
+            entry = {"step": step, **losses, "w_mean": w_mean, "w_std": float(w.std())}
+            curve.append(entry)
+            log(**entry)
+        if step % oc.save_every == 0:
+            checkpoint()
+        if oc.time_budget_s and time.time() - start > oc.time_budget_s:
+            break
+    bar.close()
+    checkpoint()
+    final = out_dir / f"mixer_{granularity.lower()}.safetensors"
+    if dist.main:
+        info = {"granularity": granularity, "steps": step, "target_steps": oc.steps, "wall_s": round(extra["wall_s"], 1),
+                "device": torch.cuda.get_device_name(dist.device) if dist.device.type == "cuda" else "cpu",
+                "config": cfg.source, "batch_size": oc.batch_size * dist.world, "curve": curve[-50:]}
+        save_checkpoint(final, ema, "mixer", {**cfg.model.to_dict(), "granularity": granularity}, {}, info)
+    dist.close()
+    return final
