@@ -21,8 +21,12 @@ def center_people(x: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Te
     return centred.transpose(1, 2)
 
 
-def align_people(centred: torch.Tensor, reference: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
-    """Put centred people (B, T, P, 262) at the place, facing and floor of ``reference`` (same shape)."""
+def align_people(x: torch.Tensor, reference: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+    """Put people (B, T, P, 262) at the frame-0 place, facing and floor of ``reference`` (same shape).
+
+    ``x`` is centred first, so the result matches the reference exactly even when the individual
+    model's output is not perfectly centred.
+    """
     m = None if mask is None else mask[:, None].expand(-1, reference.shape[2], -1)
     transform = canonical_transform(features_to_joints(reference.transpose(1, 2)), m)
-    return transform.inverse().apply(centred.transpose(1, 2)).transpose(1, 2)
+    return transform.inverse().apply(center_people(x, mask).transpose(1, 2)).transpose(1, 2)

@@ -90,7 +90,8 @@ def mix(x_a: torch.Tensor, x_b: torch.Tensor, w: torch.Tensor, active: torch.Ten
     """
     w = w * active[:, None, :, None].to(w)
     frames = x_a.shape[1]
-    return x_a + weights_to_features(w, frames) * (x_b - x_a), weights_per_joint(w, frames)
+    # lerp is exact at both ends: w = 0 returns x_a and w = 1 returns x_b bit for bit.
+    return torch.lerp(x_a, x_b, weights_to_features(w, frames)), weights_per_joint(w, frames)
 
 
 def initial_noise(batch: int, frames: int, seed: int, device: torch.device | str = "cpu") -> torch.Tensor:

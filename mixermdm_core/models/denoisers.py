@@ -74,7 +74,7 @@ class InteractionDenoiser(nn.Module):
         own = time.repeat(2, 1) + self.text_individual(person_text.transpose(0, 1).reshape(2 * b, -1))
         pad = padding_mask(mask)
         pad = None if pad is None else pad.repeat(2, 1)
-        h = self.io.embed(x.transpose(1, 2).reshape(2 * b, x.shape[1], -1))  # (2B, T, latent), people stacked
+        h = self.io.embed(x.permute(2, 0, 1, 3).reshape(2 * b, x.shape[1], -1))  # (2B, T, latent), person-major
         for block in self.blocks:
             other = h.roll(b, dims=0)  # person 1 <-> person 2
             h = block(h, other, own, shared, pad)

@@ -42,7 +42,7 @@ class Mixer(nn.Module):
         own = time.repeat(2, 1) + self.text_individual(person_text.transpose(0, 1).reshape(2 * b, -1))
         pad = padding_mask(mask)
         pad = None if pad is None else pad.repeat(2, 1)
-        x = torch.cat((x_a, x_b - x_a), dim=-1).transpose(1, 2).reshape(2 * b, frames, -1)
+        x = torch.cat((x_a, x_b - x_a), dim=-1).permute(2, 0, 1, 3).reshape(2 * b, frames, -1)  # person-major
         h = self.inp(x) + sinusoid(torch.arange(frames, device=x.device), self.cfg.latent).to(x.dtype)
         for block in self.blocks:
             h = block(h, h.roll(b, dims=0), own, shared, pad)

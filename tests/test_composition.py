@@ -1,0 +1,177 @@
+"""Invariants of the composition: what w = 0 and w = 1 mean, centring/alignment, shapes, seeds."""
+from __future__ import annotations
+
+import zlib
+
+import pytest
+import torch
+
+from mixermdm_core.composition.centering import align_people, center_people
+from mixermdm_core.composition.pipeline import ComposedPipeline, InteractionPipeline, frames_for
+from mixermdm_core.composition.sampler import Conditions, DenoiserPair, composed_sample, mix
+from mixermdm_core.composition.strategies import DualMDM, Fixed, Learned, parse_strategy
+from mixermdm_core.diffusion import NoiseSchedule
+from mixermdm_core.kinematics import facing_angle
+from mixermdm_core.models.config import NetConfig
+from mixermdm_core.models.denoisers import IndividualDenoiser, InteractionDenoiser
+from mixermdm_core.models.mixer import GRANULARITIES, Mixer
+from mixermdm_core.representation.interhuman import canonicalize_pair, joints_to_features
+from mixermdm_core.representation.normalization import Normalizer
+
+from conftest import smooth_person
+
+
+TINY = NetConfig(latent=32, layers=1, heads=2, ff=64, dropout=0.0)
+
+
+class FakeEncoder:
+    """Deterministic embeddings from a hash of the text (no model download in unit tests)."""
+
+    dim, name = 384, "fake"
+
+    def encode(self, texts):
+        out = torch.zeros(len(texts), self.dim)
+        for i, t in enumerate(texts):
+            if t:
+                out[i] = torch.randn(self.dim, generator=torch.Generator().manual_seed(zlib.crc32(t.encode())))
+        return out
+
+
+def _randomise(net: torch.nn.Module, seed: int) -> torch.nn.Module:
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for p in net.parameters():
+            p.copy_(torch.randn(p.shape, generator=g) * 0.05)
+    return net.eval()
+
+
+@pytest.fixture
+def pair() -> DenoiserPair:
+    mean, std = torch.zeros(262), torch.full((262,), 0.5)
+    return DenoiserPair(_randomise(InteractionDenoiser(TINY), 1), _randomise(IndividualDenoiser(TINY), 2),
+                        Normalizer(mean, std), Normalizer(mean + 0.1, std), NoiseSchedule())
+
+
+def real_pair(frames: int = 30) -> torch.Tensor:
+    j1, r1 = smooth_person(frames, 1)
+    j2, r2 = smooth_person(frames, 2, offset=(0.3, 1.2), yaw=2.5)
+    return canonicalize_pair(torch.stack((joints_to_features(j1, r1), joints_to_features(j2, r2)), dim=1))[None]
+
+
+def test_centering_then_alignment_is_identity():
+    x = real_pair()
+    assert torch.allclose(align_people(center_people(x), x), x, atol=1e-5)
+
+
+def test_centred_person_is_at_origin_facing_forward():
+    c = center_people(real_pair())
+    joints = c[..., :66].reshape(*c.shape[:-1], 22, 3)
+    assert torch.allclose(joints[:, 0, :, 0, [0, 2]], torch.zeros(1, 2, 2), atol=1e-5)
+    assert torch.allclose(joints[..., 1].amin(dim=(1, 3)), torch.zeros(1, 2), atol=1e-5)
+
+
+def test_mix_endpoints():
+    x_a, x_b = torch.randn(2, 10, 2, 262), torch.randn(2, 10, 2, 262)
+    active = torch.ones(2, 2, dtype=torch.bool)
+    assert torch.equal(mix(x_a, x_b, torch.zeros(2, 1, 2, 1), active)[0], x_a)
+    assert torch.equal(mix(x_a, x_b, torch.ones(2, 10, 2, 22), active)[0], x_b)
+    # A person without an individual text follows the interaction model whatever the weight.
+    out, w = mix(x_a, x_b, torch.ones(2, 1, 2, 1), torch.tensor([[True, False]] * 2))
+    assert torch.equal(out[:, :, 1], x_a[:, :, 1]) and (w[:, :, 1] == 0).all()
+
+
+def test_w0_is_exactly_the_interaction_models_path(pair):
+    enc = FakeEncoder()
+    alone = InteractionPipeline(pair, enc)("two people hug", ("the person waves", "the person jumps"), seconds=1, steps=6, seed=5)
+    composed = ComposedPipeline(pair, {}, enc)("two people hug", ("the person waves", "the person jumps"),
+                                               ["interaction"], seconds=1, steps=6, seed=5)
+    assert (composed["interaction"].features == alone.features).all()
+
+
+def test_w1_is_the_individual_motion_aligned_onto_the_interaction(pair):
+    cond = Conditions(torch.randn(1, 384), torch.randn(1, 2, 384))
+    out = composed_sample(pair, [Fixed(1.0)], cond, frames=20, steps=4, seed=0)
+    assert torch.equal(out.mixed, out.individual)
+    # The individual prediction sits where the interaction prediction puts each person at frame 0.
+    root_m = out.mixed[0, 0, :, [0, 2]]
+    root_a = out.interaction[0, 0, :, [0, 2]]
+    assert torch.allclose(root_m, root_a, atol=1e-4)
+    facing = lambda f: facing_angle(f[0, 0, :, :66].reshape(2, 22, 3))
+    assert torch.allclose(facing(out.mixed), facing(out.interaction), atol=1e-4)
+
+
+@pytest.mark.parametrize("granularity", GRANULARITIES)
+def test_weight_shapes(granularity, pair):
+    mixer = _randomise(Mixer(TINY, granularity), 3)
+    cond = Conditions(torch.randn(1, 384), torch.randn(1, 2, 384))
+    out = composed_sample(pair, [Learned(mixer), DualMDM(), Fixed(0.3)], cond, frames=16, steps=3, seed=0)
+    assert out.weights.shape == (3, 3, 16, 2, 22)
+    w = out.weights[:, 0]
+    assert ((w >= 0) & (w <= 1)).all()
+    if "T" not in granularity:
+        assert torch.allclose(w, w[:, :1].expand_as(w))
+    if "S" not in granularity:
+        assert torch.allclose(w, w[..., :1].expand_as(w))
+
+
+def test_batched_strategies_equal_separate_runs(pair):
+    cond = Conditions(torch.randn(1, 384), torch.randn(1, 2, 384))
+    both = composed_sample(pair, [Fixed(0.2), DualMDM()], cond, frames=12, steps=3, seed=1)
+    alone = composed_sample(pair, [DualMDM()], cond, frames=12, steps=3, seed=1)
+    assert torch.allclose(both.mixed[1], alone.mixed[0], atol=1e-5)
+
+
+def test_seeded_runs_are_identical_and_seeds_differ(pair):
+    pipe = ComposedPipeline(pair, {}, FakeEncoder())
+    a = pipe("two people hug", ("", "the person waves"), ["blend:0.5"], seconds=1, steps=3, seed=7)
+    b = pipe("two people hug", ("", "the person waves"), ["blend:0.5"], seconds=1, steps=3, seed=7)
+    c = pipe("two people hug", ("", "the person waves"), ["blend:0.5"], seconds=1, steps=3, seed=8)
+    assert (a["blend:0.5"].features == b["blend:0.5"].features).all()
+    assert not (a["blend:0.5"].features == c["blend:0.5"].features).all()
+
+
+def test_dualmdm_schedule_matches_in2in():
+    s = DualMDM()
+    assert s.at(980) == pytest.approx(0.843, abs=1e-3)
+    assert s.at(500) == pytest.approx(0.0143, abs=1e-3)
+    assert s.at(0) < 3e-4
+
+
+@pytest.mark.parametrize("bad", ["blend:x", "blend:1.5", "nonsense", "st"])
+def test_bad_strategy_names(bad):
+    with pytest.raises(ValueError):
+        parse_strategy(bad, {})
+
+
+@pytest.mark.parametrize("seconds", [0.2, 30, "abc", float("nan")])
+def test_bad_lengths(seconds):
+    with pytest.raises(ValueError):
+        frames_for(seconds)
+
+
+def test_odd_lengths_round_to_frames():
+    assert frames_for(4.37) == 131
+    assert frames_for("2") == 60
+
+
+def test_bad_requests_are_refused(pair):
+    pipe = ComposedPipeline(pair, {}, FakeEncoder())
+    with pytest.raises(ValueError, match="type an interaction text"):
+        pipe("  ", ("", ""), ["dualmdm"], seconds=1, steps=2)
+    with pytest.raises(ValueError, match="steps"):
+        pipe("two people hug", ("", ""), ["dualmdm"], seconds=1, steps=0)
+    # A huge prompt is cut to a bounded length, not an error.
+    out = pipe("two people hug " * 500, ("", ""), ["dualmdm"], seconds=1, steps=2)
+    assert len(out.texts[0]) <= 1000
+
+
+@pytest.mark.parametrize("net", ["interaction", "mixer"])
+def test_batch_rows_are_independent(net):
+    """Each sample's output depends only on its own inputs (people and batch rows are not mixed up)."""
+    x, t, e, pe = torch.randn(3, 8, 2, 262), torch.tensor([5, 500, 900]), torch.randn(3, 384), torch.randn(3, 2, 384)
+    model = _randomise(InteractionDenoiser(TINY) if net == "interaction" else Mixer(TINY, "ST"), 4)
+    args = (x, t, e, pe) if net == "interaction" else (x, x.flip(0), t, e, pe)
+    full = model(*args)
+    for k in range(3):
+        one = model(*[a[k:k + 1] for a in args])
+        assert torch.allclose(full[k:k + 1], one, atol=1e-5)
