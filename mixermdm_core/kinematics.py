@@ -61,7 +61,7 @@ def facing_direction(joints: torch.Tensor | np.ndarray) -> torch.Tensor | np.nda
     up = torch.zeros_like(across)
     up[..., 1] = 1.0
     fwd = torch.cross(up, across, dim=-1)
-    fwd = fwd * torch.tensor([1.0, 0.0, 1.0], dtype=fwd.dtype)
+    fwd = fwd * torch.tensor([1.0, 0.0, 1.0], dtype=fwd.dtype, device=fwd.device)
     fwd = fwd / fwd.norm(dim=-1, keepdim=True).clamp_min(1e-8)
     return fwd.numpy() if as_numpy else fwd
 

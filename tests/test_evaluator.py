@@ -1,0 +1,152 @@
+"""Evaluator networks: shapes, masking, centring, a tiny contrastive training run, alignment on it, and files."""
+import json
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import save_file
+
+from mixermdm_core.evaluation.alignment import individual_alignment, interaction_alignment
+from mixermdm_core.evaluation.embeddings import embed_motions, embed_texts
+from mixermdm_core.evaluation.metrics import r_precision, text_groups
+from mixermdm_core.models.evaluator import EvaluatorConfig, TextMotionEvaluator
+from mixermdm_core.representation.interhuman import RigidTransform
+from mixermdm_core.training.evaluator import EvaluatorFileError, load_evaluator, save_evaluator, train_evaluator
+
+SMALL = EvaluatorConfig(latent=32, layers=2, heads=2, ff=64, dropout=0.1, max_frames=32, embed=16)
+
+
+def small(people: int, seed: int = 0) -> TextMotionEvaluator:
+    torch.manual_seed(seed)
+    return TextMotionEvaluator(people, SMALL).eval()
+
+
+def toy_set(n: int, frames: int, people: int, texts: torch.Tensor, seed: int):
+    """Motions of 4 classes (a class pattern in the rotation features plus noise, random positions) with each
+    clip's class text; clips are 10 to ``frames`` frames long, zero-padded."""
+    g = torch.Generator().manual_seed(seed)
+    patterns = torch.randn(4, frames, 262, generator=torch.Generator().manual_seed(99))
+    labels = torch.randint(0, 4, (n, people), generator=g)
+    motions = torch.randn(n, frames, people, 262, generator=g)
+    motions[..., 132:258] = patterns[labels].transpose(1, 2)[..., 132:258] + 0.3 * motions[..., 132:258]
+    lengths = torch.randint(10, frames + 1, (n,), generator=g)
+    masks = torch.arange(frames)[None] < lengths[:, None]
+    motions[~masks] = 0
+    return motions, masks, texts[labels], labels
+
+
+def test_shapes_unit_norm_and_input_checks():
+    pair, single = small(2), small(1)
+    m, t = pair(torch.randn(3, 20, 2, 262), torch.ones(3, 20, dtype=torch.bool), torch.randn(3, 384))
+    assert m.shape == t.shape == (3, 16)
+    assert torch.allclose(m.norm(dim=-1), torch.ones(3)) and torch.allclose(t.norm(dim=-1), torch.ones(3))
+    x = torch.randn(2, 20, 262)
+    assert torch.allclose(single.encode_motion(x), single.encode_motion(x[:, :, None]), atol=1e-6)
+    with pytest.raises(ValueError):
+        pair.encode_motion(torch.randn(2, 20, 262))
+    with pytest.raises(ValueError):
+        pair.encode_motion(torch.randn(2, 40, 2, 262))  # over max_frames
+    with pytest.raises(ValueError):
+        TextMotionEvaluator(3, SMALL)
+
+
+@pytest.mark.parametrize("people", [1, 2])
+def test_padding_does_not_change_the_embedding(people):
+    model = small(people)
+    x = torch.randn(2, 12, people, 262)
+    padded = torch.cat((x, 100 * torch.randn(2, 8, people, 262)), dim=1)
+    mask = torch.arange(20)[None].expand(2, -1) < 12
+    assert torch.allclose(model.encode_motion(x), model.encode_motion(padded, mask), atol=1e-5)
+
+
+def test_individual_evaluator_ignores_where_the_person_stands():
+    model = small(1)
+    x = torch.randn(2, 15, 262)
+    moved = RigidTransform(torch.tensor([0.7, -2.0]), torch.tensor([[3.0, 0.0, -2.0], [-1.0, 0.0, 4.0]]),
+                           torch.tensor([-0.5, 0.2])).apply(x)
+    assert torch.allclose(model.encode_motion(x), model.encode_motion(moved), atol=1e-4)
+    assert not torch.allclose(small(2).encode_motion(torch.stack((x, x), 2)),
+                              small(2).encode_motion(torch.stack((x, moved), 2)), atol=1e-3)
+
+
+@pytest.fixture(scope="module")
+def texts():
+    return torch.nn.functional.normalize(torch.randn(4, 384, generator=torch.Generator().manual_seed(5)), dim=-1)
+
+
+def train_toy(people: int, texts: torch.Tensor):
+    """Train a small evaluator on toy clips; for two people the text follows person 1's class."""
+    train, val = toy_set(256, 24, people, texts, seed=1), toy_set(64, 24, people, texts, seed=2)
+    model = TextMotionEvaluator(people, SMALL)
+    before = r_precision(embed_motions(model, val[0], val[1]), embed_texts(model, val[2][:, 0]),
+                         groups=text_groups(val[2][:, 0]))[1]
+    result = train_evaluator(model, train[0], train[1], train[2][:, 0], val[0], val[1], val[2][:, 0],
+                             steps=150, batch_size=32, lr=2e-3, seed=0, log_every=50)
+    return model, result, before
+
+
+@pytest.fixture(scope="module")
+def individual(texts):
+    return train_toy(1, texts)
+
+
+@pytest.fixture(scope="module")
+def interaction(texts):
+    return train_toy(2, texts)
+
+
+@pytest.mark.parametrize("which", ["individual", "interaction"])
+def test_tiny_training_separates_toy_classes(which, request):
+    model, result, before = request.getfixturevalue(which)
+    assert before < 0.5  # untrained: near chance (1/32)
+    assert result["val_top1"] > 0.9 and result["val_top3"] >= result["val_top1"]
+    assert result["loss"] < result["history"][0]["loss"]
+    assert [h["step"] for h in result["history"]] == [50, 100, 150]
+    assert not model.training and torch.all(model.feature_std != 1)  # normaliser fitted from the data
+
+
+def test_alignment_with_the_trained_evaluators(individual, interaction, texts):
+    motions, masks, person_texts, _ = toy_set(64, 24, 2, texts, seed=3)
+    assert interaction_alignment(interaction[0], motions, masks, person_texts[:, 0]) > 0.9
+    assert interaction_alignment(interaction[0], motions, masks, person_texts[:, 1]) < 0.5  # wrong texts
+    model = individual[0]
+    assert individual_alignment(model, motions, masks, person_texts) > 0.9
+    person_texts[::2, 1] = 0  # empty individual texts are skipped, not scored
+    assert individual_alignment(model, motions, masks, person_texts) > 0.9
+    assert np.isnan(individual_alignment(model, motions, masks, torch.zeros_like(person_texts)))
+    with pytest.raises(ValueError):
+        interaction_alignment(model, motions, masks, person_texts[:, 0])
+    with pytest.raises(ValueError):
+        individual_alignment(interaction[0], motions, masks, person_texts)
+
+
+def test_save_load_round_trip(individual, texts, tmp_path):
+    model = individual[0]
+    path = save_evaluator(model, tmp_path / "ind.safetensors")
+    loaded = load_evaluator(path)
+    assert loaded.people == 1 and loaded.config == SMALL and not loaded.training
+    x, mask = torch.randn(3, 24, 262), torch.ones(3, 24, dtype=torch.bool)
+    assert torch.equal(loaded.feature_mean, model.feature_mean)
+    assert torch.allclose(loaded.encode_motion(x, mask), model.encode_motion(x, mask), atol=1e-6)
+    assert torch.allclose(loaded.encode_text(texts), model.encode_text(texts), atol=1e-6)
+
+
+def test_bad_files_name_the_file_and_shape(tmp_path):
+    missing = tmp_path / "nope.safetensors"
+    with pytest.raises(FileNotFoundError, match="nope.safetensors"):
+        load_evaluator(missing)
+    corrupt = tmp_path / "corrupt.safetensors"
+    corrupt.write_bytes(b"\x00\x01 not a safetensors file" * 10)
+    with pytest.raises(EvaluatorFileError, match="corrupt.safetensors"):
+        load_evaluator(corrupt)
+    model = small(2)
+    tensors = {k: v.contiguous() for k, v in model.state_dict().items()}
+    wrong = tmp_path / "wrong.safetensors"
+    bigger = {"people": 2, **SMALL.__dict__, "latent": 48}
+    save_file(tensors, str(wrong), metadata={"format": "mixermdm-evaluator/1", "config": json.dumps(bigger)})
+    with pytest.raises(EvaluatorFileError, match=r"wrong\.safetensors.*expected \(48"):
+        load_evaluator(wrong)
+    bare = tmp_path / "bare.safetensors"
+    save_file(tensors, str(bare))
+    with pytest.raises(EvaluatorFileError, match="bare.safetensors"):
+        load_evaluator(bare)
