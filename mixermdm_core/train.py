@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--device", default=None)
     p.add_argument("--steps", type=int, default=None, help="override the config's step count")
     p.add_argument("--time-budget", type=float, default=None, help="stop and checkpoint after this many seconds")
+    p.add_argument("--anneal-by-time", action="store_true", help="decay the learning rate over --time-budget")
     p.add_argument("--fresh", action="store_true", help="ignore an existing state.pt in the run folder")
     p.add_argument("--install", action="store_true", help="copy the final checkpoint into --checkpoints")
     args = p.parse_args(argv)
@@ -32,6 +33,7 @@ def main(argv: list[str] | None = None) -> None:
         cfg.train.steps = args.steps
     if args.time_budget is not None:
         cfg.train.time_budget_s = args.time_budget
+    cfg.train.anneal_by_time = args.anneal_by_time
     name = {"mixer": f"mixer_{args.granularity.lower()}", "evaluator": f"evaluator_{'interaction' if args.people == 2 else 'individual'}"}
     out = Path(args.out or Path("runs") / name.get(args.what, args.what))
     if args.what in ("interaction", "individual"):

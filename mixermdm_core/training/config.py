@@ -35,6 +35,7 @@ class OptimConfig:
     save_every: int = 1000
     seed: int = 0
     time_budget_s: float = 0.0  # stop (and checkpoint) after this many seconds; 0 = no limit
+    anneal_by_time: bool = False  # decay the LR over the time budget (one-shot runs on a lent GPU)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from ..models.io import save_checkpoint
 from ..representation.normalization import Normalizer
 from . import datasets
 from .config import TrainConfig
-from .loop import Distributed, Log, load_state, lr_at, make_ema, save_state, update_ema
+from .loop import Distributed, Log, load_state, lr_at, make_ema, save_state, time_fraction, update_ema
 from .losses import GEOMETRY_MAX_T, bone_length_loss, foot_contact_loss, masked_mse
 
 VAL_STEPS = (50, 200, 400, 600, 800, 950)
@@ -116,7 +116,7 @@ def train_denoiser(kind: str, cfg: TrainConfig, out_dir: str | Path, device: str
         pt = None if train_set.person_texts is None else train_set.person_texts[idx]
         text, pt = drop_conditions(train_set.texts[idx], pt, opt_cfg.cond_drop, opt_cfg.person_text_drop)
         for group in opt.param_groups:
-            group["lr"] = lr_at(step, opt_cfg.lr, opt_cfg.warmup, opt_cfg.steps)
+            group["lr"] = lr_at(step, opt_cfg.lr, opt_cfg.warmup, opt_cfg.steps, time_fraction(start, opt_cfg.time_budget_s) if opt_cfg.anneal_by_time else 0.0)
         with torch.autocast(dist.device.type, dtype=torch.bfloat16, enabled=use_amp):
             pred = denoise(ddp_model, kind, x_t, t, text, pt, mask)
         pred = pred.float()

@@ -12,11 +12,15 @@ import torch
 from torch import nn
 
 
-def lr_at(step: int, base: float, warmup: int, total: int) -> float:
-    """Linear warm-up then cosine decay to 10 % of the base rate."""
+def lr_at(step: int, base: float, warmup: int, total: int, time_fraction: float = 0.0) -> float:
+    """Linear warm-up then cosine decay to 10 % of the base rate.
+
+    ``time_fraction`` (elapsed / time budget) lets a time-boxed run anneal fully even when it stops
+    before ``total`` steps: the decay follows whichever of steps or time is further along.
+    """
     if step < warmup:
         return base * (step + 1) / warmup
-    progress = min(1.0, (step - warmup) / max(1, total - warmup))
+    progress = min(1.0, max((step - warmup) / max(1, total - warmup), time_fraction))
     return base * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
@@ -78,6 +82,11 @@ class Distributed:
     def close(self) -> None:
         if self.enabled:
             torch.distributed.destroy_process_group()
+
+
+def time_fraction(start: float, budget_s: float) -> float:
+    """Share of the time budget used since ``start`` (0 when there is no budget)."""
+    return (time.time() - start) / budget_s if budget_s else 0.0
 
 
 class Log:

@@ -28,7 +28,7 @@ from ..models.io import save_checkpoint
 from ..models.mixer import Mixer
 from . import datasets
 from .config import TrainConfig
-from .loop import Distributed, Log, load_state, lr_at, make_ema, save_state, update_ema
+from .loop import Distributed, Log, load_state, lr_at, make_ema, save_state, time_fraction, update_ema
 
 
 def swap_texts(person_text: torch.Tensor, pool: torch.Tensor, p: float) -> torch.Tensor:
@@ -142,7 +142,7 @@ def train_mixer(granularity: str, pair: DenoiserPair, cfg: TrainConfig, out_dir:
         x0, mask, idx = data.batcher.sample(oc.batch_size)
         text, person_text = data.texts[idx], swap_texts(data.person_texts[idx], pool, oc.swap_person_text)
         for group in opt_g.param_groups:
-            group["lr"] = lr_at(step, oc.lr, oc.warmup, oc.steps)
+            group["lr"] = lr_at(step, oc.lr, oc.warmup, oc.steps, time_fraction(start, oc.time_budget_s) if oc.anneal_by_time else 0.0)
         losses, w, active = adversarial_step(pair, g_mixer, g_da, g_db, opt_g, opt_d, x0, mask, text, person_text, oc)
         update_ema(ema, mixer, oc.ema if step > oc.warmup else 0.0)
         step += 1
