@@ -1,0 +1,168 @@
+"""Command line: compare mixing strategies on held-out prompts, as in the MixerMDM paper's table.
+
+    python -m mixermdm_core.evaluate --quick --csv results.csv
+
+Runs the two models alone, DiffusionBlending (0.5 and the best fixed weight, tuned on validation prompts),
+DualMDM and the learned G/T/S/ST mixers on the same prompts and seeds, and writes a markdown table, a CSV
+(one row per method: method, overall_alignment, interaction_alignment, individual_alignment, adaptability, ...)
+and a plot of the mean learned weight per denoising step.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_METHODS = ["interaction", "individual", "blend:0.5", "blend:best", "dualmdm", "g", "t", "s", "st"]
+COLUMNS = ["method", "overall_alignment", "interaction_alignment", "individual_alignment", "adaptability",
+           "overall_alignment_ci95", "interaction_alignment_ci95", "individual_alignment_ci95",
+           "w_mean", "w_std_steps", "w_std_frames", "w_std_joints",
+           "foot_skating_cm", "floor_penetration_cm", "bone_length_error_pct"]
+SETTINGS = {  # quick: under 10 minutes on a 2-core CPU; full: what the model cards quote
+    "quick": {"n": 32, "n_val": 16, "steps": 20, "seconds": 3.0, "replications": 3, "sweep": (0.25, 0.5, 0.75)},
+    "full": {"n": 256, "n_val": 64, "steps": 50, "seconds": 4.0, "replications": 10,
+             "sweep": (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)},
+}
+
+
+def markdown_table(rows: list[dict]) -> str:
+    head = "| method | overall alignment | interaction alignment | individual alignment | adaptability | foot skating (cm/frame) |"
+    lines = [head, "|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['method']} | {r['overall_alignment']:.3f} ± {r['overall_alignment_ci95']:.3f} | "
+                     f"{r['interaction_alignment']:.3f} | {r['individual_alignment']:.3f} | {r['adaptability']:.4f} | "
+                     f"{r['foot_skating_cm']:.2f} |")
+    return "\n".join(lines)
+
+
+def weight_curves(gen: dict, person_emb, timesteps: list[int]) -> dict[str, list[float]]:
+    """Mean weight per denoising step over prompts, frames, joints and the people that have a text."""
+    active = (person_emb.abs().sum(-1) > 0).numpy()  # (N, 2)
+    curves = {}
+    for name, g in gen.items():
+        w = np.stack(g.weights).mean(axis=(2, 4))  # (N, steps, 2)
+        curves[name] = ((w * active[:, None]).sum((0, 2)) / max(active.sum(), 1)).tolist()
+    return curves
+
+
+def plot_curves(curves: dict[str, list[float]], timesteps: list[int], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 3.6), dpi=120)
+    for name, c in curves.items():
+        ax.plot(timesteps, c, label=name, lw=2 if name in ("g", "t", "s", "st") else 1,
+                ls="-" if name in ("g", "t", "s", "st") else "--")
+    ax.set_xlim(max(timesteps), min(timesteps))
+    ax.set_xlabel("diffusion step t (denoising runs left to right)")
+    ax.set_ylabel("mean weight w (1 = individual model)")
+    ax.set_ylim(-0.02, 1.02)
+    ax.grid(alpha=0.3)
+    ax.legend(ncol=3, fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m mixermdm_core.evaluate", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--quick", action="store_true", help="small settings that finish in under 10 minutes on a CPU")
+    p.add_argument("--methods", nargs="+", default=DEFAULT_METHODS)
+    p.add_argument("--n", type=int, default=None, help="number of test prompts")
+    p.add_argument("--steps", type=int, default=None)
+    p.add_argument("--seconds", type=float, default=None)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--checkpoints", default=None)
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--text-store", default=None, help="look texts up in this embedding store instead of encoding")
+    p.add_argument("--csv", default=None, help="write one row per method here")
+    p.add_argument("--md", default=None, help="write the markdown table here")
+    p.add_argument("--plot", default=None, help="write the mean-weight-per-step plot here (png)")
+    p.add_argument("--json", default=None, help="write everything (rows, curves, settings) here")
+    args = p.parse_args(argv)
+
+    from .composition.loading import DEFAULT_DIR, set_threads
+    from .composition.pipeline import ComposedPipeline, frames_for
+    from .corpus import mixing_prompts
+    from .training.evaluator import load_evaluator
+    from .evaluation import protocol
+
+    set_threads()
+    s = dict(SETTINGS["quick" if args.quick else "full"])
+    for key in ("n", "steps", "seconds"):
+        if getattr(args, key) is not None:
+            s[key] = getattr(args, key)
+    ckpt = Path(args.checkpoints) if args.checkpoints else DEFAULT_DIR
+    encoder = None
+    if args.text_store:
+        from .text.store import EmbeddingStore
+        from .text.store_encoder import StoreEncoder
+
+        encoder = StoreEncoder(EmbeddingStore(args.text_store))
+    try:
+        pipe = ComposedPipeline.from_pretrained(ckpt, args.device, encoder)
+        evals = (load_evaluator(ckpt / "evaluator_interaction.safetensors", args.device),
+                 load_evaluator(ckpt / "evaluator_individual.safetensors", args.device))
+    except (FileNotFoundError, ValueError, RuntimeError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    methods = [m for m in args.methods if m.upper() not in ("G", "T", "S", "ST") or m.upper() in pipe.mixers]
+    skipped = sorted(set(args.methods) - set(methods))
+    if skipped:
+        print(f"skipping methods without a trained mixer: {skipped}")
+    frames, guidance, t0 = frames_for(s["seconds"]), (3.5, 2.5), time.time()
+
+    best_weight, sweep = 0.5, {}
+    if "blend:best" in methods:
+        val_prompts = mixing_prompts(s["n_val"], seed=args.seed + 10_000)
+        best_weight, sweep = protocol.best_fixed_weight(pipe, val_prompts, s["sweep"], frames, s["steps"], guidance,
+                                                        args.seed + 10_000, evals)
+        print(f"best DiffusionBlending weight on {len(val_prompts)} validation prompts: {best_weight} {json.dumps(sweep)}")
+    prompts = mixing_prompts(s["n"], seed=args.seed)
+    strategies = protocol.strategies_for(methods, pipe, best_weight)
+    gen = protocol.generate(pipe, prompts, strategies, frames, s["steps"], guidance, args.seed,
+                            lambda i, n: print(f"\rgenerating {i}/{n}", end="", flush=True))
+    print()
+    text_emb, person_emb = protocol.embed_prompts(pipe, prompts)
+    rows = [{"method": name, **protocol.score(g, *evals, text_emb, person_emb, s["replications"])} for name, g in gen.items()]
+    for r in rows:
+        if r["method"] == "blend:best":
+            r["method"] = f"blend:{best_weight:g} (best)"
+    table = markdown_table(rows)
+    print(table)
+    from .diffusion import ddim_timesteps
+
+    timesteps = ddim_timesteps(s["steps"])
+    curves = weight_curves(gen, person_emb, timesteps)
+    third = max(1, len(timesteps) // 3)
+    for name in ("g", "t", "s", "st"):
+        if name in curves:
+            c = curves[name]
+            print(f"{name}: mean weight first third of steps {np.mean(c[:third]):.3f}, last third {np.mean(c[-third:]):.3f}")
+    print(f"evaluated {len(prompts)} prompts x {len(strategies)} methods in {time.time() - t0:.0f} s "
+          f"({'quick' if args.quick else 'full'}: {s['steps']} steps, {s['seconds']} s motions)")
+    if args.csv:
+        with open(args.csv, "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=COLUMNS, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+    if args.md:
+        Path(args.md).write_text(table + "\n")
+    if args.plot:
+        plot_curves(curves, timesteps, Path(args.plot))
+    if args.json:
+        Path(args.json).write_text(json.dumps({"settings": s, "rows": rows, "curves": curves, "timesteps": timesteps,
+                                               "best_blend_weight": best_weight, "sweep": sweep}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

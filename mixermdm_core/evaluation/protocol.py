@@ -1,0 +1,103 @@
+"""The comparison protocol: generate every method on the same held-out prompts and seeds, then score.
+
+Each prompt is an interaction text plus individual texts that ask for something the interaction data
+does not hold (``corpus.mixing_prompts``). All methods of a prompt run as one batch from the same noise.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+import torch
+
+from ..composition.pipeline import ComposedPipeline
+from ..composition.sampler import Conditions, composed_sample
+from ..composition.strategies import Fixed, parse_strategy
+from ..models.evaluator import TextMotionEvaluator
+from ..representation.interhuman import features_to_joints
+from .alignment import adaptability, individual_alignment, interaction_alignment, overall_alignment, weight_spread
+from .metrics import bone_length_error, floor_penetration, foot_skating, replicate
+
+Prompt = tuple[str, str, str]
+
+
+@dataclass
+class Generated:
+    motions: list[torch.Tensor] = field(default_factory=list)  # each (T, 2, 262)
+    weights: list[np.ndarray] = field(default_factory=list)  # each (steps, T, 2, 22)
+
+    def stacked(self) -> tuple[torch.Tensor, np.ndarray]:
+        return torch.stack(self.motions), np.stack(self.weights)
+
+
+def generate(pipe: ComposedPipeline, prompts: Sequence[Prompt], strategies: Sequence, frames: int, steps: int,
+             guidance: tuple[float, float], seed: int, progress: Callable[[int, int], None] | None = None) -> dict[str, Generated]:
+    """One motion per (prompt, strategy); prompt i uses seed + i for every strategy."""
+    out = {s.name: Generated() for s in strategies}
+    for i, texts in enumerate(prompts):
+        emb = pipe.embed(list(texts), pipe.device)
+        res = composed_sample(pipe.pair, strategies, Conditions(emb[:1], emb[None, 1:]), frames, steps, guidance, seed + i)
+        for k, s in enumerate(strategies):
+            out[s.name].motions.append(res.mixed[k].cpu())
+            out[s.name].weights.append(res.weights[:, k].cpu().numpy())
+        if progress is not None:
+            progress(i + 1, len(prompts))
+    return out
+
+
+def physical(motions: torch.Tensor) -> dict[str, float]:
+    """Foot skating (cm/frame), floor penetration (cm), bone-length error (%) averaged over people."""
+    joints = features_to_joints(motions).numpy()  # (N, T, 2, 22, 3)
+    people = [joints[n, :, k] for n in range(len(joints)) for k in range(joints.shape[2])]
+    return {"foot_skating_cm": float(np.mean([foot_skating(j) for j in people])),
+            "floor_penetration_cm": float(np.mean([floor_penetration(j) for j in people])),
+            "bone_length_error_pct": float(np.mean([bone_length_error(j) for j in people]))}
+
+
+def score(gen: Generated, eval_inter: TextMotionEvaluator, eval_indiv: TextMotionEvaluator, text_emb: torch.Tensor,
+          person_emb: torch.Tensor, replications: int) -> dict[str, float]:
+    """Alignment (mean and 95 % CI over random R-precision pools), adaptability, weight spread, physics."""
+    motions, weights = gen.stacked()
+
+    def once(seed: int) -> dict[str, float]:
+        a = interaction_alignment(eval_inter, motions, None, text_emb, seed=seed)
+        b = individual_alignment(eval_indiv, motions, None, person_emb, seed=seed)
+        return {"interaction_alignment": a, "individual_alignment": b, "overall_alignment": overall_alignment(a, b)}
+
+    row = {}
+    for k, (mean, ci) in replicate(once, replications).items():
+        row[k], row[k + "_ci95"] = mean, ci
+    row["adaptability"] = adaptability(weights)
+    row.update({f"w_std_{k}": v for k, v in weight_spread(weights).items()})
+    row["w_mean"] = float(weights.mean())
+    row.update(physical(motions))
+    return row
+
+
+def best_fixed_weight(pipe: ComposedPipeline, prompts: Sequence[Prompt], candidates: Sequence[float], frames: int,
+                      steps: int, guidance: tuple[float, float], seed: int, evals, replications: int = 3) -> tuple[float, dict]:
+    """The DiffusionBlending weight with the best overall alignment on validation prompts (not the test ones)."""
+    strategies = [Fixed(w) for w in candidates]
+    gen = generate(pipe, prompts, strategies, frames, steps, guidance, seed)
+    text_emb, person_emb = embed_prompts(pipe, prompts)
+    scores = {s.name: score(gen[s.name], *evals, text_emb, person_emb, replications)["overall_alignment"] for s in strategies}
+    best = max(strategies, key=lambda s: scores[s.name])
+    return best.weight, scores
+
+
+def embed_prompts(pipe: ComposedPipeline, prompts: Sequence[Prompt]) -> tuple[torch.Tensor, torch.Tensor]:
+    """(N, D) interaction and (N, 2, D) individual text embeddings of the prompts."""
+    flat = pipe.embed([t for p in prompts for t in p], "cpu").reshape(len(prompts), 3, -1)
+    return flat[:, 0], flat[:, 1:]
+
+
+def strategies_for(methods: Sequence[str], pipe: ComposedPipeline, best_weight: float | None):
+    """Strategy objects for method names; ``blend:best`` becomes the tuned fixed weight."""
+    out = []
+    for m in methods:
+        if m == "blend:best":
+            out.append(Fixed(best_weight, name="blend:best"))
+        else:
+            out.append(parse_strategy(m, pipe.mixers))
+    return out
