@@ -24,14 +24,33 @@ class Normalizer:
         return cls(flat.mean(0), flat.std(0), eps)
 
     @classmethod
-    def load(cls, prefix: str | Path) -> "Normalizer":
+    def load(cls, prefix: str | Path, dim: int | None = None) -> "Normalizer":
         """Read ``{prefix}_mean.npy`` and ``{prefix}_std.npy``."""
         prefix = Path(prefix)
-        paths = [prefix.with_name(prefix.name + s) for s in ("_mean.npy", "_std.npy")]
-        for p in paths:
-            if not p.is_file():
-                raise FileNotFoundError(f"normalisation statistics not found: {p}")
-        return cls(np.load(paths[0], allow_pickle=False), np.load(paths[1], allow_pickle=False))
+        return cls.from_files(prefix.with_name(prefix.name + "_mean.npy"), prefix.with_name(prefix.name + "_std.npy"), dim)
+
+    @classmethod
+    def from_files(cls, mean_path: str | Path, std_path: str | Path, dim: int | None = None) -> "Normalizer":
+        """Read statistics saved under any names (e.g. HumanML3D's ``Mean.npy``/``Std.npy``).
+
+        Each file must be a plain (never pickled) 1-d numeric array, of length ``dim`` when given;
+        errors name the offending file.
+        """
+        arrays = []
+        for path in (Path(mean_path), Path(std_path)):
+            if not path.is_file():
+                raise FileNotFoundError(f"normalisation statistics not found: {path}")
+            try:
+                arr = np.load(path, allow_pickle=False)
+            except (ValueError, OSError, EOFError) as err:
+                raise ValueError(f"{path}: not a plain numeric .npy file ({err})") from err
+            if not isinstance(arr, np.ndarray) or arr.dtype.kind not in "fiu" or arr.ndim != 1:
+                raise ValueError(f"{path}: expected a 1-d numeric array, got {getattr(arr, 'dtype', type(arr))} "
+                                 f"of shape {getattr(arr, 'shape', '?')}")
+            if dim is not None and arr.shape != (dim,):
+                raise ValueError(f"{path}: expected shape ({dim},), got {arr.shape}")
+            arrays.append(arr)
+        return cls(arrays[0], arrays[1])
 
     def save(self, prefix: str | Path) -> None:
         prefix = Path(prefix)
