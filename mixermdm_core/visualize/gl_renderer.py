@@ -1,0 +1,271 @@
+"""Offscreen OpenGL renderer (moderngl; EGL on Mesa llvmpipe needs no display or GPU).
+
+llvmpipe's cost follows triangles and shaded pixels, so:
+- bodies are low-poly instanced unit meshes: one draw for all joint spheres, one for all bone cylinders;
+- the floor (grid, fog) is shaded once per clip into a background image that each frame starts from;
+- shadows are soft blobs drawn into a small top-down texture, composited with the highlight ring only
+  over the floor area the people use;
+- no multisampling: on llvmpipe it costs more than the rest of the frame (about 4x slower overall). The
+  floor, grid, ring and shadows are antialiased in their shaders; only body outlines are not.
+The context, programs and unit meshes are created once per process and shared by all renderers; a lock
+makes each frame's GL calls atomic, so renderers may be used from several threads.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import TypeVar
+
+import moderngl
+import numpy as np
+
+from . import shaders
+from .primitives import unit_cylinder, unit_sphere
+from .scene import (
+    BACKGROUND, BONE_RADIUS, BONES, FLOOR, GRID, GRID_SPACING, GRID_WIDTH, HIGHLIGHT, JOINT_RADII, LIGHT_DIR,
+    RING_WIDTH, Scene,
+)
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+SHADOW_RES = 256  # texels across the shadow area; blobs are soft, so this is plenty
+
+
+@dataclass
+class _Shared:
+    """The process-wide GL context with its compiled programs and unit meshes."""
+
+    ctx: moderngl.Context
+    lock: threading.Lock
+    programs: dict[str, moderngl.Program]
+    buffers: dict[str, moderngl.Buffer]
+
+
+def _create_context() -> moderngl.Context:
+    """A headless OpenGL 3.3 context: EGL first (no display needed), then the platform default."""
+    try:
+        return moderngl.create_standalone_context(backend="egl")
+    except Exception as egl_error:  # noqa: BLE001 - any failure means "try the next backend"
+        log.debug("EGL context failed (%s); trying the default backend", egl_error)
+        return moderngl.create_standalone_context()
+
+
+def _create_shared() -> _Shared:
+    """Create the context, compile the programs and upload the unit meshes."""
+    ctx = _create_context()
+    log.debug("OpenGL context: %s", ctx.info.get("GL_RENDERER"))
+    sources = {
+        "sphere": (shaders.SPHERE_VS, shaders.BODY_FS), "bone": (shaders.BONE_VS, shaders.BODY_FS),
+        "shadow": (shaders.SHADOW_VS, shaders.SHADOW_FS), "floor": (shaders.FLOOR_VS, shaders.FLOOR_FS),
+        "overlay": (shaders.FLOOR_VS, shaders.OVERLAY_FS),
+    }
+    programs = {name: ctx.program(vertex_shader=vs, fragment_shader=fs) for name, (vs, fs) in sources.items()}
+    sphere_v, sphere_f = unit_sphere()
+    cyl_v, cyl_f = unit_cylinder()
+    quad = np.array(((-1, -1), (1, -1), (-1, 1), (1, 1)), dtype="f4")
+    buffers = {
+        "sphere_v": ctx.buffer(sphere_v), "sphere_f": ctx.buffer(sphere_f),
+        "cylinder_v": ctx.buffer(cyl_v), "cylinder_f": ctx.buffer(cyl_f), "quad": ctx.buffer(quad),
+    }
+    return _Shared(ctx, threading.Lock(), programs, buffers)
+
+
+_state: _Shared | Exception | None = None  # the shared GL state, or why it could not be created
+_state_lock = threading.Lock()
+
+
+def _shared() -> _Shared:
+    """The process-wide GL state, created on first use; raises (every time, without retrying) if no
+    OpenGL context can be made, so a machine without OpenGL pays for the attempt once."""
+    global _state
+    with _state_lock:
+        if _state is None:
+            try:
+                _state = _create_shared()
+            except Exception as error:
+                _state = error
+        if isinstance(_state, Exception):
+            raise RuntimeError(f"no OpenGL context: {_state}") from _state
+        return _state
+
+
+def context_available() -> bool:
+    """Whether the shared offscreen OpenGL context exists or can be created in this process."""
+    try:
+        _shared()
+    except RuntimeError as error:
+        log.debug("%s", error)
+        return False
+    return True
+
+
+def _floor_quad(x0: float, z0: float, x1: float, z1: float) -> np.ndarray:
+    """Corners (4, 2) of a floor rectangle in triangle-strip order."""
+    return np.array(((x0, z0), (x1, z0), (x0, z1), (x1, z1)), dtype="f4")
+
+
+class GLRenderer:
+    """Renders frames of a :class:`Scene` as (H, W, 3) uint8 arrays; use as a context manager."""
+
+    def __init__(self, scene: Scene):
+        self.scene = scene
+        self._gl = _shared()
+        self._owned: list = []  # GL objects to release on close
+        with self._gl.lock, self._gl.ctx:
+            self._create_instances()
+            self._create_targets()
+            self._set_uniforms()
+            self._draw_background()
+
+    def _own(self, obj: T) -> T:
+        self._owned.append(obj)
+        return obj
+
+    def _create_instances(self) -> None:
+        """Per-frame instance data for all frames (uploaded one frame at a time) and the vertex arrays."""
+        ctx, prog, buf, scene = self._gl.ctx, self._gl.programs, self._gl.buffers, self.scene
+        joints = scene.joints.astype("f4")
+        frames, people = joints.shape[:2]
+        segments = np.concatenate((joints[:, :, BONES[:, 0]], joints[:, :, BONES[:, 1]]), axis=-1)
+        dots = np.concatenate((joints, joints), axis=-1)  # a joint's shadow is a zero-length segment
+        self._centers = np.ascontiguousarray(joints.reshape(frames, -1, 3))
+        self._segments = np.ascontiguousarray(segments.reshape(frames, -1, 6))
+        self._blobs = np.ascontiguousarray(np.concatenate((self._segments, dots.reshape(frames, -1, 6)), axis=1))
+
+        sphere_attr = np.concatenate(
+            (np.tile(JOINT_RADII, people)[:, None], np.repeat(scene.colors, len(JOINT_RADII), axis=0)), axis=1)
+        bone_attr = np.concatenate(
+            (np.full((people * len(BONES), 1), BONE_RADIUS), np.repeat(scene.colors * 0.9, len(BONES), axis=0)), axis=1)
+        blob_radius = np.concatenate((bone_attr[:, 0], sphere_attr[:, 0]))
+        self._counts = {"spheres": len(sphere_attr), "bones": len(bone_attr), "blobs": len(blob_radius)}
+
+        self._center_buf = self._own(ctx.buffer(reserve=self._centers[0].nbytes))
+        self._segment_buf = self._own(ctx.buffer(reserve=self._segments[0].nbytes))
+        self._blob_buf = self._own(ctx.buffer(reserve=self._blobs[0].nbytes))
+        sphere_attr_buf = self._own(ctx.buffer(sphere_attr.astype("f4")))
+        bone_attr_buf = self._own(ctx.buffer(bone_attr.astype("f4")))
+        blob_radius_buf = self._own(ctx.buffer(blob_radius.astype("f4")))
+        cx, cz = scene.floor_center
+        half = scene.floor_half
+        floor_buf = self._own(ctx.buffer(_floor_quad(cx - half, cz - half, cx + half, cz + half)))
+        overlay_buf = self._own(ctx.buffer(_floor_quad(*scene.shadow_rect)))
+
+        self._vaos = {name: self._own(vao) for name, vao in {
+            "sphere": ctx.vertex_array(prog["sphere"], [
+                (buf["sphere_v"], "3f", "in_pos"),
+                (self._center_buf, "3f/i", "i_center"),
+                (sphere_attr_buf, "1f 3f/i", "i_radius", "i_color"),
+            ], index_buffer=buf["sphere_f"]),
+            "bone": ctx.vertex_array(prog["bone"], [
+                (buf["cylinder_v"], "3f", "in_pos"),
+                (self._segment_buf, "3f 3f/i", "i_a", "i_b"),
+                (bone_attr_buf, "1f 3f/i", "i_radius", "i_color"),
+            ], index_buffer=buf["cylinder_f"]),
+            "shadow": ctx.vertex_array(prog["shadow"], [
+                (buf["quad"], "2f", "in_corner"),
+                (self._blob_buf, "3f 3f/i", "i_a", "i_b"),
+                (blob_radius_buf, "1f/i", "i_radius"),
+            ]),
+            "floor": ctx.vertex_array(prog["floor"], [(floor_buf, "2f", "in_xz")]),
+            "overlay": ctx.vertex_array(prog["overlay"], [(overlay_buf, "2f", "in_xz")]),
+        }.items()}
+
+    def _create_targets(self) -> None:
+        """The shadow texture, the background image and the colour and depth target."""
+        ctx = self._gl.ctx
+        size = self.scene.size
+        self._shadow_tex = self._own(ctx.texture((SHADOW_RES, SHADOW_RES), 1))
+        self._shadow_tex.repeat_x = self._shadow_tex.repeat_y = False
+        self._shadow_fbo = self._own(ctx.framebuffer(color_attachments=[self._shadow_tex]))
+        background = self._own(ctx.renderbuffer(size, 4))
+        self._background_fbo = self._own(ctx.framebuffer(color_attachments=[background]))
+        color = self._own(ctx.renderbuffer(size, 4))
+        depth = self._own(ctx.depth_renderbuffer(size))
+        self._fbo = self._own(ctx.framebuffer(color_attachments=[color], depth_attachment=depth))
+
+    def _set_uniforms(self) -> None:
+        """Record the uniforms; programs are shared between renderers, so they are set again per frame."""
+        prog, scene = self._gl.programs, self.scene
+        w, h = scene.size
+        flip = np.diag((1.0, -1.0, 1.0, 1.0))  # rows flipped so the read-back image is top row first
+        vp = tuple((flip @ scene.camera.projection_matrix(w / h) @ scene.camera.view_matrix()).T.ravel())
+        x0, z0, x1, z1 = scene.shadow_rect
+        rect = (x0, z0, 1 / (x1 - x0), 1 / (z1 - z0))
+        light = tuple(LIGHT_DIR)
+        self._uniforms = {
+            prog["sphere"]: {"u_vp": vp, "u_light": light},
+            prog["bone"]: {"u_vp": vp, "u_light": light},
+            prog["shadow"]: {"u_light": light, "u_rect": rect},
+            prog["floor"]: {
+                "u_vp": vp, "u_center": tuple(scene.floor_center), "u_fog": scene.fog, "u_floor": tuple(FLOOR),
+                "u_grid": tuple(GRID), "u_bg": tuple(BACKGROUND), "u_spacing": GRID_SPACING, "u_line": GRID_WIDTH,
+            },
+            prog["overlay"]: {
+                "u_vp": vp, "u_rect": rect, "u_highlight": tuple(HIGHLIGHT), "u_ring_width": RING_WIDTH, "u_shadow": 0,
+            },
+        }
+
+    def _apply_uniforms(self) -> None:
+        for program, uniforms in self._uniforms.items():
+            for name, value in uniforms.items():
+                program[name].value = value
+
+    def _draw_background(self) -> None:
+        """Shade the floor (grid, fog) once into the background image."""
+        self._apply_uniforms()
+        self._background_fbo.use()
+        self._background_fbo.clear(*BACKGROUND, 1.0)
+        self._gl.ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE | moderngl.BLEND)
+        self._vaos["floor"].render(moderngl.TRIANGLE_STRIP)
+
+    def render(self, frame: int) -> np.ndarray:
+        """The frame at index ``frame`` as an (H, W, 3) uint8 array."""
+        ctx, vaos, scene = self._gl.ctx, self._vaos, self.scene
+        w, h = scene.size
+        with self._gl.lock, ctx:
+            self._apply_uniforms()
+            ring = scene.ring(frame)
+            self._gl.programs["overlay"]["u_ring"].value = (*ring, 1.0) if ring else (0.0, 0.0, 0.0, 0.0)
+            self._center_buf.write(self._centers[frame])
+            self._segment_buf.write(self._segments[frame])
+            self._blob_buf.write(self._blobs[frame])
+            ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
+
+            self._shadow_fbo.use()
+            self._shadow_fbo.clear()
+            ctx.enable(moderngl.BLEND)
+            ctx.blend_equation = moderngl.MAX
+            vaos["shadow"].render(moderngl.TRIANGLE_STRIP, instances=self._counts["blobs"])
+            ctx.blend_equation = moderngl.FUNC_ADD
+
+            self._fbo.use()
+            self._fbo.clear()  # depth; the colour comes from the background image
+            ctx.copy_framebuffer(self._fbo, self._background_fbo)
+            ctx.blend_func = moderngl.ONE, moderngl.SRC_ALPHA
+            self._shadow_tex.use(0)
+            vaos["overlay"].render(moderngl.TRIANGLE_STRIP)
+            ctx.blend_func = moderngl.DEFAULT_BLENDING
+            ctx.disable(moderngl.BLEND)
+
+            ctx.enable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
+            ctx.front_face = "cw"  # the row flip mirrors the winding
+            vaos["sphere"].render(instances=self._counts["spheres"])
+            vaos["bone"].render(instances=self._counts["bones"])
+            ctx.front_face = "ccw"
+            data = self._fbo.read(components=3, alignment=1)
+        return np.frombuffer(data, np.uint8).reshape(h, w, 3)
+
+    def close(self) -> None:
+        """Free this renderer's GL objects (the shared context stays for the next renderer)."""
+        with self._gl.lock, self._gl.ctx:
+            for obj in reversed(self._owned):
+                obj.release()
+        self._owned.clear()
+
+    def __enter__(self) -> GLRenderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
