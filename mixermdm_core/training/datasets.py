@@ -1,6 +1,7 @@
 """Training sets assembled from the corpus: packed clips, their text embeddings and normalisers."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,8 +35,9 @@ def corpora(cfg: DataConfig, split: str) -> tuple[MotionCorpus, MotionCorpus]:
     from ..corpus import load_or_generate
 
     n_ind, n_int = (cfg.n_individual, cfg.n_interaction) if split == "train" else (cfg.n_val, cfg.n_val)
-    return (load_or_generate("individual", n_ind, split, cfg.seed, cfg.cache_dir),
-            load_or_generate("interaction", n_int, split, cfg.seed, cfg.cache_dir))
+    workers = max(1, min(32, os.cpu_count() or 1))
+    return (load_or_generate("individual", n_ind, split, cfg.seed, cfg.cache_dir, workers),
+            load_or_generate("interaction", n_int, split, cfg.seed, cfg.cache_dir, workers))
 
 
 def text_store(cfg: DataConfig, texts: list[str]) -> EmbeddingStore:

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Trains the shipped networks in one-shot, time-boxed runs on one lent GPU (how checkpoints/ was made).
+#   bash scripts/gpu_train.sh base    # corpora, then M^a, M^b and both evaluators side by side on the GPU
+#   bash scripts/gpu_train.sh mixers  # the four Mixers side by side (needs checkpoints/{interaction,individual})
+# BUDGET (seconds of training per run) and OUT (where the packed results go) come from the environment.
+# Results are packed as one tar.gz split into parts below 16 MiB, with the logs.
+# The text embeddings of every corpus text must be in .cache/text/minilm.npz (see scripts/prepare_texts.py):
+# the GPU machine needs no text model.
+set -uo pipefail
+phase=${1:?usage: gpu_train.sh base|mixers}
+budget=${BUDGET:-360}
+out=${OUT:-runs/out}
+export PYTHONUNBUFFERED=1 PYTHONPATH=$PWD OMP_NUM_THREADS=4
+mkdir -p runs "$out"
+nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
+t0=$(date +%s)
+python3 - <<'PY'
+from mixermdm_core.training.config import DataConfig
+from mixermdm_core.training.datasets import corpora
+for split in ("train", "val"):
+    corpora(DataConfig(), split)
+PY
+echo "corpora ready after $(( $(date +%s) - t0 )) s"
+run() { name=$1; shift; timeout $(( budget + 150 )) python3 -m mixermdm_core.train "$@" --out "runs/$name" > "runs/$name.log" 2>&1 & }
+if [ "$phase" = base ]; then
+  run interaction interaction --config configs/interaction.toml --time-budget "$budget" --anneal-by-time
+  run individual individual --config configs/individual.toml --time-budget "$budget" --anneal-by-time
+  run evaluator_interaction evaluator --people 2 --config configs/evaluator.toml
+  run evaluator_individual evaluator --people 1 --config configs/evaluator.toml
+else
+  for g in G T S ST; do
+    run "mixer_${g,,}" mixer --granularity "$g" --config configs/mixer.toml --time-budget "$budget" --anneal-by-time
+  done
+fi
+wait
+echo "training done after $(( $(date +%s) - t0 )) s"
+tail -n 3 runs/*.log
+tar czf - runs/*.log runs/*/log.jsonl runs/*/*.json runs/*/*.safetensors 2>/dev/null | split -b 15M - "$out/result.tgz.part-"
+ls -la "$out"
