@@ -1,0 +1,1 @@
+"""Gradio demo of MixerMDM studio: UI wiring, plots and temporary files around ``mixermdm_core``."""

@@ -1,0 +1,37 @@
+"""Settings of the demo, read from environment variables once at start-up."""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from mixermdm_core.composition.loading import DEFAULT_DIR
+
+
+def _int_env(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where checkpoints are read and outputs written, and how much the app may keep or run at once."""
+
+    checkpoints: Path
+    output_dir: Path
+    keep_requests: int = 16  # newest request folders kept on disk
+    max_age_s: int = 3600  # request folders older than this are removed
+    concurrency: int = 1  # requests sampled at once (1 on a CPU)
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """``MIXERMDM_CHECKPOINTS``, ``MIXERMDM_OUTPUT_DIR``, ``MIXERMDM_KEEP_REQUESTS``,
+        ``MIXERMDM_MAX_AGE_S`` and ``MIXERMDM_CONCURRENCY``, with the defaults above."""
+        return cls(
+            checkpoints=Path(os.environ.get("MIXERMDM_CHECKPOINTS") or DEFAULT_DIR),
+            output_dir=Path(os.environ.get("MIXERMDM_OUTPUT_DIR") or Path(tempfile.gettempdir()) / "mixermdm_studio"),
+            keep_requests=max(1, _int_env("MIXERMDM_KEEP_REQUESTS", cls.keep_requests)),
+            max_age_s=max(60, _int_env("MIXERMDM_MAX_AGE_S", cls.max_age_s)),
+            concurrency=max(1, _int_env("MIXERMDM_CONCURRENCY", cls.concurrency)),
+        )

@@ -1,0 +1,138 @@
+"""The layout of the app and the wiring of its events."""
+from __future__ import annotations
+
+import gradio as gr
+
+from mixermdm_core.composition.pipeline import MAX_SECONDS, MIN_SECONDS
+from mixermdm_core.composition.strategies import DualMDM
+from mixermdm_core.text.encoders import MAX_PROMPT_CHARS
+
+from . import plots, strategies
+from .callbacks import Callbacks
+from .inputs import MAX_SEED
+from .runtime import Runtime
+from .settings import Settings
+from .sync import SYNC_VIDEOS_JS
+
+TITLE = "MixerMDM studio"
+INTRO = """
+# MixerMDM studio
+Compose two human motion diffusion models: an **interaction** model (two people, one text) and an
+**individual** model (one person, one text). Each strategy mixes their predictions at every denoising step
+with weights *w* (0 = interaction model, 1 = individual model): **MixerMDM** learns per-joint, per-frame
+weights (CVPR 2025); **DualMDM** follows a fixed schedule over the diffusion steps; **DiffusionBlending**
+uses one constant weight. All strategies start from the same noise, so the results are directly comparable.
+"""
+EXAMPLES = [
+    ["two people shake hands", "the person is limping", ""],
+    ["two people hug", "the person waves with the left hand", ""],
+    ["two people walk side by side", "the person jumps", ""],
+    ["two people give each other a high five", "", "the person squats"],
+    ["two people bow to each other", "the person kicks with the right leg", ""],
+    ["two people dance together", "the person spins around", "the person claps"],
+]
+SYSTEM_FONTS = ["ui-sans-serif", "system-ui", "sans-serif"]  # no web fonts: the app works offline
+CSS = """
+.status-box { border: 1px solid #f59f00; border-radius: 8px; padding: 4px 12px; background: #fff9db; }
+#mixer-results .plot-container img { max-width: 100%; }
+"""
+
+
+def launch_options(settings: Settings) -> dict:
+    """Keyword arguments of ``demo.launch``: theme, style and the only folder files are served from."""
+    theme = gr.themes.Soft(primary_hue="orange", secondary_hue="blue", font=SYSTEM_FONTS,
+                           font_mono=["ui-monospace", "monospace"])
+    return {"theme": theme, "css": CSS, "allowed_paths": [str(settings.output_dir)]}
+
+
+def build_demo(runtime: Runtime) -> gr.Blocks:
+    """The Gradio app around ``runtime`` (queue on, one request sampled at a time on a CPU)."""
+    cb = Callbacks(runtime)
+    learned = runtime.learned()
+    error = runtime.load_error()
+    s = runtime.settings
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(s.max_age_s, s.max_age_s)) as demo:
+        gr.Markdown(INTRO)
+        if error:
+            gr.Markdown(f"**Error: the models could not be loaded:** {error}", elem_classes="status-box")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                interaction = gr.Textbox(label="Interaction text (both people)", lines=2, max_length=MAX_PROMPT_CHARS,
+                                         placeholder="two people shake hands")
+                with gr.Row():
+                    text1 = gr.Textbox(label="Individual text, person 1", max_length=MAX_PROMPT_CHARS,
+                                       placeholder="the person is limping (empty: follows the interaction model)")
+                    text2 = gr.Textbox(label="Individual text, person 2", max_length=MAX_PROMPT_CHARS,
+                                       placeholder="empty: follows the interaction model")
+                with gr.Row():
+                    seconds = gr.Slider(MIN_SECONDS, MAX_SECONDS, value=4, step=0.5, label="Motion length (s)")
+                    seed = gr.Number(0, label="Seed", precision=0, minimum=0, maximum=MAX_SEED)
+                selected = gr.CheckboxGroup(strategies.choices(learned), value=strategies.default_selection(learned),
+                                            label=f"Strategies to compare (up to {strategies.MAX_COMPARED})",
+                                            elem_id="strategies")
+                with gr.Row():
+                    run = gr.Button("Generate", variant="primary", elem_id="generate", scale=3)
+                    stop = gr.Button("Cancel", variant="stop", scale=1)
+                status = gr.Markdown(visible=False, elem_classes="status-box")
+            with gr.Column(scale=2):
+                with gr.Accordion("DualMDM schedule", open=True):
+                    default = DualMDM()
+                    curve = gr.Plot(plots.dualmdm_curve(default), show_label=False, format="png")
+                    with gr.Row():
+                        rate = gr.Slider(0, 0.05, value=default.rate, step=0.0005, label="rate")
+                        scale = gr.Slider(0, 1, value=default.scale, step=0.05, label="scale")
+                        shape = gr.Dropdown(strategies.DUALMDM_SHAPES, value=default.shape, label="shape")
+                with gr.Accordion("DiffusionBlending", open=True):
+                    blend = gr.Slider(0, 1, value=0.5, step=0.05, label="weight w (0 interaction, 1 individual)")
+                with gr.Accordion("Sampling", open=False):
+                    steps = gr.Slider(1, 200, value=50, step=1, label="DDIM steps")
+                    with gr.Row():
+                        g_inter = gr.Slider(0, 10, value=3.5, step=0.1, label="Interaction guidance")
+                        g_indiv = gr.Slider(0, 10, value=2.5, step=0.1, label="Individual guidance")
+        gr.Examples(EXAMPLES, inputs=[interaction, text1, text2], label="Examples: an interaction plus an individual "
+                    "detail the interaction model would not produce alone", cache_examples=False)
+
+        with gr.Column(elem_id="mixer-results"):
+            with gr.Row():
+                timing = gr.Markdown("Results appear here, side by side.", elem_id="timing")
+                replay = gr.Button("▶ Play all together", size="sm", scale=0)
+            slots, outputs = [], []
+            for row in range(0, strategies.MAX_COMPARED, 3):
+                with gr.Row(equal_height=False):
+                    for k in range(row, row + 3):
+                        with gr.Column(visible=False, min_width=280) as column:
+                            video = gr.Video(label=f"Result {k + 1}", autoplay=True, loop=True, interactive=False)
+                            heatmap = gr.Plot(label="Per-joint weights", show_label=False, format="png")
+                            with gr.Accordion("Downloads", open=False):
+                                files = gr.File(label="mp4, motion npy (T, 2, 262), BVH per person, weights npy, GLB",
+                                                file_count="multiple", interactive=False)
+                        slots.append(heatmap)
+                        outputs += [column, video, heatmap, files]
+            with gr.Row(equal_height=False):
+                with gr.Column(scale=3):
+                    step = gr.Slider(1, 50, value=50, step=1, interactive=False, label="Denoising step shown in the "
+                                     "heatmaps (1 = first, noisiest; the last is the final mix)")
+                    chart = gr.Plot(label="Mean weight per denoising step", show_label=False, format="png")
+                with gr.Column(scale=2):
+                    # Always mounted: Gradio's 3D viewer does not start inside hidden or closed containers.
+                    shown = gr.Radio([], label="Interactive 3D view of", info="drag to orbit, scroll to zoom",
+                                     interactive=True)
+                    model3d = gr.Model3D(label="Animated 3D view (GLB)", interactive=False, height=360)
+        results = gr.State()
+
+        inputs = [interaction, text1, text2, seconds, seed, steps, g_inter, g_indiv, selected, blend, rate, scale, shape]
+        submitted = run.click(cb.submit, None, None, queue=False, api_visibility="private")
+        event = submitted.then(cb.generate, inputs, [status, timing, chart, results, step, shown, model3d] + outputs,
+                          api_name="compare",
+                          concurrency_limit=s.concurrency, concurrency_id="sampling")
+        event.then(None, js=SYNC_VIDEOS_JS)
+        stop.click(cb.cancel, None, status, api_name="cancel", concurrency_limit=None, queue=False)
+        replay.click(None, js=SYNC_VIDEOS_JS)
+        step.release(cb.replot, [results, step], slots, api_name="heatmaps", concurrency_limit=2,
+                     show_progress="hidden")
+        shown.input(cb.view3d, [results, shown], model3d, api_visibility="private", concurrency_limit=2)
+        for control in (rate, scale, shape):
+            control.change(cb.curve, [rate, scale, shape], curve, api_visibility="private", concurrency_limit=2,
+                           trigger_mode="always_last", show_progress="hidden")
+    demo.queue(default_concurrency_limit=s.concurrency, max_size=32)
+    return demo

@@ -1,0 +1,246 @@
+"""The demo's callbacks with tiny random checkpoints: files and figures, messages for bad input, cleanup."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import gradio as gr
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from mixermdm_core.composition.strategies import DualMDM
+from mixermdm_core.export import read_bvh
+
+from demo import plots, strategies
+from demo.callbacks import SHARED_OUTPUTS, SLOT_OUTPUTS, Callbacks
+from demo.files import OutputDir
+from demo.runtime import Runtime
+from demo.settings import Settings
+from demo.strategies import MAX_COMPARED
+from demo.ui import build_demo, launch_options
+from test_app_fixtures import FakeEncoder, make_tiny_checkpoints
+
+FAST = dict(seconds=1, seed=0, steps=5, guidance_interaction=3.5, guidance_individual=2.5, blend_weight=0.5,
+            rate=0.0085, scale=1.0, shape="exp")
+
+
+@pytest.fixture(scope="module")
+def checkpoints(tmp_path_factory) -> Path:
+    return make_tiny_checkpoints(tmp_path_factory.mktemp("ckpt"))
+
+
+@pytest.fixture
+def callbacks(checkpoints, tmp_path) -> Callbacks:
+    return Callbacks(Runtime(Settings(checkpoints, tmp_path / "out", keep_requests=3), FakeEncoder()))
+
+
+def generate(cb: Callbacks, interaction="two people shake hands", text1="the person is limping", text2="",
+             selected=("st", "dualmdm"), progress=None, request=None, **overrides) -> list:
+    kw = {**FAST, **overrides}
+    args = [interaction, text1, text2, kw["seconds"], kw["seed"], kw["steps"], kw["guidance_interaction"],
+            kw["guidance_individual"], list(selected), kw["blend_weight"], kw["rate"], kw["scale"], kw["shape"]]
+    return cb.generate(*args, request=request, progress=progress or gr.Progress())
+
+
+def slots(out: list) -> list[list]:
+    return [out[SHARED_OUTPUTS + k * SLOT_OUTPUTS: SHARED_OUTPUTS + (k + 1) * SLOT_OUTPUTS] for k in range(MAX_COMPARED)]
+
+
+def test_generate_writes_every_file_and_figure(callbacks):
+    out = generate(callbacks)
+    status, timing, chart, state, step, shown, model3d = out[:SHARED_OUTPUTS]
+    assert status["visible"] is False
+    assert "2 strategies" in timing and "total" in timing
+    assert isinstance(chart, Figure) and len(chart.axes[0].lines) == 2
+    assert step["maximum"] == 5 and step["value"] == 5
+    titles = ["MixerMDM-ST", "DualMDM (exp, rate 0.0085, scale 1)"]
+    assert state["titles"] == titles and shown["choices"] == titles and shown["value"] == titles[0]
+    assert model3d == state["glb"][titles[0]] and Path(model3d).read_bytes()[:4] == b"glTF"
+    assert callbacks.view3d(state, titles[1]) == state["glb"][titles[1]] != model3d
+    shown, hidden = slots(out)[:2], slots(out)[2:]
+    for column, video, heatmap, files in shown:
+        assert column["visible"] is True
+        assert Path(video["value"]).stat().st_size > 1000 and video["value"].endswith(".mp4")
+        assert isinstance(heatmap, Figure)
+        names = [Path(f).name for f in files]
+        key = names[0].removesuffix(".mp4")
+        assert names == [f"{key}.mp4", f"{key}_motion.npy", f"{key}_p1.bvh", f"{key}_p2.bvh", f"{key}_weights.npy",
+                         f"{key}.glb"]
+        folder = Path(files[0]).parent
+        assert np.load(folder / f"{key}_motion.npy").shape == (30, 2, 262)
+        assert np.load(folder / f"{key}_weights.npy").shape == (5, 30, 2, 22)
+        assert read_bvh(folder / f"{key}_p1.bvh").shape == (30, 22, 3)
+        assert folder.parent == callbacks.outdir.requests
+    assert all(s[0]["visible"] is False and s[1] is None for s in hidden)
+
+
+def test_same_seed_same_motion_other_seed_other_motion(callbacks):
+    def motion(seed: int) -> np.ndarray:
+        files = slots(generate(callbacks, seed=seed, selected=["st"]))[0][3]
+        return np.load(files[1])
+
+    first = motion(7)
+    assert np.array_equal(first, motion(7))
+    assert not np.array_equal(first, motion(8))
+
+
+@pytest.mark.parametrize("overrides, message", [
+    (dict(interaction="", text1="", text2=""), "type an interaction text or an individual text"),
+    (dict(interaction="   ", text1="\n", text2="\t"), "type an interaction text or an individual text"),
+    (dict(seconds=0.2), "motion length must be between 1 and 8"),
+    (dict(seconds=60), "motion length must be between 1 and 8"),
+    (dict(seconds=None), "motion length must be a number"),
+    (dict(steps=0), "steps must be an integer in 1..1000"),
+    (dict(steps=2.5), "DDIM steps must be a whole number"),
+    (dict(steps=float("nan")), "DDIM steps must be a finite number"),
+    (dict(guidance_interaction=500), "guidance must be in 0..20"),
+    (dict(seed=-1), "seed must be between 0"),
+    (dict(seed="abc"), "seed must be a number"),
+    (dict(selected=[]), "choose at least one strategy"),
+    (dict(selected=["st", "s", "t", "g", "dualmdm", "blend", "interaction"]), "compare at most 6 strategies"),
+    (dict(selected=["zzz"]), "unknown or unloaded strategy: zzz"),
+    (dict(selected=["blend"], blend_weight=2), "a blending weight must be in [0, 1]"),
+    (dict(scale=3), "DualMDM needs rate >= 0 and scale in [0, 1]"),
+    (dict(shape="cubic"), "DualMDM shape must be exp, exp-inv or linear"),
+    (dict(text1=42), "the text of person 1 must be text"),
+])
+def test_bad_input_gives_a_message_not_an_exception(callbacks, overrides, message):
+    with pytest.warns(UserWarning, match="."):  # gr.Warning outside a running app
+        out = generate(callbacks, **overrides)
+    status = out[0]
+    assert status["visible"] is True and message in status["value"]
+    assert all(isinstance(o, dict) and o.get("__type__") == "update" and o == gr.skip() for o in out[1:])
+    assert not callbacks.outdir.requests.exists()  # nothing written for a rejected request
+
+
+def test_long_and_odd_prompts_still_run(callbacks):
+    long_text = "two people shake hands " * 250  # 5,750 characters
+    with pytest.warns(UserWarning, match="only the first 1,000 are used"):
+        out = generate(callbacks, interaction=long_text)
+    assert "first 1,000" in out[0]["value"] and out[0]["visible"] is True
+    out = generate(callbacks, interaction="🤝 two people\x00 shake hands ✨ <b>&amp;</b>", text1="la personne boite 🦵")
+    assert out[0]["visible"] is False and Path(slots(out)[0][1]["value"]).is_file()
+
+
+def test_person_without_text_follows_the_interaction_model(callbacks):
+    out = generate(callbacks, selected=["individual"], text1="", text2="the person jumps")
+    weights = out[3]["weights"][0]
+    assert (weights[:, :, 0] == 0).all() and (weights[:, :, 1] == 1).all()
+
+
+def test_missing_checkpoints_are_reported_in_the_ui(tmp_path):
+    runtime = Runtime(Settings(tmp_path / "nothing", tmp_path / "out"), FakeEncoder())
+    assert "interaction.safetensors" in runtime.load_error() and runtime.learned() == []
+    with pytest.warns(UserWarning):
+        out = generate(Callbacks(runtime), selected=["dualmdm"])
+    assert out[0]["visible"] is True and "checkpoint not found" in out[0]["value"]
+    assert isinstance(build_demo(runtime), gr.Blocks)
+
+
+def test_only_loaded_learned_mixers_are_offered(tmp_path):
+    only_st = make_tiny_checkpoints(tmp_path / "st", granularities=("ST",))
+    learned = Runtime(Settings(only_st, tmp_path / "out"), FakeEncoder()).learned()
+    assert learned == ["ST"]
+    values = [v for _, v in strategies.choices(learned)]
+    assert values == ["st", "dualmdm", "blend", "interaction", "individual"]
+    assert strategies.default_selection(learned) == ["st", "dualmdm"]
+    assert strategies.default_selection([]) == ["blend", "dualmdm"]
+    with pytest.raises(ValueError, match="unknown or unloaded strategy: g"):
+        strategies.build(["g"], {"ST": object()}, 0.5, 0.0085, 1.0, "exp")
+
+
+def test_step_slider_replots_heatmaps_from_stored_weights(callbacks):
+    out = generate(callbacks)
+    state = out[3]
+    figures = callbacks.replot(state, 1)
+    assert [isinstance(f, Figure) for f in figures] == [True, True] + [False] * (MAX_COMPARED - 2)
+    image = figures[0].axes[0].images[0].get_array()
+    assert image.shape == (22, 30)
+    assert np.allclose(image, state["weights"][0][0, :, 0].T)
+    assert "step 1/5" in figures[0].axes[0].get_title()
+    assert callbacks.replot(None, 3) == [gr.skip()] * MAX_COMPARED
+
+
+def test_dualmdm_curve_follows_the_edited_parameters(callbacks):
+    fig = callbacks.curve(0.02, 0.8, "exp-inv")
+    assert isinstance(fig, Figure)
+    t, w = fig.axes[0].lines[0].get_data()
+    schedule = DualMDM(rate=0.02, scale=0.8, shape="exp-inv")
+    assert t[0] == 1000 and t[-1] == 0
+    assert np.allclose(w, [schedule.at(x) for x in t])
+    with pytest.warns(UserWarning, match="shape"):
+        assert callbacks.curve(0.01, 1.0, "zigzag") == gr.skip()
+
+
+def test_mean_weight_chart_has_one_line_per_strategy():
+    w = np.random.default_rng(0).random((4, 10, 2, 22))
+    fig = plots.mean_weight_chart([("a", w), ("b", w * 0)], [True, False], [999, 666, 333, 0])
+    a, b = fig.axes[0].lines
+    assert np.allclose(a.get_ydata(), w[:, :, 0].mean(axis=(1, 2))) and (b.get_ydata() == 0).all()
+
+
+class Session:
+    session_hash = "s1"
+
+
+def test_cancel_stops_a_running_request(callbacks):
+    class CancelAtStep3:
+        def __call__(self, progress, desc=None, unit="steps"):
+            if progress[0] == 3:
+                assert "cancelling" in callbacks.cancel(Session())["value"]
+
+    with pytest.warns(UserWarning, match="cancelled"):
+        out = generate(callbacks, steps=20, request=Session(), progress=CancelAtStep3())
+    assert "cancelled" in out[0]["value"]
+    assert out[0]["visible"] is True and not callbacks.outdir.requests.exists()
+    assert generate(callbacks, request=Session())[0]["visible"] is False  # the next request runs
+
+
+def test_cancel_while_queued_and_stray_cancels(callbacks):
+    assert "nothing to cancel" in callbacks.cancel(Session())["value"]
+    assert generate(callbacks, request=Session())[0]["visible"] is False  # a stray click cancels nothing
+    callbacks.submit(Session())
+    callbacks.cancel(Session())  # while the request waits in the queue
+    with pytest.warns(UserWarning, match="cancelled"):
+        assert "cancelled" in generate(callbacks, request=Session())[0]["value"]
+    callbacks.submit(Session())
+    assert generate(callbacks, request=Session())[0]["visible"] is False
+
+
+def test_cleanup_keeps_the_output_folder_bounded(tmp_path):
+    outdir = OutputDir(tmp_path, keep=3, max_age_s=3600)
+    folders = [outdir.new_request() for _ in range(8)]
+    assert set(outdir.requests.iterdir()) == set(folders[-3:])
+    old = folders[-3]
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    assert outdir.cleanup() == [old] and set(outdir.requests.iterdir()) == set(folders[-2:])
+
+
+def test_settings_from_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("MIXERMDM_CHECKPOINTS", str(tmp_path / "ck"))
+    monkeypatch.setenv("MIXERMDM_OUTPUT_DIR", str(tmp_path / "out"))
+    monkeypatch.setenv("MIXERMDM_KEEP_REQUESTS", "5")
+    s = Settings.from_env()
+    assert (s.checkpoints, s.output_dir, s.keep_requests, s.concurrency) == (tmp_path / "ck", tmp_path / "out", 5, 1)
+    monkeypatch.delenv("MIXERMDM_CHECKPOINTS")
+    assert Settings.from_env().checkpoints.name == "checkpoints"
+    assert launch_options(s)["allowed_paths"] == [str(tmp_path / "out")]
+
+
+def test_app_module_exposes_the_demo_offline(checkpoints, tmp_path):
+    """``import app`` (what Spaces and tests do) builds ``demo`` from the env's checkpoints, launching nothing."""
+    code = ("import json, os, app; print(json.dumps([type(app.demo).__name__, app.SETTINGS.checkpoints.as_posix(), "
+            "os.environ['GRADIO_ANALYTICS_ENABLED'], os.environ['GRADIO_TEMP_DIR'], app.RUNTIME.learned()]))")
+    env = {**os.environ, "MIXERMDM_CHECKPOINTS": str(checkpoints), "MIXERMDM_OUTPUT_DIR": str(tmp_path / "out")}
+    env.pop("GRADIO_ANALYTICS_ENABLED", None)
+    env.pop("GRADIO_TEMP_DIR", None)
+    run = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1], env=env,
+                         capture_output=True, text=True, timeout=300, check=True)
+    name, ckpt, analytics, temp, learned = json.loads(run.stdout.strip().splitlines()[-1])
+    assert (name, ckpt, analytics, learned) == ("Blocks", checkpoints.as_posix(), "False", ["G", "T", "S", "ST"])
+    assert Path(temp).is_relative_to(tmp_path / "out")

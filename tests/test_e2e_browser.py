@@ -1,0 +1,116 @@
+"""End to end: the real app in a subprocess, driven by headless Chromium through Playwright.
+
+Uses the shipped checkpoints when they are all present, else tiny random ones (the real text encoder
+either way). The screenshot is written to ``$E2E_SCREENSHOT`` (default: the test's temporary folder).
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from mixermdm_core.composition.loading import DEFAULT_DIR
+
+from test_app_fixtures import make_tiny_checkpoints
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHIPPED = ["interaction", "individual", "mixer_st"]
+REPO = Path(__file__).resolve().parents[1]
+TIMEOUT_MS = 300_000  # a request with the shipped models on a 2-core CPU, rendering included
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
+]
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def checkpoints(tmp_path: Path) -> Path:
+    if all((DEFAULT_DIR / f"{name}.safetensors").is_file() for name in SHIPPED):
+        return DEFAULT_DIR
+    return make_tiny_checkpoints(tmp_path / "ckpt")
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the app exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"the app did not answer at {url} within {timeout:.0f} s")
+
+
+@pytest.fixture
+def app_url(tmp_path):
+    port = free_port()
+    env = {**os.environ, "MIXERMDM_CHECKPOINTS": str(checkpoints(tmp_path)), "MIXERMDM_OUTPUT_DIR": str(tmp_path / "out"),
+           "GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port), "PYTHONUNBUFFERED": "1"}
+    log = (tmp_path / "app.log").open("w")
+    process = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def test_compare_two_strategies_in_the_browser(app_url, tmp_path):
+    screenshot = Path(os.environ.get("E2E_SCREENSHOT") or tmp_path / "e2e.png")
+    outside: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
+            page.goto(app_url)
+            page.get_by_label("Interaction text (both people)").fill("two people shake hands")
+            page.get_by_label("Individual text, person 1").fill("the person is limping")
+            boxes = page.locator("#strategies input[type=checkbox]")
+            for k in range(boxes.count()):
+                boxes.nth(k).uncheck()
+            page.get_by_label("MixerMDM-ST").check()
+            page.get_by_label("DualMDM (schedule)").check()
+            page.locator("#generate").click()
+            page.wait_for_function(
+                "document.querySelectorAll('#mixer-results video[src]').length === 2", timeout=TIMEOUT_MS)
+            page.wait_for_function(
+                "[...document.querySelectorAll('#mixer-results video')].every(v => v.readyState >= 2)", timeout=60_000)
+            heatmaps = page.locator("#mixer-results img[src^='data:image/png']")
+            heatmaps.first.wait_for(timeout=60_000)
+            assert heatmaps.count() >= 3  # two heatmaps and the mean-weight chart
+            assert "2 strategies" in page.locator("#timing").inner_text()
+            titles = page.locator("#mixer-results").inner_text()
+            assert "MixerMDM-ST" in titles and "DualMDM" in titles
+            page.wait_for_timeout(1500)  # let the synchronised videos play a little
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(screenshot), full_page=True)
+        finally:
+            browser.close()
+    assert screenshot.stat().st_size > 10_000
+    assert outside == [], f"the page reached outside the machine: {outside[:5]}"
+    assert len(list((tmp_path / "out" / "requests").glob("*/*.mp4"))) == 2
