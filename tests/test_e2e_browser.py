@@ -79,6 +79,10 @@ def app_url(tmp_path):
         log.close()
 
 
+# The strategies to tick; E2E_STRATEGIES (labels separated by '|') overrides them, e.g. for the README's screenshot.
+STRATEGY_LABELS = os.environ.get("E2E_STRATEGIES", "MixerMDM-ST|DualMDM (schedule)").split("|")
+
+
 def test_compare_two_strategies_in_the_browser(app_url, tmp_path):
     screenshot = Path(os.environ.get("E2E_SCREENSHOT") or tmp_path / "e2e.png")
     outside: list[str] = []
@@ -93,24 +97,29 @@ def test_compare_two_strategies_in_the_browser(app_url, tmp_path):
             boxes = page.locator("#strategies input[type=checkbox]")
             for k in range(boxes.count()):
                 boxes.nth(k).uncheck()
-            page.get_by_label("MixerMDM-ST").check()
-            page.get_by_label("DualMDM (schedule)").check()
+            for label in STRATEGY_LABELS:
+                page.get_by_label(label).check()
             page.locator("#generate").click()
             page.wait_for_function(
-                "document.querySelectorAll('#mixer-results video[src]').length === 2", timeout=TIMEOUT_MS)
+                f"document.querySelectorAll('#mixer-results video[src]').length === {len(STRATEGY_LABELS)}", timeout=TIMEOUT_MS)
             page.wait_for_function(
                 "[...document.querySelectorAll('#mixer-results video')].every(v => v.readyState >= 2)", timeout=60_000)
             heatmaps = page.locator("#mixer-results img[src^='data:image/png']")
             heatmaps.first.wait_for(timeout=60_000)
-            assert heatmaps.count() >= 3  # two heatmaps and the mean-weight chart
-            assert "2 strategies" in page.locator("#timing").inner_text()
+            assert heatmaps.count() >= len(STRATEGY_LABELS) + 1  # one heatmap each and the mean-weight chart
+            assert f"{len(STRATEGY_LABELS)} strategies" in page.locator("#timing").inner_text()
             titles = page.locator("#mixer-results").inner_text()
             assert "MixerMDM-ST" in titles and "DualMDM" in titles
             page.wait_for_timeout(1500)  # let the synchronised videos play a little
+            # Show a mid-clip frame in every panel: pause, seek, and wait until each video has painted it.
+            page.evaluate("""() => Promise.all([...document.querySelectorAll('#mixer-results video')].map(v =>
+                new Promise(done => { v.pause(); v.addEventListener('seeked', done, {once: true});
+                                      v.currentTime = Math.min(2, v.duration / 2); })))""")
+            page.wait_for_timeout(500)
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot), full_page=True)
         finally:
             browser.close()
     assert screenshot.stat().st_size > 10_000
     assert outside == [], f"the page reached outside the machine: {outside[:5]}"
-    assert len(list((tmp_path / "out" / "requests").glob("*/*.mp4"))) == 2
+    assert len(list((tmp_path / "out" / "requests").glob("*/*.mp4"))) == len(STRATEGY_LABELS)
