@@ -137,3 +137,12 @@ def test_weight_spread_along_each_axis():
     assert weight_spread(joints) == pytest.approx({"steps": 0.0, "frames": 0.0, "joints": 0.5})
     with pytest.raises(ValueError):
         weight_spread(np.zeros((3, 4, 7)))
+
+
+def test_adaptability_ignores_people_who_are_not_mixed():
+    w = np.full((6, 2, 4, 2, 22), 0.7)
+    w[::2, :, :, 1] = 0.0  # person 2 has no text in every other sample: w forced to 0, not an adaptation
+    people = np.ones((6, 2), dtype=bool)
+    people[::2, 1] = False
+    assert adaptability(w) > 0
+    assert adaptability(w, people=people) == pytest.approx(0.0, abs=1e-12)

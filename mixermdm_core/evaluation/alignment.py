@@ -72,36 +72,47 @@ def _masked_std(weights: np.ndarray, valid: np.ndarray, axis: int) -> float:
     return float(std[used].mean()) if used.any() else 0.0
 
 
-def _prepare(weights: np.ndarray | torch.Tensor, mask: np.ndarray | torch.Tensor | None
-             ) -> tuple[np.ndarray, np.ndarray]:
-    """Weights as float64 (samples, steps, T, 2, 22) and a matching bool array of valid frames."""
+def _prepare(weights: np.ndarray | torch.Tensor, mask: np.ndarray | torch.Tensor | None,
+             people: np.ndarray | torch.Tensor | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Weights as float64 (samples, steps, T, 2, 22) and a matching bool array of valid entries: frames in
+    ``mask`` (samples, T) and people in ``people`` (samples, 2), e.g. those that have an individual text."""
     w = weights.detach().cpu().numpy() if isinstance(weights, torch.Tensor) else np.asarray(weights)
     if w.ndim != 5:
         raise ValueError(f"weights must be (samples, steps, frames, people, joints), got {w.shape}")
     w = w.astype(np.float64)
-    if mask is None:
-        return w, np.ones(w.shape, dtype=bool)
-    m = mask.detach().cpu().numpy() if isinstance(mask, torch.Tensor) else np.asarray(mask)
-    if m.ndim != 2 or m.shape[0] != w.shape[0]:
-        raise ValueError(f"mask must be (samples, frames), got {m.shape}")
-    shape = np.broadcast_shapes(w.shape, (w.shape[0], 1, m.shape[1], 1, 1))
-    return np.broadcast_to(w, shape), np.broadcast_to(m.astype(bool)[:, None, :, None, None], shape)
+    frames = np.ones((w.shape[0], w.shape[2]), dtype=bool) if mask is None else _np_bool(mask)
+    who = np.ones((w.shape[0], w.shape[3]), dtype=bool) if people is None else _np_bool(people)
+    if frames.ndim != 2 or frames.shape[0] != w.shape[0]:
+        raise ValueError(f"mask must be (samples, frames), got {frames.shape}")
+    if who.shape != (w.shape[0], w.shape[3]):
+        raise ValueError(f"people must be (samples, {w.shape[3]}), got {who.shape}")
+    shape = np.broadcast_shapes(w.shape, (w.shape[0], 1, frames.shape[1], who.shape[1], 1))
+    valid = frames[:, None, :, None, None] & who[:, None, None, :, None]
+    return np.broadcast_to(w, shape), np.broadcast_to(valid, shape)
 
 
-def adaptability(weights: np.ndarray | torch.Tensor, mask: np.ndarray | torch.Tensor | None = None) -> float:
+def _np_bool(x: np.ndarray | torch.Tensor) -> np.ndarray:
+    return (x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)).astype(bool)
+
+
+def adaptability(weights: np.ndarray | torch.Tensor, mask: np.ndarray | torch.Tensor | None = None,
+                 people: np.ndarray | torch.Tensor | None = None) -> float:
     """How much the learned weights depend on the input: A = mean over (step, frame, person, joint) of
     std_n w[n, step, frame, person, joint], the population std across the N test samples.
 
     ``mask`` (samples, T) marks valid frames: a position's std uses only the samples valid there, and
-    positions with fewer than 2 valid samples are left out. Identical weights for every sample give 0.
+    positions with fewer than 2 valid samples are left out. ``people`` (samples, 2) keeps only the people
+    that are mixed (a person without an individual text has w = 0 by construction, which is no adaptation).
+    Identical weights for every sample give 0.
     """
-    w, valid = _prepare(weights, mask)
+    w, valid = _prepare(weights, mask, people)
     return _masked_std(w, valid, axis=0)
 
 
-def weight_spread(weights: np.ndarray | torch.Tensor, mask: np.ndarray | torch.Tensor | None = None
-                  ) -> dict[str, float]:
+def weight_spread(weights: np.ndarray | torch.Tensor, mask: np.ndarray | torch.Tensor | None = None,
+                  people: np.ndarray | torch.Tensor | None = None) -> dict[str, float]:
     """The plain variation of the weights within a sample: {"steps", "frames", "joints"} = population std
-    along that axis, averaged over all other positions (padded frames excluded when ``mask`` is given)."""
-    w, valid = _prepare(weights, mask)
+    along that axis, averaged over all other positions (padded frames excluded when ``mask`` is given, people
+    left out where ``people`` is False)."""
+    w, valid = _prepare(weights, mask, people)
     return {name: _masked_std(w, valid, axis) for name, axis in (("steps", 1), ("frames", 2), ("joints", 4))}

@@ -68,9 +68,10 @@ def score(gen: Generated, eval_inter: TextMotionEvaluator, eval_indiv: TextMotio
     row = {}
     for k, (mean, ci) in replicate(once, replications).items():
         row[k], row[k + "_ci95"] = mean, ci
-    row["adaptability"] = adaptability(weights)
-    row.update({f"w_std_{k}": v for k, v in weight_spread(weights).items()})
-    row["w_mean"] = float(weights.mean())
+    mixed = (person_emb.abs().sum(-1) > 0).numpy()  # (N, 2): people with an individual text
+    row["adaptability"] = adaptability(weights, people=mixed)
+    row.update({f"w_std_{k}": v for k, v in weight_spread(weights, people=mixed).items()})
+    row["w_mean"] = float(weights.mean(axis=(1, 2, 4))[mixed].mean())
     row.update(physical(motions))
     return row
 
