@@ -1,8 +1,6 @@
 """Invariants of the composition: what w = 0 and w = 1 mean, centring/alignment, shapes, seeds."""
 from __future__ import annotations
 
-import zlib
-
 import pytest
 import torch
 
@@ -12,29 +10,13 @@ from mixermdm_core.composition.sampler import Conditions, DenoiserPair, composed
 from mixermdm_core.composition.strategies import DualMDM, Fixed, Learned, parse_strategy
 from mixermdm_core.diffusion import NoiseSchedule
 from mixermdm_core.kinematics import facing_angle
-from mixermdm_core.models.config import NetConfig
 from mixermdm_core.models.denoisers import IndividualDenoiser, InteractionDenoiser
 from mixermdm_core.models.mixer import GRANULARITIES, Mixer
 from mixermdm_core.representation.interhuman import canonicalize_pair, joints_to_features
 from mixermdm_core.representation.normalization import Normalizer
 
 from conftest import smooth_person
-
-
-TINY = NetConfig(latent=32, layers=1, heads=2, ff=64, dropout=0.0)
-
-
-class FakeEncoder:
-    """Deterministic embeddings from a hash of the text (no model download in unit tests)."""
-
-    dim, name = 384, "fake"
-
-    def encode(self, texts):
-        out = torch.zeros(len(texts), self.dim)
-        for i, t in enumerate(texts):
-            if t:
-                out[i] = torch.randn(self.dim, generator=torch.Generator().manual_seed(zlib.crc32(t.encode())))
-        return out
+from test_app_fixtures import TINY, FakeEncoder
 
 
 def _randomise(net: torch.nn.Module, seed: int) -> torch.nn.Module:

@@ -17,7 +17,7 @@ import torch
 from ..diffusion import NoiseSchedule, cfg_combine, ddim_sample
 from ..representation.interhuman import features_to_joints
 from ..skeleton import FPS
-from ..text.encoders import CachedEncoder, TextEncoder, clean_prompt, default_encoder
+from ..text.encoders import TextEncoder, clean_prompt, default_encoder
 from .loading import DEFAULT_DIR, load_denoiser, load_mixers, load_pair
 from .sampler import Conditions, DenoiserPair, composed_sample
 from .strategies import parse_strategy

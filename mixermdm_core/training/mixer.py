@@ -22,7 +22,6 @@ from tqdm import tqdm
 
 from ..composition.centering import align_people, center_people
 from ..composition.sampler import DenoiserPair, mix
-from ..diffusion import NoiseSchedule
 from ..models.discriminator import MotionDiscriminator
 from ..models.io import save_checkpoint
 from ..models.mixer import Mixer

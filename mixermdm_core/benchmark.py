@@ -1,0 +1,97 @@
+"""Command line: where the time of a request goes, on this machine.
+
+    python -m mixermdm_core.benchmark [--seconds 4] [--steps 50] [--repeats 2]
+
+Times, for one 4-s two-person sample at 50 DDIM steps: one model alone (the interaction model), the two
+models without a mixer (a fixed blend: both models run, no Mixer network), each strategy, four strategies
+batched together, and the render of one animation; then parameter counts and peak memory. The last line is
+machine-readable:
+
+    mixer_overhead=R1 batched4_vs_one=R2 render_vs_realtime=R3
+
+R1 = time(ST mixer) / time(two models without mixer); R2 = time(4 strategies batched) / time(one strategy);
+R3 = render time / clip duration (below 0.2 means at least 5x faster than real time).
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+
+
+def _timed(fn, repeats: int) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _params(module: torch.nn.Module) -> int:
+    return sum(p.numel() for p in module.parameters())
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m mixermdm_core.benchmark", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--seconds", type=float, default=4.0)
+    p.add_argument("--steps", type=int, default=50)
+    p.add_argument("--repeats", type=int, default=2, help="best of N runs per row")
+    p.add_argument("--checkpoints", default=None)
+    p.add_argument("--device", default="cpu")
+    args = p.parse_args(argv)
+
+    from .composition.loading import DEFAULT_DIR, set_threads
+    from .composition.pipeline import ComposedPipeline, InteractionPipeline, frames_for
+
+    set_threads()
+    pipe = ComposedPipeline.from_pretrained(Path(args.checkpoints) if args.checkpoints else DEFAULT_DIR, args.device)
+    alone = InteractionPipeline(pipe.pair, pipe.encoder, args.device)
+    texts = ("two people shake hands", "the person is limping", "the person waves with the left hand")
+    pipe.embed(list(texts), args.device)  # warm the text cache: text encoding is not what we time
+    run = dict(seconds=args.seconds, steps=args.steps, seed=0)
+    print(f"device={args.device} threads={torch.get_num_threads()} motion={args.seconds:g}s steps={args.steps}")
+
+    rows: list[tuple[str, float]] = []
+    rows.append(("interaction model alone", _timed(lambda: alone(texts[0], texts[1:], **run), args.repeats)))
+    base = _timed(lambda: pipe(texts[0], texts[1:], ["blend:0.5"], **run), args.repeats)
+    rows.append(("two models, no mixer (blend:0.5)", base))
+    names = [n for n in ("g", "t", "s", "st") if n.upper() in pipe.mixers] + ["dualmdm"]
+    one = {}
+    for name in names:
+        one[name] = _timed(lambda: pipe(texts[0], texts[1:], [name], **run), args.repeats)
+        rows.append((f"strategy {name}", one[name]))
+    four = [n for n in ("st", "s", "dualmdm", "blend:0.5") if n in names or n.startswith("blend")][:4]
+    batched = _timed(lambda: pipe(texts[0], texts[1:], four, **run), args.repeats)
+    rows.append((f"4 strategies batched ({', '.join(four)})", batched))
+
+    from .visualize.video import render_video
+
+    motion = pipe(texts[0], texts[1:], ["dualmdm"], **run)["dualmdm"].joints
+    with tempfile.TemporaryDirectory() as tmp:
+        render = _timed(lambda: render_video(motion, Path(tmp) / "clip.mp4"), args.repeats)
+    rows.append((f"render {args.seconds:g}-s animation (848x480 mp4)", render))
+
+    width = max(len(r[0]) for r in rows)
+    print(f"{'what':<{width}}  {'seconds':>8}  {'x two models':>12}")
+    for name, sec in rows:
+        print(f"{name:<{width}}  {sec:8.2f}  {sec / base:12.2f}")
+    print("parameters:", ", ".join(f"{n}={_params(m) / 1e6:.2f}M" for n, m in
+                                   [("interaction", pipe.pair.interaction), ("individual", pipe.pair.individual),
+                                    *[(f"mixer_{k.lower()}", v) for k, v in pipe.mixers.items()]]))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (resident, whole process): {peak_mb:.0f} MB")
+    ref = one.get("st", one[names[0]])
+    frames = frames_for(args.seconds)
+    print(f"mixer_overhead={ref / base:.3f} batched4_vs_one={batched / ref:.3f} render_vs_realtime={render / (frames / 30):.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
