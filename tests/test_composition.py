@@ -119,9 +119,10 @@ def test_dualmdm_schedule_matches_in2in():
     assert s.at(0) < 3e-4
 
 
-@pytest.mark.parametrize("bad", ["blend:x", "blend:1.5", "nonsense", "st"])
-def test_bad_strategy_names(bad):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("bad, message", [("blend:x", "needs a number"), ("blend:1.5", r"in \[0, 1\]"),
+                                          ("nonsense", "unknown strategy"), ("st", "no trained ST mixer")])
+def test_bad_strategy_names(bad, message):
+    with pytest.raises(ValueError, match=message):
         parse_strategy(bad, {})
 
 

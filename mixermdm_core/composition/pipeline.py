@@ -38,8 +38,10 @@ def frames_for(seconds: float) -> int:
 
 
 def check_sampling(steps: int, guidance: float) -> None:
-    if not isinstance(steps, (int, np.integer)) or not 1 <= steps <= 1000:
-        raise ValueError(f"steps must be an integer in 1..1000, got {steps!r}")
+    """Refuse step counts and guidance scales the samplers cannot use (whole-number floats are fine)."""
+    whole = isinstance(steps, (int, np.integer)) or (isinstance(steps, float) and steps.is_integer())
+    if not whole or not 1 <= steps <= 1000:
+        raise ValueError(f"steps must be a whole number in 1..1000, got {steps!r}")
     if not 0.0 <= float(guidance) <= 20.0:
         raise ValueError(f"guidance must be in 0..20, got {guidance!r}")
 
@@ -100,6 +102,7 @@ class InteractionPipeline(_Texts):
                  guidance: float = 3.5, seed: int = 0, callback: Progress | None = None) -> Motion:
         frames = frames_for(seconds)
         check_sampling(steps, guidance)
+        steps = int(steps)
         emb = self.embed([interaction_text, *texts], self.device)
         text, person = emb[:1], emb[None, 1:]
         g = torch.Generator().manual_seed(int(seed))
@@ -129,6 +132,7 @@ class IndividualPipeline(_Texts):
                  callback: Progress | None = None) -> Motion:
         frames = frames_for(seconds)
         check_sampling(steps, guidance)
+        steps = int(steps)
         if not clean_prompt(text):
             raise ValueError("the individual model needs a text describing the person's motion")
         emb = self.embed([text], self.device)
@@ -166,6 +170,7 @@ class ComposedPipeline(_Texts):
         frames = frames_for(seconds)
         check_sampling(steps, guidance[0])
         check_sampling(steps, guidance[1])
+        steps = int(steps)
         if len(texts) != 2:
             raise ValueError("texts must hold one individual text per person (either may be empty)")
         cleaned = tuple(clean_prompt(t) for t in (interaction_text, *texts))

@@ -59,7 +59,7 @@ class DenoiserPair:
             both = self.individual(x.repeat(2, 1, 1), tt.repeat(2), torch.cat((txt, torch.zeros_like(txt))),
                                    None if m is None else m.repeat(2, 1))
             x0 = cfg_combine(both[:n], both[n:], guidance)
-        out[bi, :, pi] = self.norm_b.denormalize(x0)
+        out[bi, :, pi] = self.norm_b.denormalize(x0).to(out.dtype)
         return out
 
 

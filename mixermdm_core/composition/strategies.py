@@ -95,9 +95,10 @@ def parse_strategy(name: str, mixers: dict[str, Mixer] | None = None):
         return Fixed(1.0, name="individual")
     if key.startswith("blend:"):
         try:
-            return Fixed(float(key.split(":", 1)[1]))
+            weight = float(key.split(":", 1)[1])
         except ValueError as err:
             raise ValueError(f"blend needs a number, as in blend:0.5 (got {name!r})") from err
+        return Fixed(weight)
     if key == "dualmdm" or key.startswith("dualmdm:"):
         return DualMDM(rate=float(key.split(":", 1)[1])) if ":" in key else DualMDM()
     if key.upper() in GRANULARITIES:

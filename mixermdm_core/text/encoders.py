@@ -9,7 +9,7 @@ An empty prompt encodes to the zero vector: the "no condition" input of classifi
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+import threading
 from pathlib import Path
 from typing import Protocol, Sequence
 
@@ -114,7 +114,14 @@ class CachedEncoder:
         return torch.stack([self._cache[t] for t in cleaned])
 
 
-@lru_cache(maxsize=1)
+_DEFAULT: CachedEncoder | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
 def default_encoder() -> CachedEncoder:
-    """The process-wide cached MiniLM encoder."""
-    return CachedEncoder(MiniLMEncoder())
+    """The process-wide cached MiniLM encoder, loaded once even when threads ask for it together."""
+    global _DEFAULT
+    with _DEFAULT_LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = CachedEncoder(MiniLMEncoder())
+    return _DEFAULT
