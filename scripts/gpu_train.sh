@@ -23,11 +23,27 @@ PY
 echo "corpora ready after $(( $(date +%s) - t0 )) s"
 run() { name=$1; shift; timeout $(( budget + 150 )) python3 -m mixermdm_core.train "$@" --out "runs/$name" > "runs/$name.log" 2>&1 & }
 if [ "$phase" = base ]; then
+  made="interaction individual evaluator_interaction evaluator_individual"
   run interaction interaction --config configs/interaction.toml --time-budget "$budget" --anneal-by-time
   run individual individual --config configs/individual.toml --time-budget "$budget" --anneal-by-time
   run evaluator_interaction evaluator --people 2 --config configs/evaluator.toml
   run evaluator_individual evaluator --people 1 --config configs/evaluator.toml
+elif [ "$phase" = continue ]; then
+  made="interaction individual evaluator_interaction evaluator_individual mixer_g mixer_t mixer_s mixer_st"
+  # On a machine still warm from "base": resume both denoisers from runs/*/state.pt for BUDGET seconds,
+  # train the evaluators meanwhile, then train the four Mixers on the resumed denoisers for BUDGET2 seconds.
+  run interaction interaction --config configs/interaction.toml --time-budget "$budget" --anneal-by-time; p1=$!
+  run individual individual --config configs/individual.toml --time-budget "$budget" --anneal-by-time; p2=$!
+  run evaluator_interaction evaluator --people 2 --config configs/evaluator.toml --steps "${EVAL_STEPS:-1500}"
+  run evaluator_individual evaluator --people 1 --config configs/evaluator.toml --steps "${EVAL_STEPS:-1500}"
+  wait $p1 $p2
+  mkdir -p checkpoints && cp runs/interaction/interaction.safetensors runs/individual/individual.safetensors checkpoints/
+  budget=${BUDGET2:-240}
+  for g in G T S ST; do
+    run "mixer_${g,,}" mixer --granularity "$g" --config configs/mixer.toml --time-budget "$budget" --anneal-by-time
+  done
 else
+  made="mixer_g mixer_t mixer_s mixer_st"
   for g in G T S ST; do
     run "mixer_${g,,}" mixer --granularity "$g" --config configs/mixer.toml --time-budget "$budget" --anneal-by-time
   done
@@ -35,5 +51,8 @@ fi
 wait
 echo "training done after $(( $(date +%s) - t0 )) s"
 tail -n 3 runs/*.log
-tar czf - runs/*.log runs/*/log.jsonl runs/*/*.json runs/*/*.safetensors 2>/dev/null | split -b 15M - "$out/result.tgz.part-"
+# Only this phase's outputs: what comes back from the GPU machine is limited to 64 MiB.
+files=()
+for name in $made; do files+=("runs/$name.log" runs/"$name"/*.safetensors runs/"$name"/*.json*); done
+tar czf - "${files[@]}" 2>/dev/null | split -b 15M - "$out/result.tgz.part-"
 ls -la "$out"
