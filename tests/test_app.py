@@ -95,7 +95,7 @@ def test_same_seed_same_motion_other_seed_other_motion(callbacks):
     (dict(seconds=0.2), "motion length must be between 1 and 8"),
     (dict(seconds=60), "motion length must be between 1 and 8"),
     (dict(seconds=None), "motion length must be a number"),
-    (dict(steps=0), "steps must be an integer in 1..1000"),
+    (dict(steps=0), "steps must be a whole number in 1..1000"),
     (dict(steps=2.5), "DDIM steps must be a whole number"),
     (dict(steps=float("nan")), "DDIM steps must be a finite number"),
     (dict(guidance_interaction=500), "guidance must be in 0..20"),
