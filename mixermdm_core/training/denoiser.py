@@ -19,7 +19,7 @@ from ..models.io import save_checkpoint
 from ..representation.normalization import Normalizer
 from . import datasets
 from .config import TrainConfig
-from .loop import Distributed, Log, load_state, lr_at, make_ema, save_state, time_fraction, update_ema
+from .loop import Distributed, Log, device_name, load_state, lr_at, make_ema, save_state, time_fraction, update_ema
 from .losses import GEOMETRY_MAX_T, bone_length_loss, foot_contact_loss, masked_mse
 
 VAL_STEPS = (50, 200, 400, 600, 800, 950)
@@ -150,7 +150,7 @@ def train_denoiser(kind: str, cfg: TrainConfig, out_dir: str | Path, device: str
     if dist.main:
         val = validation_loss(ema, kind, val_set, norm, schedule, 256)
         info = {"steps": step, "target_steps": opt_cfg.steps, "wall_s": round(extra["wall_s"], 1),
-                "device": torch.cuda.get_device_name(dist.device) if dist.device.type == "cuda" else "cpu",
+                "device": device_name(dist.device),
                 "val_loss": val, "config": cfg.source, "batch_size": opt_cfg.batch_size * dist.world,
                 "data": {"n_individual": cfg.data.n_individual, "n_interaction": cfg.data.n_interaction, "seed": cfg.data.seed}}
         save_checkpoint(final, ema, kind, cfg.model.to_dict(), {"motion": norm}, info)

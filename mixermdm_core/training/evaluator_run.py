@@ -15,6 +15,7 @@ from ..models.evaluator import EvaluatorConfig, TextMotionEvaluator
 from . import datasets
 from .config import TrainConfig
 from .evaluator import save_evaluator, train_evaluator
+from .loop import device_name
 
 
 def evaluator_data(people: int, cfg: TrainConfig, split: str) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -46,7 +47,7 @@ def train_evaluator_run(people: int, cfg: TrainConfig, out_dir: str | Path, devi
                              weight_decay=oc.weight_decay, seed=oc.seed, device=device, log_every=oc.log_every)
     path = save_evaluator(model.cpu(), out_dir / f"{name}.safetensors")
     summary = {k: v for k, v in result.items() if k != "history"}
-    summary.update(config=cfg.source, device=torch.cuda.get_device_name() if device.startswith("cuda") else "cpu",
+    summary.update(config=cfg.source, device=device_name(device),
                    n_train=len(train[0]), n_val=len(val[0]), history=result["history"])
     (out_dir / f"{name}.json").write_text(json.dumps(summary, indent=1))
     print(json.dumps({k: v for k, v in summary.items() if k != "history"}))

@@ -24,6 +24,12 @@ def lr_at(step: int, base: float, warmup: int, total: int, time_fraction: float 
     return base * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
+def device_name(device: torch.device | str) -> str:
+    """The accelerator's name for model cards ("cpu" on the CPU)."""
+    device = torch.device(device)
+    return torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
+
+
 def make_ema(model: nn.Module) -> nn.Module:
     return copy.deepcopy(model).eval().requires_grad_(False)
 

@@ -27,7 +27,7 @@ from ..models.io import save_checkpoint
 from ..models.mixer import Mixer
 from . import datasets
 from .config import TrainConfig
-from .loop import Distributed, Log, load_state, lr_at, make_ema, save_state, time_fraction, update_ema
+from .loop import Distributed, Log, device_name, load_state, lr_at, make_ema, save_state, time_fraction, update_ema
 
 
 def swap_texts(person_text: torch.Tensor, pool: torch.Tensor, p: float) -> torch.Tensor:
@@ -161,7 +161,7 @@ def train_mixer(granularity: str, pair: DenoiserPair, cfg: TrainConfig, out_dir:
     final = out_dir / f"mixer_{granularity.lower()}.safetensors"
     if dist.main:
         info = {"granularity": granularity, "steps": step, "target_steps": oc.steps, "wall_s": round(extra["wall_s"], 1),
-                "device": torch.cuda.get_device_name(dist.device) if dist.device.type == "cuda" else "cpu",
+                "device": device_name(dist.device),
                 "config": cfg.source, "batch_size": oc.batch_size * dist.world, "curve": curve[-50:]}
         save_checkpoint(final, ema, "mixer", {**cfg.model.to_dict(), "granularity": granularity}, {}, info)
     dist.close()
