@@ -1,0 +1,56 @@
+"""Checkpoint files: a round trip, and a clear error naming the file for every way one can be wrong."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+from mixermdm_core.composition.loading import load_denoiser, load_mixer, load_pair
+from mixermdm_core.models.config import NetConfig
+from mixermdm_core.models.denoisers import IndividualDenoiser
+from mixermdm_core.models.io import CheckpointError, save_checkpoint
+from mixermdm_core.models.mixer import Mixer
+from mixermdm_core.representation.normalization import Normalizer
+
+from test_app_fixtures import TINY
+
+NORM = {"motion": Normalizer(torch.zeros(262), torch.ones(262))}
+
+
+def test_round_trip(tmp_path):
+    net = IndividualDenoiser(TINY)
+    path = save_checkpoint(tmp_path / "individual.safetensors", net, "individual", TINY.to_dict(), NORM, {"steps": 3})
+    loaded, norm = load_denoiser(path, "individual")
+    for k, v in net.state_dict().items():
+        assert torch.allclose(loaded.state_dict()[k], v.half().float())
+    assert torch.equal(norm.std, NORM["motion"].std)
+
+
+def test_missing_file_is_named(tmp_path):
+    with pytest.raises(CheckpointError, match="not found: .*interaction.safetensors"):
+        load_pair(tmp_path)
+
+
+def test_corrupt_file_is_named(tmp_path):
+    path = tmp_path / "individual.safetensors"
+    path.write_bytes(b"\x80\x04 not a safetensors file")
+    with pytest.raises(CheckpointError, match="individual.safetensors is not a readable safetensors file"):
+        load_denoiser(path, "individual")
+
+
+def test_wrong_kind_is_named(tmp_path):
+    path = save_checkpoint(tmp_path / "m.safetensors", Mixer(TINY, "ST"), "mixer", {**TINY.to_dict(), "granularity": "ST"}, {})
+    with pytest.raises(CheckpointError, match="holds a 'mixer' model, expected 'individual'"):
+        load_denoiser(path, "individual")
+
+
+def test_wrong_shape_names_tensor_and_expected_shape(tmp_path):
+    wide = NetConfig(**{**TINY.to_dict(), "latent": 48})
+    path = save_checkpoint(tmp_path / "m.safetensors", Mixer(wide, "S"), "mixer", {**TINY.to_dict(), "granularity": "S"}, {})
+    with pytest.raises(CheckpointError, match=r"m.safetensors: tensor \S+ has shape \(\d+.*\), expected \(\d+"):
+        load_mixer(path)
+
+
+def test_missing_statistics_are_named(tmp_path):
+    path = save_checkpoint(tmp_path / "i.safetensors", IndividualDenoiser(TINY), "individual", TINY.to_dict(), {})
+    with pytest.raises(CheckpointError, match="lacks the 'motion' normalisation statistics"):
+        load_denoiser(path, "individual")
