@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 import numpy as np
 import torch
 
-from ..diffusion import NoiseSchedule, cfg_combine, ddim_sample
+from ..diffusion import NoiseSchedule, ddim_sample, guided_x0
 from ..representation.interhuman import features_to_joints
 from ..skeleton import FPS
 from ..text.encoders import TextEncoder, clean_prompt, default_encoder
@@ -140,10 +140,7 @@ class IndividualPipeline(_Texts):
         noise = torch.randn((1, frames, 262), generator=g).to(self.device)
 
         def denoise(x, t):
-            if guidance == 1.0:
-                return self.net(x, t, emb)
-            both = self.net(x.repeat(2, 1, 1), t.repeat(2), torch.cat((emb, torch.zeros_like(emb))))
-            return cfg_combine(both[:1], both[1:], guidance)
+            return guided_x0(self.net, x, t, (emb,), None, guidance)
 
         x0 = ddim_sample(denoise, noise, self.schedule, steps, callback=callback)
         return Motion.from_features(self.norm.denormalize(x0)[0][:, None])

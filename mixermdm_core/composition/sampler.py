@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 
 import torch
 
-from ..diffusion import NoiseSchedule, cfg_combine, ddim_step, ddim_timesteps
+from ..diffusion import NoiseSchedule, ddim_step, ddim_timesteps, guided_x0
 from ..models.denoisers import IndividualDenoiser, InteractionDenoiser
 from ..models.mixer import weights_per_joint, weights_to_features
 from ..representation.normalization import Normalizer
@@ -35,13 +35,7 @@ class DenoiserPair:
     def predict_interaction(self, x_t: torch.Tensor, t: torch.Tensor, text: torch.Tensor, person_text: torch.Tensor,
                             mask: torch.Tensor | None, guidance: float) -> torch.Tensor:
         """Guided raw x0 (B, T, 2, 262) from the interaction chain state x_t (normalised)."""
-        if guidance == 1.0:
-            return self.norm_a.denormalize(self.interaction(x_t, t, text, person_text, mask))
-        b = x_t.shape[0]
-        both = self.interaction(x_t.repeat(2, 1, 1, 1), t.repeat(2), torch.cat((text, torch.zeros_like(text))),
-                                torch.cat((person_text, torch.zeros_like(person_text))),
-                                None if mask is None else mask.repeat(2, 1))
-        return self.norm_a.denormalize(cfg_combine(both[:b], both[b:], guidance))
+        return self.norm_a.denormalize(guided_x0(self.interaction, x_t, t, (text, person_text), mask, guidance))
 
     def predict_individual(self, x_t: torch.Tensor, t: torch.Tensor, person_text: torch.Tensor,
                            mask: torch.Tensor | None, guidance: float, active: torch.Tensor) -> torch.Tensor:
@@ -50,15 +44,8 @@ class DenoiserPair:
         bi, pi = active.nonzero(as_tuple=True)
         if len(bi) == 0:
             return out
-        x, tt, txt = x_t[bi, :, pi], t[bi], person_text[bi, pi]
         m = None if mask is None else mask[bi]
-        if guidance == 1.0:
-            x0 = self.individual(x, tt, txt, m)
-        else:
-            n = len(bi)
-            both = self.individual(x.repeat(2, 1, 1), tt.repeat(2), torch.cat((txt, torch.zeros_like(txt))),
-                                   None if m is None else m.repeat(2, 1))
-            x0 = cfg_combine(both[:n], both[n:], guidance)
+        x0 = guided_x0(self.individual, x_t[bi, :, pi], t[bi], (person_text[bi, pi],), m, guidance)
         out[bi, :, pi] = self.norm_b.denormalize(x0).to(out.dtype)
         return out
 

@@ -6,7 +6,7 @@ sampler interleave two models and a mixer at every step.
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Sequence
 
 import torch
 
@@ -59,3 +59,15 @@ def ddim_sample(
 def cfg_combine(cond: torch.Tensor, uncond: torch.Tensor, scale: float) -> torch.Tensor:
     """Classifier-free guidance on x0 predictions: uncond + scale * (cond - uncond)."""
     return uncond + scale * (cond - uncond)
+
+
+def guided_x0(net: Callable[..., torch.Tensor], x_t: torch.Tensor, t: torch.Tensor, conds: Sequence[torch.Tensor],
+              mask: torch.Tensor | None, scale: float) -> torch.Tensor:
+    """``net(x_t, t, *conds, mask)`` with classifier-free guidance: the conditioned pass and the unconditioned
+    one (every condition zeroed, as dropped in training) run as one batch; scale 1 skips the second."""
+    if scale == 1.0:
+        return net(x_t, t, *conds, mask)
+    b = x_t.shape[0]
+    both = net(torch.cat((x_t, x_t)), torch.cat((t, t)), *[torch.cat((c, torch.zeros_like(c))) for c in conds],
+               None if mask is None else torch.cat((mask, mask)))
+    return cfg_combine(both[:b], both[b:], scale)
