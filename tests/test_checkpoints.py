@@ -25,6 +25,12 @@ def test_round_trip(tmp_path):
     assert torch.equal(norm.std, NORM["motion"].std)
 
 
+def test_config_without_text_gain_reads_as_the_ungained_networks_of_older_checkpoints():
+    old = {k: v for k, v in TINY.to_dict().items() if k != "text_gain"}
+    assert NetConfig.from_dict(old).text_gain == 1.0
+    assert NetConfig.from_dict(TINY.to_dict()).text_gain == pytest.approx(384 ** 0.5)
+
+
 def test_missing_file_is_named(tmp_path):
     with pytest.raises(CheckpointError, match="not found: .*interaction.safetensors"):
         load_pair(tmp_path)

@@ -31,6 +31,18 @@ class TimestepEmbedding(nn.Module):
         return self.mlp(sinusoid(t, self.latent))
 
 
+class TextProjection(nn.Linear):
+    """Sentence embedding -> latent condition; the input is scaled by ``gain`` so that unit-norm embeddings
+    enter with unit-variance entries, on the scale of the step embedding they are added to."""
+
+    def __init__(self, text_dim: int, latent: int, gain: float):
+        super().__init__(text_dim, latent)
+        self.gain = gain
+
+    def forward(self, text: torch.Tensor) -> torch.Tensor:
+        return super().forward(text * self.gain)
+
+
 class AdaLN(nn.Module):
     """LayerNorm whose scale, shift and output gate are predicted from a condition vector."""
 

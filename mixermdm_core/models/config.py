@@ -1,6 +1,7 @@
 """Size settings shared by the networks (stored in every checkpoint's metadata)."""
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, fields
 
 
@@ -14,6 +15,13 @@ class NetConfig:
     text_dim: int = 384
     feature_dim: int = 262
     max_frames: int = 300
+    text_gain: float | None = None  # sentence embeddings are scaled by this before projection; None = sqrt(text_dim)
+
+    def __post_init__(self) -> None:
+        if self.text_gain is None:
+            # Unit-norm sentence embeddings have entries of about 1/sqrt(dim): without the gain the text
+            # shifts the step-plus-text condition by ~5 % and the denoisers learn to follow it very slowly.
+            self.text_gain = math.sqrt(self.text_dim)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -21,4 +29,6 @@ class NetConfig:
     @classmethod
     def from_dict(cls, d: dict) -> "NetConfig":
         names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in names})
+        values = {k: v for k, v in d.items() if k in names}
+        values.setdefault("text_gain", 1.0)  # checkpoints saved before the gain existed used none
+        return cls(**values)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .blocks import DuetBlock, SoloBlock, TimestepEmbedding, padding_mask, sinusoid
+from .blocks import DuetBlock, SoloBlock, TextProjection, TimestepEmbedding, padding_mask, sinusoid
 from .config import NetConfig
 
 
@@ -40,7 +40,7 @@ class IndividualDenoiser(nn.Module):
         self.cfg = cfg
         self.io = _MotionIO(cfg)
         self.time = TimestepEmbedding(cfg.latent)
-        self.text = nn.Linear(cfg.text_dim, cfg.latent)
+        self.text = TextProjection(cfg.text_dim, cfg.latent, cfg.text_gain)
         self.blocks = nn.ModuleList(SoloBlock(cfg.latent, cfg.heads, cfg.ff, cfg.dropout) for _ in range(cfg.layers))
 
     def forward(self, x: torch.Tensor, t: torch.Tensor, text: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
@@ -61,8 +61,8 @@ class InteractionDenoiser(nn.Module):
         self.cfg = cfg
         self.io = _MotionIO(cfg)
         self.time = TimestepEmbedding(cfg.latent)
-        self.text_interaction = nn.Linear(cfg.text_dim, cfg.latent)
-        self.text_individual = nn.Linear(cfg.text_dim, cfg.latent)
+        self.text_interaction = TextProjection(cfg.text_dim, cfg.latent, cfg.text_gain)
+        self.text_individual = TextProjection(cfg.text_dim, cfg.latent, cfg.text_gain)
         self.blocks = nn.ModuleList(DuetBlock(cfg.latent, cfg.heads, cfg.ff, cfg.dropout) for _ in range(cfg.layers))
 
     def forward(self, x: torch.Tensor, t: torch.Tensor, text: torch.Tensor, person_text: torch.Tensor,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .blocks import SoloBlock, TimestepEmbedding, padding_mask, sinusoid
+from .blocks import SoloBlock, TextProjection, TimestepEmbedding, padding_mask, sinusoid
 from .config import NetConfig
 
 
@@ -18,7 +18,7 @@ class MotionDiscriminator(nn.Module):
         self.cfg, self.people = cfg, people
         self.inp = nn.Linear(people * cfg.feature_dim, cfg.latent)
         self.time = TimestepEmbedding(cfg.latent)
-        self.text = nn.Linear(cfg.text_dim, cfg.latent)
+        self.text = TextProjection(cfg.text_dim, cfg.latent, cfg.text_gain)
         self.blocks = nn.ModuleList(SoloBlock(cfg.latent, cfg.heads, cfg.ff, cfg.dropout) for _ in range(cfg.layers))
         self.head = nn.Sequential(nn.LayerNorm(cfg.latent), nn.Linear(cfg.latent, 1))
 

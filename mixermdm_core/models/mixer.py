@@ -11,7 +11,7 @@ from torch import nn
 
 from ..representation.interhuman import FEATURE_JOINT
 from ..skeleton import NUM_JOINTS
-from .blocks import DuetBlock, TimestepEmbedding, padding_mask, sinusoid
+from .blocks import DuetBlock, TextProjection, TimestepEmbedding, padding_mask, sinusoid
 from .config import NetConfig
 
 GRANULARITIES = ("G", "T", "S", "ST")
@@ -25,8 +25,8 @@ class Mixer(nn.Module):
         self.cfg, self.granularity = cfg, granularity
         self.inp = nn.Linear(2 * cfg.feature_dim, cfg.latent)
         self.time = TimestepEmbedding(cfg.latent)
-        self.text_interaction = nn.Linear(cfg.text_dim, cfg.latent)
-        self.text_individual = nn.Linear(cfg.text_dim, cfg.latent)
+        self.text_interaction = TextProjection(cfg.text_dim, cfg.latent, cfg.text_gain)
+        self.text_individual = TextProjection(cfg.text_dim, cfg.latent, cfg.text_gain)
         self.blocks = nn.ModuleList(DuetBlock(cfg.latent, cfg.heads, cfg.ff, cfg.dropout) for _ in range(cfg.layers))
         self.head = nn.Sequential(nn.LayerNorm(cfg.latent), nn.Linear(cfg.latent, NUM_JOINTS if "S" in granularity else 1))
 
