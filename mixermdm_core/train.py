@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--time-budget", type=float, default=None, help="stop and checkpoint after this many seconds")
     p.add_argument("--anneal-by-time", action="store_true", help="decay the learning rate over --time-budget")
     p.add_argument("--fresh", action="store_true", help="ignore an existing state.pt in the run folder")
+    p.add_argument("--init", default=None, help="denoisers: fine-tune from this checkpoint (give it again to resume)")
     p.add_argument("--install", action="store_true", help="copy the final checkpoint into --checkpoints")
     args = p.parse_args(argv)
 
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.what in ("interaction", "individual"):
         from .training.denoiser import train_denoiser
 
-        final = train_denoiser(args.what, cfg, out, args.device, resume=not args.fresh)
+        final = train_denoiser(args.what, cfg, out, args.device, resume=not args.fresh, init=args.init)
     elif args.what == "mixer":
         from .composition.loading import load_pair
         from .training.mixer import train_mixer

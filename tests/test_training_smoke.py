@@ -1,15 +1,21 @@
 """End to end on a tiny corpus: train both denoisers and a mixer a few steps, then sample every strategy."""
 from __future__ import annotations
 
+import math
+
+import pytest
 import torch
 
-from mixermdm_core.composition.loading import load_mixers, load_pair
+from mixermdm_core.composition.loading import load_denoiser, load_mixers, load_pair
 from mixermdm_core.composition.sampler import Conditions, composed_sample
 from mixermdm_core.composition.strategies import parse_strategy
+from mixermdm_core.diffusion import NoiseSchedule
 from mixermdm_core.models.config import NetConfig
+from mixermdm_core.models.denoisers import IndividualDenoiser
+from mixermdm_core.models.io import read_checkpoint
 from mixermdm_core.training import datasets
 from mixermdm_core.training.config import DataConfig, MixerOptimConfig, OptimConfig, TrainConfig
-from mixermdm_core.training.denoiser import train_denoiser
+from mixermdm_core.training.denoiser import init_from_checkpoint, sample_steps, train_denoiser
 from mixermdm_core.training.mixer import train_mixer
 
 TINY = NetConfig(latent=32, layers=1, heads=2, ff=64, dropout=0.0)
@@ -39,3 +45,31 @@ def test_train_then_sample(tmp_path, tiny_corpora, monkeypatch):
     assert out.weights.shape == (5, 5, 24, 2, 22)
     assert torch.isfinite(out.mixed).all()
     assert (out.weights[:, 0] == 0).all() and (out.weights[:, 1] == 1).all()
+
+
+def test_fine_tune_from_checkpoint_keeps_its_space(tmp_path, tiny_corpora, monkeypatch):
+    """``init`` starts from a checkpoint saved with another text gain: same function, its normaliser."""
+    monkeypatch.setattr(datasets, "STATS_DIR", tmp_path / "stats")
+    data = DataConfig(max_frames=32, text_store=str(tmp_path / "text.npz"))
+    old_cfg = NetConfig(**{**TINY.to_dict(), "text_gain": 1.0})
+    first = train_denoiser("individual", TrainConfig(data=data, model=old_cfg, train=OptimConfig(steps=2, batch_size=4, warmup=1)),
+                           tmp_path / "first", device="cpu")
+    old, norm = load_denoiser(first, "individual")
+    new = IndividualDenoiser(TINY)
+    assert new.cfg.text_gain == pytest.approx(384 ** 0.5)
+    init_norm = init_from_checkpoint(new, first, "individual")
+    x, t, text = torch.randn(2, 16, 262), torch.tensor([10, 900]), torch.randn(2, 384)
+    torch.testing.assert_close(new.eval()(x, t, text), old.float()(x, t, text), atol=1e-3, rtol=1e-3)
+    torch.testing.assert_close(init_norm.mean, norm.mean)
+    cfg = TrainConfig(data=data, model=TINY, train=OptimConfig(steps=2, batch_size=4, warmup=1, high_t_share=1.0))
+    final = train_denoiser("individual", cfg, tmp_path / "ft", device="cpu", init=first)
+    _, _, info = read_checkpoint(final, "individual")
+    assert info["init"] == str(first) and math.isfinite(info["val_text_gain"])
+
+
+def test_training_steps_favour_the_noisy_end_when_asked():
+    schedule = NoiseSchedule()
+    t = sample_steps(4000, schedule, high_share=0.5, high_from=600, device="cpu")
+    assert 0 <= int(t.min()) and int(t.max()) < 1000
+    assert (t >= 600).float().mean().item() == pytest.approx(0.5 + 0.5 * 0.4, abs=0.03)
+    assert (sample_steps(100, schedule, 0.0, 600, "cpu") < 600).any()

@@ -29,6 +29,8 @@ class OptimConfig:
     grad_clip: float = 1.0
     ema: float = 0.999
     cond_drop: float = 0.1
+    high_t_share: float = 0.0  # share of each batch whose step is drawn from [high_t_from, 1000) instead of [0, 1000)
+    high_t_from: int = 600  # the noisy range, where the prediction can only come from the text
     person_text_drop: float = 0.15
     log_every: int = 100
     val_every: int = 1000

@@ -11,11 +11,14 @@ import time
 from pathlib import Path
 
 import torch
+from torch import nn
 from tqdm import tqdm
 
 from ..diffusion import NoiseSchedule
+from ..models.blocks import TextProjection
+from ..models.config import NetConfig
 from ..models.denoisers import IndividualDenoiser, InteractionDenoiser
-from ..models.io import save_checkpoint
+from ..models.io import load_weights, read_checkpoint, read_normalizer, save_checkpoint
 from ..representation.normalization import Normalizer
 from . import datasets
 from .config import TrainConfig
@@ -23,26 +26,48 @@ from .loop import Distributed, Log, device_name, load_state, lr_at, make_ema, sa
 from .losses import GEOMETRY_MAX_T, bone_length_loss, foot_contact_loss, masked_mse
 
 VAL_STEPS = (50, 200, 400, 600, 800, 950)
+TEXT_CHECK_T = 900
 
 
-def build_sets(kind: str, cfg: TrainConfig, device) -> tuple[datasets.TrainingSet, datasets.TrainingSet, Normalizer]:
-    """Train and validation sets of one kind, and the normaliser fitted on the training frames."""
+def build_sets(kind: str, cfg: TrainConfig, device, norm: Normalizer | None = None
+               ) -> tuple[datasets.TrainingSet, datasets.TrainingSet, Normalizer]:
+    """Train and validation sets of one kind, and the normaliser: ``norm`` when given (fine-tuning keeps
+    its checkpoint's space), else fitted on the training frames and saved under assets/stats."""
     d = cfg.data
     sets = []
     for split in ("train", "val"):
         ind, inter = datasets.corpora(d, split)
         if kind == "interaction":
             store = datasets.text_store(d, list(inter.texts) + [p for pair in inter.person_texts for p in pair])
-            if split == "train":
+            if norm is None:
                 norm = datasets.fit_normalizer(inter.features, "interaction", save=True)
             sets.append(datasets.interaction_set(inter, store, d.max_frames, device))
         else:
             feats, offsets, texts = datasets.individual_people(ind, inter)
             store = datasets.text_store(d, texts)
-            if split == "train":
+            if norm is None:
                 norm = datasets.fit_normalizer(feats, "individual", save=True)
             sets.append(datasets.individual_set(feats, offsets, texts, store, d.max_frames, device))
     return sets[0], sets[1], norm
+
+
+def init_from_checkpoint(model: nn.Module, path: str | Path, kind: str) -> Normalizer:
+    """Start fine-tuning from a shipped checkpoint: load its weights into ``model`` (rescaling the text
+    projections when the checkpoint used another text gain) and return its normaliser."""
+    config, tensors, _ = read_checkpoint(path, expected_kind=kind)
+    ratio = NetConfig.from_dict(config).text_gain / model.cfg.text_gain
+    tensors = {k: v * ratio if k.endswith(".weight") and isinstance(model.get_submodule(k[:-7]), TextProjection) else v
+               for k, v in tensors.items()}
+    load_weights(model, tensors, path)
+    return read_normalizer(tensors, "motion", path)
+
+
+def sample_steps(batch: int, schedule: NoiseSchedule, high_share: float, high_from: int, device) -> torch.Tensor:
+    """Training steps t: uniform over the schedule, except a ``high_share`` of the batch drawn from the
+    noisy end [high_from, T), where the text is all the denoiser has to go on."""
+    t = torch.randint(0, schedule.num_steps, (batch,), device=device)
+    high = torch.rand(batch, device=device) < high_share
+    return torch.where(high, torch.randint(high_from, schedule.num_steps, (batch,), device=device), t)
 
 
 def denoise(model, kind: str, x_t, t, text, person_text, mask):
@@ -63,36 +88,48 @@ def drop_conditions(text, person_text, p_all: float, p_person: float, generator=
     return text, person_text
 
 
+def _neighbours(cond: torch.Tensor | None) -> torch.Tensor | None:
+    """Each clip's condition replaced by the next clip's (a text that does not describe it, mostly)."""
+    return None if cond is None else cond.roll(1, dims=0)
+
+
 @torch.no_grad()
-def validation_loss(model, kind, val: datasets.TrainingSet, norm: Normalizer, schedule: NoiseSchedule, batch: int) -> float:
-    """Mean x0 MSE on the first clips of the validation set at fixed noise levels (deterministic)."""
+def validation_loss(model, kind, val: datasets.TrainingSet, norm: Normalizer, schedule: NoiseSchedule,
+                    batch: int) -> tuple[float, float]:
+    """Mean x0 MSE on the first clips of the validation set at fixed noise levels (deterministic), and the
+    text gain: how much the MSE at t = TEXT_CHECK_T rises when every clip gets another clip's texts
+    (about 0 for a denoiser that ignores its text)."""
     g = torch.Generator(device=val.batcher.device).manual_seed(0)
     idx = torch.arange(min(batch, len(val.batcher)), device=val.batcher.device)
     x, mask = val.batcher.gather(idx)
     x = norm.normalize(x)
-    losses = []
-    for t_val in VAL_STEPS:
+    pt = None if val.person_texts is None else val.person_texts[idx]
+    losses = {}
+    for t_val in VAL_STEPS + (TEXT_CHECK_T,):
         t = torch.full((len(idx),), t_val, device=x.device)
-        noise = torch.randn(x.shape, generator=g, device=x.device)
-        pt = None if val.person_texts is None else val.person_texts[idx]
-        pred = denoise(model, kind, schedule.q_sample(x, t, noise), t, val.texts[idx], pt, mask)
-        losses.append(masked_mse(pred, x, mask).item())
-    return sum(losses) / len(losses)
+        x_t = schedule.q_sample(x, t, torch.randn(x.shape, generator=g, device=x.device))
+        losses[t_val] = masked_mse(denoise(model, kind, x_t, t, val.texts[idx], pt, mask), x, mask).item()
+    swapped = masked_mse(denoise(model, kind, x_t, t, _neighbours(val.texts[idx]), _neighbours(pt), mask), x, mask).item()
+    return sum(losses[v] for v in VAL_STEPS) / len(VAL_STEPS), swapped - losses[TEXT_CHECK_T]
 
 
-def train_denoiser(kind: str, cfg: TrainConfig, out_dir: str | Path, device: str | None = None, resume: bool = True) -> Path:
-    """Train M^a (``kind='interaction'``) or M^b (``'individual'``); returns the shipped checkpoint path."""
+def train_denoiser(kind: str, cfg: TrainConfig, out_dir: str | Path, device: str | None = None, resume: bool = True,
+                   init: str | Path | None = None) -> Path:
+    """Train M^a (``kind='interaction'``) or M^b (``'individual'``); returns the shipped checkpoint path.
+    ``init``: a checkpoint to fine-tune from (used when the run folder has no state to resume)."""
     dist = Distributed(device)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     opt_cfg = cfg.train
     torch.manual_seed(opt_cfg.seed + dist.rank)
-    train_set, val_set, norm = build_sets(kind, cfg, dist.device)
     net_cls = InteractionDenoiser if kind == "interaction" else IndividualDenoiser
-    model = net_cls(cfg.model).to(dist.device)
+    model = net_cls(cfg.model)
+    state_path = out_dir / "state.pt"
+    init_norm = init_from_checkpoint(model, init, kind) if init is not None else None
+    train_set, val_set, norm = build_sets(kind, cfg, dist.device, init_norm)
+    model = model.to(dist.device)
     ema = make_ema(model)
     opt = torch.optim.AdamW(model.parameters(), lr=opt_cfg.lr, weight_decay=opt_cfg.weight_decay)
-    state_path = out_dir / "state.pt"
     step, extra = 0, {"wall_s": 0.0}
     if resume and state_path.is_file():
         step, extra = load_state(state_path, {"model": model, "ema": ema}, {"opt": opt})
@@ -111,7 +148,7 @@ def train_denoiser(kind: str, cfg: TrainConfig, out_dir: str | Path, device: str
     while step < opt_cfg.steps:
         x, mask, idx = train_set.batcher.sample(opt_cfg.batch_size)
         x = norm.normalize(x)
-        t = torch.randint(0, schedule.num_steps, (x.shape[0],), device=x.device)
+        t = sample_steps(x.shape[0], schedule, opt_cfg.high_t_share, opt_cfg.high_t_from, x.device)
         x_t = schedule.q_sample(x, t, torch.randn_like(x)) * mask[..., None, None]
         pt = None if train_set.person_texts is None else train_set.person_texts[idx]
         text, pt = drop_conditions(train_set.texts[idx], pt, opt_cfg.cond_drop, opt_cfg.person_text_drop)
@@ -137,9 +174,9 @@ def train_denoiser(kind: str, cfg: TrainConfig, out_dir: str | Path, device: str
             log(step=step, loss=loss.item(), x0=loss_x0.item(), bone_cm2=loss_bone.item(), foot_cm2=loss_foot.item(),
                 lr=opt.param_groups[0]["lr"])
         if step % opt_cfg.val_every == 0 and dist.main:
-            ema_val = validation_loss(ema, kind, val_set, norm, schedule, 256)
+            ema_val, text_gain = validation_loss(ema, kind, val_set, norm, schedule, 256)
             extra["val_loss"] = ema_val
-            log(step=step, val_loss=ema_val)
+            log(step=step, val_loss=ema_val, val_text_gain=text_gain)
         if step % opt_cfg.save_every == 0:
             checkpoint()
         if opt_cfg.time_budget_s and time.time() - start > opt_cfg.time_budget_s:
@@ -148,12 +185,12 @@ def train_denoiser(kind: str, cfg: TrainConfig, out_dir: str | Path, device: str
     checkpoint()
     final = out_dir / f"{kind}.safetensors"
     if dist.main:
-        val = validation_loss(ema, kind, val_set, norm, schedule, 256)
+        val, text_gain = validation_loss(ema, kind, val_set, norm, schedule, 256)
         info = {"steps": step, "target_steps": opt_cfg.steps, "wall_s": round(extra["wall_s"], 1),
-                "device": device_name(dist.device),
-                "val_loss": val, "config": cfg.source, "batch_size": opt_cfg.batch_size * dist.world,
+                "device": device_name(dist.device), "init": str(init) if init else None,
+                "val_loss": val, "val_text_gain": text_gain, "config": cfg.source, "batch_size": opt_cfg.batch_size * dist.world,
                 "data": {"n_individual": cfg.data.n_individual, "n_interaction": cfg.data.n_interaction, "seed": cfg.data.seed}}
         save_checkpoint(final, ema, kind, cfg.model.to_dict(), {"motion": norm}, info)
-        log(step=step, final_val_loss=val)
+        log(step=step, final_val_loss=val, final_val_text_gain=text_gain)
     dist.close()
     return final
