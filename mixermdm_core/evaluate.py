@@ -6,6 +6,11 @@ Runs the two models alone, DiffusionBlending (0.5 and the best fixed weight, tun
 DualMDM and the learned G/T/S/ST mixers on the same prompts and seeds, and writes a markdown table, a CSV
 (one row per method: method, overall_alignment, interaction_alignment, individual_alignment, adaptability, ...)
 and a plot of the mean learned weight per denoising step.
+
+    python -m mixermdm_core.evaluate --models --quick
+
+scores each pre-trained model alone on held-out clips instead (the InterGen/MDM table: R-precision, FID,
+MM-Dist, Diversity, MultiModality and physical figures, next to the real clips' own figures).
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+GUIDANCE = (3.5, 2.5)  # classifier-free guidance of (M^a, M^b), the pipelines' defaults
 DEFAULT_METHODS = ["interaction", "individual", "blend:0.5", "blend:best", "dualmdm", "g", "t", "s", "st"]
 COLUMNS = ["method", "overall_alignment", "interaction_alignment", "individual_alignment", "adaptability",
            "overall_alignment_ci95", "interaction_alignment_ci95", "individual_alignment_ci95",
@@ -28,6 +34,28 @@ SETTINGS = {  # quick: under 10 minutes on a 2-core CPU; full: what the model ca
     "full": {"n": 256, "n_val": 64, "steps": 50, "seconds": 4.0, "replications": 10,
              "sweep": (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)},
 }
+
+
+MODEL_SETTINGS = {  # --models: each generator alone on held-out clips
+    "quick": {"n": 64, "steps": 20, "seconds": 3.0, "replications": 3, "multimodality": (8, 4)},
+    "full": {"n": 256, "steps": 50, "seconds": 4.0, "replications": 10, "multimodality": (32, 10)},
+}
+MODEL_COLUMNS = ["model", "top1", "top2", "top3", "top3_ci95", "top3_of_real", "fid", "mm_dist", "diversity",
+                 "multimodality", "foot_skating_cm", "floor_penetration_cm", "bone_length_error_pct"]
+
+
+def models_table(rows: list[dict]) -> str:
+    def f(r: dict, key: str, digits: int = 3) -> str:
+        return f"{r[key]:.{digits}f}" if key in r else "-"
+
+    lines = ["| model | R-precision top-1 | top-2 | top-3 | top-3 / real | FID | MM-Dist | Diversity | MultiModality "
+             "| foot skating (cm/frame) | floor penetration (cm) | bone-length error (%) |", "|---" * 12 + "|"]
+    for r in rows:
+        lines.append(f"| {r['model']} | {f(r, 'top1')} | {f(r, 'top2')} | {f(r, 'top3')} ± {f(r, 'top3_ci95')} | "
+                     f"{f(r, 'top3_of_real', 2)} | {f(r, 'fid')} | {f(r, 'mm_dist')} | {f(r, 'diversity')} | "
+                     f"{f(r, 'multimodality')} | {f(r, 'foot_skating_cm')} | {f(r, 'floor_penetration_cm')} | "
+                     f"{f(r, 'bone_length_error_pct', 2)} |")
+    return "\n".join(lines)
 
 
 def markdown_table(rows: list[dict]) -> str:
@@ -75,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m mixermdm_core.evaluate", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="small settings that finish in under 10 minutes on a CPU")
+    p.add_argument("--models", action="store_true",
+                   help="instead of comparing mixing strategies, score each pre-trained model alone on held-out clips "
+                        "(R-precision, FID, MM-Dist, Diversity, MultiModality, physical figures) next to the real clips")
     p.add_argument("--methods", nargs="+", default=DEFAULT_METHODS)
     p.add_argument("--n", type=int, default=None, help="number of test prompts")
     p.add_argument("--steps", type=int, default=None)
@@ -96,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     from .evaluation import protocol
 
     set_threads()
-    s = dict(SETTINGS["quick" if args.quick else "full"])
+    s = dict((MODEL_SETTINGS if args.models else SETTINGS)["quick" if args.quick else "full"])
     for key in ("n", "steps", "seconds"):
         if getattr(args, key) is not None:
             s[key] = getattr(args, key)
@@ -114,11 +145,13 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError, RuntimeError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    if args.models:
+        return _report_models(pipe, evals, s, args)
     methods = [m for m in args.methods if m.upper() not in ("G", "T", "S", "ST") or m.upper() in pipe.mixers]
     skipped = sorted(set(args.methods) - set(methods))
     if skipped:
         print(f"skipping methods without a trained mixer: {skipped}")
-    frames, guidance, t0 = frames_for(s["seconds"]), (3.5, 2.5), time.time()
+    frames, guidance, t0 = frames_for(s["seconds"]), GUIDANCE, time.time()
 
     best_weight, sweep = 0.5, {}
     if "blend:best" in methods:
@@ -161,6 +194,30 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps({"settings": s, "rows": rows, "curves": curves, "timesteps": timesteps,
                                                "best_blend_weight": best_weight, "sweep": sweep}, indent=1))
+    return 0
+
+
+def _report_models(pipe, evals, s: dict, args) -> int:
+    """``--models``: the generators' table, printed and written where asked."""
+    from .composition.pipeline import frames_for
+    from .evaluation.generators import evaluate_models
+
+    t0 = time.time()
+    rows = evaluate_models(pipe.pair, evals, lambda texts: pipe.embed(texts, "cpu"), s["n"], frames_for(s["seconds"]),
+                           s["steps"], GUIDANCE, s["replications"], s["multimodality"], args.seed, print)
+    table = models_table(rows)
+    print(table)
+    print(f"evaluated the two models on {s['n']} held-out clips each in {time.time() - t0:.0f} s "
+          f"({'quick' if args.quick else 'full'}: {s['steps']} steps, {s['seconds']} s motions)")
+    if args.csv:
+        with open(args.csv, "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=MODEL_COLUMNS, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+    if args.md:
+        Path(args.md).write_text(table + "\n")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"settings": s, "rows": rows}, indent=1))
     return 0
 
 

@@ -1,0 +1,143 @@
+"""Each pre-trained model alone against real held-out clips: the table InterGen (two people) and MDM (one
+person) report. R-precision top 1-3, FID, MM-Dist, Diversity and MultiModality in the evaluator's space,
+plus physical figures; the row of real clips is the ceiling a generator is judged against.
+
+Held-out clips come from the corpus's ``heldout`` split (unseen parameters and wording). Clips are cropped
+to one length (keeping their canonical first frame) so every generation runs as one batch per chunk.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import torch
+
+from ..composition.sampler import DenoiserPair
+from ..corpus import load_or_generate
+from ..diffusion import ddim_sample, guided_x0
+from ..models.evaluator import TextMotionEvaluator
+from .embeddings import embed_motions, embed_texts
+from .metrics import diversity, fid, mm_dist, multimodality, r_precision, replicate, text_groups
+from .protocol import physical
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class HeldOut:
+    """Real clips of one kind, cropped to ``frames``, with their text embeddings."""
+
+    motions: torch.Tensor  # (N, frames, P, 262)
+    text_emb: torch.Tensor  # (N, D): the interaction text, or the person's text
+    person_emb: torch.Tensor | None  # (N, 2, D) individual texts of two-person clips
+
+
+def held_out(kind: str, n: int, frames: int, embed: Callable[[list[str]], torch.Tensor], seed: int = 0,
+             cache_dir: str = ".cache/corpus", workers: int = 2) -> HeldOut:
+    """The first ``n`` held-out clips of ``kind`` that last at least ``frames`` frames."""
+    corpus = load_or_generate(kind, 3 * n, "heldout", seed, cache_dir, workers)
+    keep = [i for i in range(len(corpus)) if corpus.offsets[i + 1] - corpus.offsets[i] >= frames][:n]
+    if len(keep) < n:
+        raise ValueError(f"only {len(keep)} held-out {kind} clips last {frames} frames; ask for fewer or shorter")
+    motions = torch.stack([torch.from_numpy(corpus.clip(i)[:frames]) for i in keep])
+    text_emb = embed([corpus.texts[i] for i in keep])
+    person = None
+    if kind == "interaction":
+        person = embed([p for i in keep for p in corpus.person_texts[i]]).reshape(len(keep), 2, -1)
+    return HeldOut(motions, text_emb, person)
+
+
+@torch.no_grad()
+def generate_interactions(pair: DenoiserPair, text_emb: torch.Tensor, person_emb: torch.Tensor, frames: int,
+                          steps: int, guidance: float, seed: int, batch: int = 32,
+                          progress: Progress | None = None) -> torch.Tensor:
+    """(N, frames, 2, 262) raw motions from M^a alone, ``batch`` prompts per DDIM chain."""
+    out = []
+    for start in range(0, len(text_emb), batch):
+        text, person = text_emb[start:start + batch], person_emb[start:start + batch]
+        noise = torch.randn((len(text), frames, 2, 262), generator=torch.Generator().manual_seed(seed + start))
+
+        def denoise(x, t):
+            return pair.norm_a.normalize(pair.predict_interaction(x, t, text, person, None, guidance))
+
+        out.append(pair.norm_a.denormalize(ddim_sample(denoise, noise, pair.schedule, steps)))
+        if progress is not None:
+            progress(start + len(text), len(text_emb))
+    return torch.cat(out)
+
+
+@torch.no_grad()
+def generate_individuals(pair: DenoiserPair, text_emb: torch.Tensor, frames: int, steps: int, guidance: float,
+                         seed: int, batch: int = 32, progress: Progress | None = None) -> torch.Tensor:
+    """(N, frames, 1, 262) raw, centred motions from M^b alone."""
+    out = []
+    for start in range(0, len(text_emb), batch):
+        text = text_emb[start:start + batch]
+        noise = torch.randn((len(text), frames, 262), generator=torch.Generator().manual_seed(seed + start))
+
+        def denoise(x, t):
+            return guided_x0(pair.individual, x, t, (text,), None, guidance)
+
+        out.append(pair.norm_b.denormalize(ddim_sample(denoise, noise, pair.schedule, steps))[:, :, None])
+        if progress is not None:
+            progress(start + len(text), len(text_emb))
+    return torch.cat(out)
+
+
+def score(evaluator: TextMotionEvaluator, motions: torch.Tensor, text_emb: torch.Tensor, real_emb: torch.Tensor,
+          replications: int, repeats: torch.Tensor | None = None) -> dict[str, float]:
+    """The suite for one set of motions against its texts; ``real_emb`` (evaluator space) is FID's reference.
+    ``repeats`` (prompts, generations, T, P, 262) adds MultiModality. R-precision and Diversity draw random
+    pools and pairs, so they get a 95 % interval over ``replications``; the others are computed once."""
+    m = embed_motions(evaluator, motions)
+    t = embed_texts(evaluator, text_emb)
+    groups = text_groups(text_emb)
+
+    def once(seed: int) -> dict[str, float]:
+        top = r_precision(m, t, 32, (1, 2, 3), groups=groups, seed=seed)
+        return {"top1": top[1], "top2": top[2], "top3": top[3], "diversity": diversity(m, seed=seed)}
+
+    row = {}
+    for key, (mean, ci) in replicate(once, replications).items():
+        row[key], row[key + "_ci95"] = mean, ci
+    row["fid"], row["mm_dist"] = fid(real_emb, m), mm_dist(m, t)
+    if repeats is not None:
+        flat = embed_motions(evaluator, repeats.flatten(0, 1)).reshape(*repeats.shape[:2], -1)
+        row["multimodality"] = multimodality(flat)
+    row.update(physical(motions))
+    return row
+
+
+def _repeat_first(emb: torch.Tensor | None, prompts: int, generations: int) -> torch.Tensor | None:
+    """The first ``prompts`` conditions, each repeated ``generations`` times (for MultiModality)."""
+    return None if emb is None else emb[:prompts].repeat_interleave(generations, 0)
+
+
+def evaluate_models(pair: DenoiserPair, evaluators: tuple[TextMotionEvaluator, TextMotionEvaluator],
+                    embed: Callable[[list[str]], torch.Tensor], n: int, frames: int, steps: int,
+                    guidance: tuple[float, float], replications: int, multimodality_shape: tuple[int, int], seed: int,
+                    progress: Callable[[str], None] | None = None) -> list[dict]:
+    """Rows (real clips, then the model) for M^a on held-out two-person clips and M^b on held-out
+    individual clips; each model row also holds ``top3_of_real``, its top-3 R-precision over the real one."""
+    rows = []
+    prompts, generations = multimodality_shape
+    for kind, evaluator in zip(("interaction", "individual"), evaluators):
+        data = held_out(kind, n, frames, embed, seed)
+        real_emb = embed_motions(evaluator, data.motions)
+        real = {"model": f"real held-out {kind} clips", **score(evaluator, data.motions, data.text_emb, real_emb, replications)}
+        real.pop("fid")  # against itself it is 0 by construction
+
+        def run(texts: torch.Tensor, people: torch.Tensor | None, seed_: int) -> torch.Tensor:
+            if kind == "interaction":
+                return generate_interactions(pair, texts, people, frames, steps, guidance[0], seed_)
+            return generate_individuals(pair, texts, frames, steps, guidance[1], seed_)
+
+        if progress is not None:
+            progress(f"sampling {n} + {prompts}x{generations} {kind} motions")
+        motions = run(data.text_emb, data.person_emb, seed)
+        repeats = run(_repeat_first(data.text_emb, prompts, generations), _repeat_first(data.person_emb, prompts, generations),
+                      seed + 1).reshape(prompts, generations, *motions.shape[1:])
+        row = {"model": kind, **score(evaluator, motions, data.text_emb, real_emb, replications, repeats)}
+        row["top3_of_real"] = row["top3"] / real["top3"]
+        rows += [real, row]
+    return rows

@@ -1,0 +1,48 @@
+"""The generators' table (each model alone against real held-out clips) on tiny networks and clips."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from mixermdm_core.composition.loading import load_pair
+from mixermdm_core.evaluation import generators
+from mixermdm_core.models.evaluator import EvaluatorConfig, TextMotionEvaluator
+
+from conftest import tiny_corpus
+from test_app_fixtures import FakeEncoder, make_tiny_checkpoints
+
+SMALL = EvaluatorConfig(latent=32, layers=1, heads=2, ff=64, embed=16)
+
+
+@pytest.fixture
+def suite(tmp_path, monkeypatch):
+    monkeypatch.setattr(generators, "load_or_generate", lambda kind, n, split, seed, *a: tiny_corpus(kind, n, seed))
+    pair = load_pair(make_tiny_checkpoints(tmp_path))
+    evals = (TextMotionEvaluator(2, SMALL).eval(), TextMotionEvaluator(1, SMALL).eval())
+    return lambda seed: generators.evaluate_models(pair, evals, FakeEncoder().encode, n=6, frames=20, steps=3,
+                                                   guidance=(2.0, 2.0), replications=2, multimodality_shape=(2, 3),
+                                                   seed=seed)
+
+
+def test_rows_hold_the_suite_for_real_clips_and_each_model(suite):
+    rows = suite(0)
+    assert [r["model"] for r in rows] == ["real held-out interaction clips", "interaction",
+                                         "real held-out individual clips", "individual"]
+    for real, model in (rows[0:2], rows[2:4]):
+        assert "fid" not in real and "multimodality" not in real
+        for key in ("top1", "top2", "top3", "fid", "mm_dist", "diversity", "multimodality", "foot_skating_cm",
+                    "bone_length_error_pct", "top3_of_real"):
+            assert math.isfinite(model[key]), key
+        assert 0 <= model["top1"] <= model["top2"] <= model["top3"] <= 1
+        assert model["top3_of_real"] == pytest.approx(model["top3"] / real["top3"])
+
+
+def test_the_table_is_reproducible_from_its_seed(suite):
+    assert suite(3) == suite(3)
+
+
+def test_too_few_long_clips_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(generators, "load_or_generate", lambda kind, n, split, seed, *a: tiny_corpus(kind, n, seed))
+    with pytest.raises(ValueError, match="held-out interaction clips last 200 frames"):
+        generators.held_out("interaction", 4, 200, FakeEncoder().encode)
