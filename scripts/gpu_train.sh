@@ -2,17 +2,25 @@
 # Trains the shipped networks in one-shot, time-boxed runs on one lent GPU (how checkpoints/ was made).
 #   bash scripts/gpu_train.sh base    # corpora, then M^a, M^b and both evaluators side by side on the GPU
 #   bash scripts/gpu_train.sh mixers  # the four Mixers side by side (needs checkpoints/{interaction,individual})
+#   bash scripts/gpu_train.sh evaluate  # the full tables of docs/ on the shipped checkpoints (a few minutes)
 # BUDGET (seconds of training per run) and OUT (where the packed results go) come from the environment.
 # Results are packed as one tar.gz split into parts below 16 MiB, with the logs.
 # The text embeddings of every corpus text must be in .cache/text/minilm.npz (see scripts/prepare_texts.py):
 # the GPU machine needs no text model.
 set -uo pipefail
-phase=${1:?usage: gpu_train.sh base|mixers}
+phase=${1:?usage: gpu_train.sh base|continue|mixers|evaluate}
 budget=${BUDGET:-360}
 out=${OUT:-runs/out}
 export PYTHONUNBUFFERED=1 PYTHONPATH=$PWD OMP_NUM_THREADS=4
 mkdir -p runs "$out"
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
+if [ "$phase" = evaluate ]; then
+  ev() { python3 -m mixermdm_core.evaluate --device cuda --text-store .cache/text/minilm.npz "$@"; }
+  ev --csv "$out/evaluation.csv" --json "$out/evaluation.json" --md "$out/evaluation.md" --plot "$out/weights_per_step.png" \
+    2>&1 | tee "$out/evaluation.log"
+  ev --models --csv "$out/models.csv" --json "$out/models.json" --md "$out/models.md" 2>&1 | tee "$out/models.log"
+  exit 0
+fi
 t0=$(date +%s)
 python3 - <<'PY'
 from mixermdm_core.training.config import DataConfig

@@ -21,6 +21,7 @@ from .metrics import diversity, fid, mm_dist, multimodality, r_precision, replic
 from .protocol import physical
 
 Progress = Callable[[int, int], None]
+POOL = 3  # held-out clips generated per clip asked for, so that enough last the requested length
 
 
 @dataclass
@@ -35,7 +36,7 @@ class HeldOut:
 def held_out(kind: str, n: int, frames: int, embed: Callable[[list[str]], torch.Tensor], seed: int = 0,
              cache_dir: str = ".cache/corpus", workers: int = 2) -> HeldOut:
     """The first ``n`` held-out clips of ``kind`` that last at least ``frames`` frames."""
-    corpus = load_or_generate(kind, 3 * n, "heldout", seed, cache_dir, workers)
+    corpus = load_or_generate(kind, POOL * n, "heldout", seed, cache_dir, workers)
     keep = [i for i in range(len(corpus)) if corpus.offsets[i + 1] - corpus.offsets[i] >= frames][:n]
     if len(keep) < n:
         raise ValueError(f"only {len(keep)} held-out {kind} clips last {frames} frames; ask for fewer or shorter")
@@ -52,15 +53,15 @@ def generate_interactions(pair: DenoiserPair, text_emb: torch.Tensor, person_emb
                           steps: int, guidance: float, seed: int, batch: int = 32,
                           progress: Progress | None = None) -> torch.Tensor:
     """(N, frames, 2, 262) raw motions from M^a alone, ``batch`` prompts per DDIM chain."""
-    out = []
+    out, device = [], next(pair.interaction.parameters()).device
     for start in range(0, len(text_emb), batch):
-        text, person = text_emb[start:start + batch], person_emb[start:start + batch]
-        noise = torch.randn((len(text), frames, 2, 262), generator=torch.Generator().manual_seed(seed + start))
+        text, person = text_emb[start:start + batch].to(device), person_emb[start:start + batch].to(device)
+        noise = torch.randn((len(text), frames, 2, 262), generator=torch.Generator().manual_seed(seed + start)).to(device)
 
         def denoise(x, t):
             return pair.norm_a.normalize(pair.predict_interaction(x, t, text, person, None, guidance))
 
-        out.append(pair.norm_a.denormalize(ddim_sample(denoise, noise, pair.schedule, steps)))
+        out.append(pair.norm_a.denormalize(ddim_sample(denoise, noise, pair.schedule, steps)).float().cpu())
         if progress is not None:
             progress(start + len(text), len(text_emb))
     return torch.cat(out)
@@ -70,15 +71,15 @@ def generate_interactions(pair: DenoiserPair, text_emb: torch.Tensor, person_emb
 def generate_individuals(pair: DenoiserPair, text_emb: torch.Tensor, frames: int, steps: int, guidance: float,
                          seed: int, batch: int = 32, progress: Progress | None = None) -> torch.Tensor:
     """(N, frames, 1, 262) raw, centred motions from M^b alone."""
-    out = []
+    out, device = [], next(pair.individual.parameters()).device
     for start in range(0, len(text_emb), batch):
-        text = text_emb[start:start + batch]
-        noise = torch.randn((len(text), frames, 262), generator=torch.Generator().manual_seed(seed + start))
+        text = text_emb[start:start + batch].to(device)
+        noise = torch.randn((len(text), frames, 262), generator=torch.Generator().manual_seed(seed + start)).to(device)
 
         def denoise(x, t):
             return guided_x0(pair.individual, x, t, (text,), None, guidance)
 
-        out.append(pair.norm_b.denormalize(ddim_sample(denoise, noise, pair.schedule, steps))[:, :, None])
+        out.append(pair.norm_b.denormalize(ddim_sample(denoise, noise, pair.schedule, steps))[:, :, None].float().cpu())
         if progress is not None:
             progress(start + len(text), len(text_emb))
     return torch.cat(out)
