@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 
 import pytest
+import torch
 
 from mixermdm_core.composition.loading import load_pair
 from mixermdm_core.evaluation import generators
@@ -36,6 +37,14 @@ def test_rows_hold_the_suite_for_real_clips_and_each_model(suite):
             assert math.isfinite(model[key]), key
         assert 0 <= model["top1"] <= model["top2"] <= model["top3"] <= 1
         assert model["top3_of_real"] == pytest.approx(model["top3"] / real["top3"])
+    assert rows[0]["pelvis_distance_cm"] > 50  # the toy pair stands about a metre apart
+    assert "pelvis_distance_cm" in rows[1] and "pelvis_distance_cm" not in rows[3]
+
+
+def test_hand_distance_counts_only_interactions_whose_hands_meet():
+    clip = torch.from_numpy(tiny_corpus("interaction", 2).clip(0))[None]
+    assert "hand_distance_cm" not in generators.spacing(clip, ["hug"])
+    assert generators.spacing(clip, ["handshake"])["hand_distance_cm"] > 0
 
 
 def test_the_table_is_reproducible_from_its_seed(suite):

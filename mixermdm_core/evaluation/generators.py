@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
 import torch
 
 from ..composition.sampler import DenoiserPair
@@ -17,11 +18,13 @@ from ..corpus import load_or_generate
 from ..diffusion import ddim_sample, guided_x0
 from ..models.evaluator import TextMotionEvaluator
 from .embeddings import embed_motions, embed_texts
-from .metrics import diversity, fid, mm_dist, multimodality, r_precision, replicate, text_groups
+from ..representation.interhuman import features_to_joints
+from .metrics import diversity, fid, min_hand_distance, mm_dist, multimodality, r_precision, replicate, text_groups
 from .protocol import physical
 
 Progress = Callable[[int, int], None]
 POOL = 3  # held-out clips generated per clip asked for, so that enough last the requested length
+HAND_CONTACT = ("handshake", "high_five", "pass_object", "help_up")  # interactions whose hands meet
 
 
 @dataclass
@@ -31,6 +34,7 @@ class HeldOut:
     motions: torch.Tensor  # (N, frames, P, 262)
     text_emb: torch.Tensor  # (N, D): the interaction text, or the person's text
     person_emb: torch.Tensor | None  # (N, 2, D) individual texts of two-person clips
+    actions: list[str]  # the corpus action or interaction of each clip
 
 
 def held_out(kind: str, n: int, frames: int, embed: Callable[[list[str]], torch.Tensor], seed: int = 0,
@@ -45,7 +49,7 @@ def held_out(kind: str, n: int, frames: int, embed: Callable[[list[str]], torch.
     person = None
     if kind == "interaction":
         person = embed([p for i in keep for p in corpus.person_texts[i]]).reshape(len(keep), 2, -1)
-    return HeldOut(motions, text_emb, person)
+    return HeldOut(motions, text_emb, person, [corpus.actions[i] for i in keep])
 
 
 @torch.no_grad()
@@ -83,6 +87,18 @@ def generate_individuals(pair: DenoiserPair, text_emb: torch.Tensor, frames: int
         if progress is not None:
             progress(start + len(text), len(text_emb))
     return torch.cat(out)
+
+
+def spacing(motions: torch.Tensor, actions: list[str]) -> dict[str, float]:
+    """Where two people stand: mean horizontal pelvis distance (cm) and, over clips of interactions whose hands
+    meet, the mean closest approach of the two people's hands (cm)."""
+    joints = features_to_joints(motions)  # (N, T, 2, 22, 3)
+    pelvis = joints[:, :, :, 0, [0, 2]]
+    out = {"pelvis_distance_cm": float((pelvis[:, :, 0] - pelvis[:, :, 1]).norm(dim=-1).mean() * 100)}
+    touch = [n for n, a in enumerate(actions) if a in HAND_CONTACT]
+    if touch:
+        out["hand_distance_cm"] = float(np.mean([min_hand_distance(joints[n]) for n in touch]))
+    return out
 
 
 def score(evaluator: TextMotionEvaluator, motions: torch.Tensor, text_emb: torch.Tensor, real_emb: torch.Tensor,
@@ -139,6 +155,9 @@ def evaluate_models(pair: DenoiserPair, evaluators: tuple[TextMotionEvaluator, T
         repeats = run(_repeat_first(data.text_emb, prompts, generations), _repeat_first(data.person_emb, prompts, generations),
                       seed + 1).reshape(prompts, generations, *motions.shape[1:])
         row = {"model": kind, **score(evaluator, motions, data.text_emb, real_emb, replications, repeats)}
+        if kind == "interaction":
+            real.update(spacing(data.motions, data.actions))
+            row.update(spacing(motions, data.actions))
         row["top3_of_real"] = row["top3"] / real["top3"]
         rows += [real, row]
     return rows
