@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Trains the shipped networks in one-shot, time-boxed runs on one lent GPU (how checkpoints/ was made).
 #   bash scripts/gpu_train.sh base    # corpora, then M^a, M^b and both evaluators side by side on the GPU
+#   bash scripts/gpu_train.sh finetune  # M^a and M^b from the shipped checkpoints, then the four Mixers
 #   bash scripts/gpu_train.sh mixers  # the four Mixers side by side (needs checkpoints/{interaction,individual})
 #   bash scripts/gpu_train.sh evaluate  # the full tables of docs/ on the shipped checkpoints (a few minutes)
 # BUDGET (seconds of training per run) and OUT (where the packed results go) come from the environment.
@@ -8,7 +9,7 @@
 # The text embeddings of every corpus text must be in .cache/text/minilm.npz (see scripts/prepare_texts.py):
 # the GPU machine needs no text model.
 set -uo pipefail
-phase=${1:?usage: gpu_train.sh base|continue|mixers|evaluate}
+phase=${1:?usage: gpu_train.sh base|finetune|mixers|evaluate}
 budget=${BUDGET:-360}
 out=${OUT:-runs/out}
 export PYTHONUNBUFFERED=1 PYTHONPATH=$PWD OMP_NUM_THREADS=4
@@ -36,16 +37,16 @@ if [ "$phase" = base ]; then
   run individual individual --config configs/individual.toml --time-budget "$budget" --anneal-by-time
   run evaluator_interaction evaluator --people 2 --config configs/evaluator.toml
   run evaluator_individual evaluator --people 1 --config configs/evaluator.toml
-elif [ "$phase" = continue ]; then
-  made="interaction individual evaluator_interaction evaluator_individual mixer_g mixer_t mixer_s mixer_st"
-  # On a machine still warm from "base": resume both denoisers from runs/*/state.pt for BUDGET seconds,
-  # train the evaluators meanwhile, then train the four Mixers on the resumed denoisers for BUDGET2 seconds.
-  run interaction interaction --config configs/interaction.toml --time-budget "$budget" --anneal-by-time; p1=$!
-  run individual individual --config configs/individual.toml --time-budget "$budget" --anneal-by-time; p2=$!
-  run evaluator_interaction evaluator --people 2 --config configs/evaluator.toml --steps "${EVAL_STEPS:-1500}"
-  run evaluator_individual evaluator --people 1 --config configs/evaluator.toml --steps "${EVAL_STEPS:-1500}"
-  wait $p1 $p2
-  mkdir -p checkpoints && cp runs/interaction/interaction.safetensors runs/individual/individual.safetensors checkpoints/
+elif [ "$phase" = finetune ]; then
+  made="interaction individual mixer_g mixer_t mixer_s mixer_st"
+  # Fine-tune the shipped M^a and M^b (--init; a run folder's state.pt, if any, resumes instead) for BUDGET
+  # seconds, then train the four Mixers on them for BUDGET2 seconds. The evaluators are kept.
+  for kind in interaction individual; do
+    run "$kind" "$kind" --config "configs/$kind.toml" --init "checkpoints/$kind.safetensors" \
+      --time-budget "$budget" --anneal-by-time
+  done
+  wait
+  cp runs/interaction/interaction.safetensors runs/individual/individual.safetensors checkpoints/
   budget=${BUDGET2:-240}
   for g in G T S ST; do
     run "mixer_${g,,}" mixer --granularity "$g" --config configs/mixer.toml --time-budget "$budget" --anneal-by-time
