@@ -184,19 +184,24 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: mean weight first third of steps {np.mean(c[:third]):.3f}, last third {np.mean(c[-third:]):.3f}")
     print(f"evaluated {len(prompts)} prompts x {len(strategies)} methods in {time.time() - t0:.0f} s "
           f"({'quick' if args.quick else 'full'}: {s['steps']} steps, {s['seconds']} s motions)")
+    write_outputs(args, rows, COLUMNS, table, {"settings": s, "rows": rows, "curves": curves, "timesteps": timesteps,
+                                               "best_blend_weight": best_weight, "sweep": sweep})
+    if args.plot:
+        plot_curves(curves, timesteps, Path(args.plot))
+    return 0
+
+
+def write_outputs(args, rows: list[dict], columns: list[str], table: str, everything: dict) -> None:
+    """The CSV (``columns`` of each row), markdown table and JSON files the command line asked for."""
     if args.csv:
         with open(args.csv, "w", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=COLUMNS, extrasaction="ignore")
+            writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
             writer.writeheader()
             writer.writerows(rows)
     if args.md:
         Path(args.md).write_text(table + "\n")
-    if args.plot:
-        plot_curves(curves, timesteps, Path(args.plot))
     if args.json:
-        Path(args.json).write_text(json.dumps({"settings": s, "rows": rows, "curves": curves, "timesteps": timesteps,
-                                               "best_blend_weight": best_weight, "sweep": sweep}, indent=1))
-    return 0
+        Path(args.json).write_text(json.dumps(everything, indent=1))
 
 
 def _report_models(pipe, evals, s: dict, args) -> int:
@@ -211,15 +216,7 @@ def _report_models(pipe, evals, s: dict, args) -> int:
     print(table)
     print(f"evaluated the two models on {s['n']} held-out clips each in {time.time() - t0:.0f} s "
           f"({'quick' if args.quick else 'full'}: {s['steps']} steps, {s['seconds']} s motions)")
-    if args.csv:
-        with open(args.csv, "w", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=MODEL_COLUMNS, extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(rows)
-    if args.md:
-        Path(args.md).write_text(table + "\n")
-    if args.json:
-        Path(args.json).write_text(json.dumps({"settings": s, "rows": rows}, indent=1))
+    write_outputs(args, rows, MODEL_COLUMNS, table, {"settings": s, "rows": rows})
     return 0
 
 

@@ -1,6 +1,7 @@
 """The generators' table (each model alone against real held-out clips) on tiny networks and clips."""
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -55,3 +56,23 @@ def test_too_few_long_clips_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(generators, "load_or_generate", lambda kind, n, split, seed, *a: tiny_corpus(kind, n, seed))
     with pytest.raises(ValueError, match="held-out interaction clips last 200 frames"):
         generators.held_out("interaction", 4, 200, FakeEncoder().encode)
+
+
+def test_command_line_writes_the_table_csv_and_json(tmp_path, monkeypatch):
+    from mixermdm_core import evaluate
+    from mixermdm_core.composition import pipeline
+    from mixermdm_core.training.evaluator import save_evaluator
+
+    monkeypatch.setattr(generators, "load_or_generate", lambda kind, n, split, seed, *a: tiny_corpus(kind, n, seed))
+    monkeypatch.setattr(pipeline, "default_encoder", FakeEncoder)
+    ckpt = make_tiny_checkpoints(tmp_path / "ckpt")
+    save_evaluator(TextMotionEvaluator(2, SMALL), ckpt / "evaluator_interaction.safetensors")
+    save_evaluator(TextMotionEvaluator(1, SMALL), ckpt / "evaluator_individual.safetensors")
+    out = tmp_path / "models"
+    code = evaluate.main(["--models", "--quick", "--n", "6", "--steps", "2", "--seconds", "1", "--checkpoints", str(ckpt),
+                          "--csv", f"{out}.csv", "--json", f"{out}.json", "--md", f"{out}.md"])
+    assert code == 0
+    header = (out.with_suffix(".csv")).read_text().splitlines()[0].split(",")
+    assert header[:4] == ["model", "top1", "top2", "top3"]
+    assert len(json.loads(out.with_suffix(".json").read_text())["rows"]) == 4
+    assert out.with_suffix(".md").read_text().count("\n") == 6

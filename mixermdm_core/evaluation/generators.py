@@ -137,7 +137,7 @@ def evaluate_models(pair: DenoiserPair, evaluators: tuple[TextMotionEvaluator, T
     """Rows (real clips, then the model) for M^a on held-out two-person clips and M^b on held-out
     individual clips; each model row also holds ``top3_of_real``, its top-3 R-precision over the real one."""
     rows = []
-    prompts, generations = multimodality_shape
+    prompts, generations = min(multimodality_shape[0], n), multimodality_shape[1]
     for kind, evaluator in zip(("interaction", "individual"), evaluators):
         data = held_out(kind, n, frames, embed, seed)
         real_emb = embed_motions(evaluator, data.motions)
