@@ -101,9 +101,9 @@ def spacing(motions: torch.Tensor, actions: list[str]) -> dict[str, float]:
     return out
 
 
-def score(evaluator: TextMotionEvaluator, motions: torch.Tensor, text_emb: torch.Tensor, real_emb: torch.Tensor,
-          replications: int, repeats: torch.Tensor | None = None) -> dict[str, float]:
-    """The suite for one set of motions against its texts; ``real_emb`` (evaluator space) is FID's reference.
+def score(evaluator: TextMotionEvaluator, motions: torch.Tensor, text_emb: torch.Tensor, replications: int,
+          real_emb: torch.Tensor | None = None, repeats: torch.Tensor | None = None) -> dict[str, float]:
+    """The suite for one set of motions against its texts; ``real_emb`` (evaluator space) adds FID against it,
     ``repeats`` (prompts, generations, T, P, 262) adds MultiModality. R-precision and Diversity draw random
     pools and pairs, so they get a 95 % interval over ``replications``; the others are computed once."""
     m = embed_motions(evaluator, motions)
@@ -117,7 +117,9 @@ def score(evaluator: TextMotionEvaluator, motions: torch.Tensor, text_emb: torch
     row = {}
     for key, (mean, ci) in replicate(once, replications).items():
         row[key], row[key + "_ci95"] = mean, ci
-    row["fid"], row["mm_dist"] = fid(real_emb, m), mm_dist(m, t)
+    row["mm_dist"] = mm_dist(m, t)
+    if real_emb is not None:
+        row["fid"] = fid(real_emb, m)
     if repeats is not None:
         flat = embed_motions(evaluator, repeats.flatten(0, 1)).reshape(*repeats.shape[:2], -1)
         row["multimodality"] = multimodality(flat)
@@ -141,8 +143,7 @@ def evaluate_models(pair: DenoiserPair, evaluators: tuple[TextMotionEvaluator, T
     for kind, evaluator in zip(("interaction", "individual"), evaluators):
         data = held_out(kind, n, frames, embed, seed)
         real_emb = embed_motions(evaluator, data.motions)
-        real = {"model": f"real held-out {kind} clips", **score(evaluator, data.motions, data.text_emb, real_emb, replications)}
-        real.pop("fid")  # against itself it is 0 by construction
+        real = {"model": f"real held-out {kind} clips", **score(evaluator, data.motions, data.text_emb, replications)}
 
         def run(texts: torch.Tensor, people: torch.Tensor | None, seed_: int) -> torch.Tensor:
             if kind == "interaction":
@@ -154,7 +155,7 @@ def evaluate_models(pair: DenoiserPair, evaluators: tuple[TextMotionEvaluator, T
         motions = run(data.text_emb, data.person_emb, seed)
         repeats = run(_repeat_first(data.text_emb, prompts, generations), _repeat_first(data.person_emb, prompts, generations),
                       seed + 1).reshape(prompts, generations, *motions.shape[1:])
-        row = {"model": kind, **score(evaluator, motions, data.text_emb, real_emb, replications, repeats)}
+        row = {"model": kind, **score(evaluator, motions, data.text_emb, replications, real_emb, repeats)}
         if kind == "interaction":
             real.update(spacing(data.motions, data.actions))
             row.update(spacing(motions, data.actions))
