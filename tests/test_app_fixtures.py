@@ -32,13 +32,14 @@ class FakeEncoder:
         return out
 
 
-def _small_random(net: torch.nn.Module, seed: int) -> torch.nn.Module:
-    """Small random weights: predictions stay near the normaliser's mean, i.e. a plausible standing pair."""
+def small_random(net: torch.nn.Module, seed: int, std: float = 0.02) -> torch.nn.Module:
+    """Small random weights (eval mode): predictions stay near the normaliser's mean, i.e. a plausible
+    standing pair, and every path of the network, zero-initialised ones too, is live."""
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for p in net.parameters():
-            p.copy_(torch.randn(p.shape, generator=g) * 0.02)
-    return net
+            p.copy_(torch.randn(p.shape, generator=g) * std)
+    return net.eval()
 
 
 def _normalizers() -> tuple[Normalizer, Normalizer]:
@@ -56,11 +57,11 @@ def make_tiny_checkpoints(folder: Path, granularities: tuple[str, ...] = GRANULA
     folder = Path(folder)
     norm_a, norm_b = _normalizers()
     cfg = TINY.to_dict()
-    save_checkpoint(folder / "interaction.safetensors", _small_random(InteractionDenoiser(TINY), 1), "interaction",
+    save_checkpoint(folder / "interaction.safetensors", small_random(InteractionDenoiser(TINY), 1), "interaction",
                     cfg, {"motion": norm_a})
-    save_checkpoint(folder / "individual.safetensors", _small_random(IndividualDenoiser(TINY), 2), "individual",
+    save_checkpoint(folder / "individual.safetensors", small_random(IndividualDenoiser(TINY), 2), "individual",
                     cfg, {"motion": norm_b})
     for k, g in enumerate(granularities):
-        save_checkpoint(folder / f"mixer_{g.lower()}.safetensors", _small_random(Mixer(TINY, g), 3 + k), "mixer",
+        save_checkpoint(folder / f"mixer_{g.lower()}.safetensors", small_random(Mixer(TINY, g), 3 + k), "mixer",
                         {**cfg, "granularity": g}, {})
     return folder

@@ -6,12 +6,13 @@ import torch
 
 from mixermdm_core.composition.loading import load_denoiser, load_mixer, load_pair
 from mixermdm_core.models.config import NetConfig
-from mixermdm_core.models.denoisers import IndividualDenoiser
+from mixermdm_core.models.denoisers import IndividualDenoiser, InteractionDenoiser
 from mixermdm_core.models.io import CheckpointError, save_checkpoint
 from mixermdm_core.models.mixer import Mixer
 from mixermdm_core.representation.normalization import Normalizer
+from mixermdm_core.training.denoiser import init_from_checkpoint
 
-from test_app_fixtures import TINY
+from test_app_fixtures import TINY, small_random
 
 NORM = {"motion": Normalizer(torch.zeros(262), torch.ones(262))}
 
@@ -29,6 +30,34 @@ def test_config_without_text_gain_reads_as_the_ungained_networks_of_older_checkp
     old = {k: v for k, v in TINY.to_dict().items() if k != "text_gain"}
     assert NetConfig.from_dict(old).text_gain == 1.0
     assert NetConfig.from_dict(TINY.to_dict()).text_gain == pytest.approx(384 ** 0.5)
+
+
+def _swap_people(x: torch.Tensor) -> torch.Tensor:
+    return x.flip(2) if x.dim() == 4 else x.flip(1)
+
+
+def test_interaction_denoiser_without_roles_cannot_tell_the_people_apart_and_with_roles_can():
+    torch.manual_seed(0)
+    x, t, text, person = torch.randn(2, 16, 2, 262), torch.tensor([5, 900]), torch.randn(2, 384), torch.randn(2, 2, 384)
+    blind = small_random(InteractionDenoiser(NetConfig(**{**TINY.to_dict(), "person_roles": False})), 1)
+    torch.testing.assert_close(blind(_swap_people(x), t, text, _swap_people(person)), _swap_people(blind(x, t, text, person)))
+    roles = InteractionDenoiser(TINY).eval()
+    roles.load_state_dict({**blind.state_dict(), "role": torch.randn(2, TINY.latent)})
+    assert not torch.allclose(roles(_swap_people(x), t, text, _swap_people(person)), _swap_people(roles(x, t, text, person)))
+
+
+def test_checkpoint_without_roles_loads_as_before_and_fine_tunes_from_the_same_function(tmp_path):
+    old = {k: v for k, v in TINY.to_dict().items() if k != "person_roles"}
+    assert NetConfig.from_dict(old).person_roles is False
+    blind = small_random(InteractionDenoiser(NetConfig.from_dict(old)), 2)
+    path = save_checkpoint(tmp_path / "interaction.safetensors", blind, "interaction", old, NORM)
+    loaded, _ = load_denoiser(path, "interaction")
+    assert loaded.role is None
+    new = InteractionDenoiser(TINY).eval()
+    init_from_checkpoint(new, path, "interaction")
+    assert torch.equal(new.role, torch.zeros_like(new.role))
+    x, t, text, person = torch.randn(2, 16, 2, 262), torch.tensor([5, 900]), torch.randn(2, 384), torch.randn(2, 2, 384)
+    torch.testing.assert_close(new(x, t, text, person), loaded.eval()(x, t, text, person))
 
 
 def test_missing_file_is_named(tmp_path):

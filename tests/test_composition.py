@@ -16,21 +16,13 @@ from mixermdm_core.representation.interhuman import canonicalize_pair, joints_to
 from mixermdm_core.representation.normalization import Normalizer
 
 from conftest import smooth_person
-from test_app_fixtures import TINY, FakeEncoder
-
-
-def _randomise(net: torch.nn.Module, seed: int) -> torch.nn.Module:
-    g = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for p in net.parameters():
-            p.copy_(torch.randn(p.shape, generator=g) * 0.05)
-    return net.eval()
+from test_app_fixtures import TINY, FakeEncoder, small_random
 
 
 @pytest.fixture
 def pair() -> DenoiserPair:
     mean, std = torch.zeros(262), torch.full((262,), 0.5)
-    return DenoiserPair(_randomise(InteractionDenoiser(TINY), 1), _randomise(IndividualDenoiser(TINY), 2),
+    return DenoiserPair(small_random(InteractionDenoiser(TINY), 1, std=0.05), small_random(IndividualDenoiser(TINY), 2, std=0.05),
                         Normalizer(mean, std), Normalizer(mean + 0.1, std), NoiseSchedule())
 
 
@@ -84,7 +76,7 @@ def test_w1_is_the_individual_motion_aligned_onto_the_interaction(pair):
 
 @pytest.mark.parametrize("granularity", GRANULARITIES)
 def test_weight_shapes(granularity, pair):
-    mixer = _randomise(Mixer(TINY, granularity), 3)
+    mixer = small_random(Mixer(TINY, granularity), 3, std=0.05)
     cond = Conditions(torch.randn(1, 384), torch.randn(1, 2, 384))
     out = composed_sample(pair, [Learned(mixer), DualMDM(), Fixed(0.3)], cond, frames=16, steps=3, seed=0)
     assert out.weights.shape == (3, 3, 16, 2, 22)
@@ -152,7 +144,7 @@ def test_bad_requests_are_refused(pair):
 def test_batch_rows_are_independent(net):
     """Each sample's output depends only on its own inputs (people and batch rows are not mixed up)."""
     x, t, e, pe = torch.randn(3, 8, 2, 262), torch.tensor([5, 500, 900]), torch.randn(3, 384), torch.randn(3, 2, 384)
-    model = _randomise(InteractionDenoiser(TINY) if net == "interaction" else Mixer(TINY, "ST"), 4)
+    model = small_random(InteractionDenoiser(TINY) if net == "interaction" else Mixer(TINY, "ST"), 4, std=0.05)
     args = (x, t, e, pe) if net == "interaction" else (x, x.flip(0), t, e, pe)
     full = model(*args)
     for k in range(3):

@@ -16,6 +16,7 @@ class NetConfig:
     feature_dim: int = 262
     max_frames: int = 300
     text_gain: float | None = None  # sentence embeddings are scaled by this before projection; None = sqrt(text_dim)
+    person_roles: bool = True  # the two-person denoiser tells person 1 (at the origin) from person 2
 
     def __post_init__(self) -> None:
         if self.text_gain is None:
@@ -31,4 +32,5 @@ class NetConfig:
         names = {f.name for f in fields(cls)}
         values = {k: v for k, v in d.items() if k in names}
         values.setdefault("text_gain", 1.0)  # checkpoints saved before the gain existed used none
+        values.setdefault("person_roles", False)  # nor did they tell the two people apart
         return cls(**values)

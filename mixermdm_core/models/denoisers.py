@@ -1,8 +1,10 @@
 """The two pre-trained motion denoisers, both predicting the clean motion x0 from x_t.
 
 * :class:`InteractionDenoiser` (M^a, in2IN style): one stream per person with shared weights; each
-  stream attends to itself under (step + its individual text) and to the other person under
-  (step + interaction text).
+  stream attends to itself under (step + its individual text + its role) and to the other person under
+  (step + interaction text). The role tells person 1, whom the canonical frame puts at the origin, from
+  person 2: without it, from pure noise both streams predict the average of the two places and the
+  pair is sampled on top of each other.
 * :class:`IndividualDenoiser` (M^b, MDM style): one person, conditioned on step + that person's text.
 
 Inputs and outputs are normalised features; text conditions are sentence embeddings (zeros = none).
@@ -63,6 +65,8 @@ class InteractionDenoiser(nn.Module):
         self.time = TimestepEmbedding(cfg.latent)
         self.text_interaction = TextProjection(cfg.text_dim, cfg.latent, cfg.text_gain)
         self.text_individual = TextProjection(cfg.text_dim, cfg.latent, cfg.text_gain)
+        # Zero at first, so that a checkpoint trained without roles keeps its function when fine-tuned.
+        self.role = nn.Parameter(torch.zeros(2, cfg.latent)) if cfg.person_roles else None
         self.blocks = nn.ModuleList(DuetBlock(cfg.latent, cfg.heads, cfg.ff, cfg.dropout) for _ in range(cfg.layers))
 
     def forward(self, x: torch.Tensor, t: torch.Tensor, text: torch.Tensor, person_text: torch.Tensor,
@@ -72,6 +76,8 @@ class InteractionDenoiser(nn.Module):
         time = self.time(t)
         shared = (time + self.text_interaction(text)).repeat(2, 1)
         own = time.repeat(2, 1) + self.text_individual(person_text.transpose(0, 1).reshape(2 * b, -1))
+        if self.role is not None:
+            own = own + self.role.repeat_interleave(b, dim=0)
         pad = padding_mask(mask)
         pad = None if pad is None else pad.repeat(2, 1)
         h = self.io.embed(x.permute(2, 0, 1, 3).reshape(2 * b, x.shape[1], -1))  # (2B, T, latent), person-major

@@ -53,11 +53,14 @@ def build_sets(kind: str, cfg: TrainConfig, device, norm: Normalizer | None = No
 
 def init_from_checkpoint(model: nn.Module, path: str | Path, kind: str) -> Normalizer:
     """Start fine-tuning from a shipped checkpoint: load its weights into ``model`` (rescaling the text
-    projections when the checkpoint used another text gain) and return its normaliser."""
+    projections when the checkpoint used another text gain, and starting person roles it lacks at zero)
+    and return its normaliser."""
     config, tensors, _ = read_checkpoint(path, expected_kind=kind)
     ratio = NetConfig.from_dict(config).text_gain / model.cfg.text_gain
     tensors = {k: v * ratio if k.endswith(".weight") and isinstance(model.get_submodule(k[:-7]), TextProjection) else v
                for k, v in tensors.items()}
+    if getattr(model, "role", None) is not None and "role" not in tensors:
+        tensors["role"] = torch.zeros_like(model.role)
     load_weights(model, tensors, path)
     return read_normalizer(tensors, "motion", path)
 
