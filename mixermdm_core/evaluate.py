@@ -115,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--checkpoints", default=None)
     p.add_argument("--device", default="cpu")
+    p.add_argument("--prompt-batch", type=int, default=8,
+                   help="prompts sampled together (times the methods per batch); larger is faster on a GPU")
     p.add_argument("--text-store", default=None, help="look texts up in this embedding store instead of encoding")
     p.add_argument("--csv", default=None, help="write one row per method here")
     p.add_argument("--md", default=None, help="write the markdown table here")
@@ -159,12 +161,12 @@ def main(argv: list[str] | None = None) -> int:
     if "blend:best" in methods:
         val_prompts = mixing_prompts(s["n_val"], seed=args.seed + 10_000)
         best_weight, sweep = protocol.best_fixed_weight(pipe, val_prompts, s["sweep"], frames, s["steps"], guidance,
-                                                        args.seed + 10_000, evals)
+                                                        args.seed + 10_000, evals, prompts_per_batch=args.prompt_batch)
         print(f"best DiffusionBlending weight on {len(val_prompts)} validation prompts: {best_weight} {json.dumps(sweep)}")
     prompts = mixing_prompts(s["n"], seed=args.seed)
     strategies = protocol.strategies_for(methods, pipe, best_weight)
     gen = protocol.generate(pipe, prompts, strategies, frames, s["steps"], guidance, args.seed,
-                            lambda i, n: print(f"\rgenerating {i}/{n}", end="", flush=True))
+                            lambda i, n: print(f"\rgenerating {i}/{n}", end="", flush=True), args.prompt_batch)
     print()
     text_emb, person_emb = protocol.embed_prompts(pipe, prompts)
     rows = [{"method": name, **protocol.score(g, *evals, text_emb, person_emb, s["replications"])} for name, g in gen.items()]

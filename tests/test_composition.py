@@ -95,6 +95,17 @@ def test_batched_strategies_equal_separate_runs(pair):
     assert torch.allclose(both.mixed[1], alone.mixed[0], atol=1e-5)
 
 
+def test_batched_prompts_equal_separate_runs(pair):
+    cond = Conditions(torch.randn(2, 384), torch.randn(2, 2, 384))
+    strategies = [Fixed(0.2), DualMDM()]
+    both = composed_sample(pair, strategies, cond, frames=12, steps=3, seed=[4, 9])
+    second = composed_sample(pair, strategies, Conditions(cond.text[1:], cond.person_text[1:]), frames=12, steps=3, seed=9)
+    assert both.mixed.shape == (4, 12, 2, 262) and both.weights.shape == (3, 4, 12, 2, 22)
+    assert torch.allclose(both.mixed[2:], second.mixed, atol=1e-5)
+    with pytest.raises(ValueError, match="2 prompts need as many seeds"):
+        composed_sample(pair, strategies, cond, frames=12, steps=3, seed=1)
+
+
 def test_seeded_runs_are_identical_and_seeds_differ(pair):
     pipe = ComposedPipeline(pair, {}, FakeEncoder())
     a = pipe("two people hug", ("", "the person waves"), ["blend:0.5"], seconds=1, steps=3, seed=7)

@@ -1,4 +1,5 @@
-"""The generators' table (each model alone against real held-out clips) on tiny networks and clips."""
+"""The generators' table (each model alone against real held-out clips) and the mixing protocol's
+generation, on tiny networks and clips."""
 from __future__ import annotations
 
 import json
@@ -8,7 +9,8 @@ import pytest
 import torch
 
 from mixermdm_core.composition.loading import load_pair
-from mixermdm_core.evaluation import generators
+from mixermdm_core.composition.pipeline import ComposedPipeline
+from mixermdm_core.evaluation import generators, protocol
 from mixermdm_core.models.evaluator import EvaluatorConfig, TextMotionEvaluator
 
 from conftest import tiny_corpus
@@ -76,3 +78,15 @@ def test_command_line_writes_the_table_csv_and_json(tmp_path, monkeypatch):
     assert header[:4] == ["model", "top1", "top2", "top3"]
     assert len(json.loads(out.with_suffix(".json").read_text())["rows"]) == 4
     assert out.with_suffix(".md").read_text().count("\n") == 6
+
+
+def test_mixing_protocol_gives_the_same_motions_whatever_the_prompt_batching(tmp_path):
+    pipe = ComposedPipeline.from_pretrained(make_tiny_checkpoints(tmp_path), "cpu", FakeEncoder())
+    prompts = [("two people hug", "the person waves", ""), ("two people shake hands", "", "the person jumps"),
+               ("two people dance", "the person limps", "the person sits")]
+    strategies = protocol.strategies_for(["interaction", "st", "dualmdm"], pipe, None)
+    one = protocol.generate(pipe, prompts, strategies, frames=12, steps=3, guidance=(2.0, 2.0), seed=5, prompts_per_batch=1)
+    all_ = protocol.generate(pipe, prompts, strategies, frames=12, steps=3, guidance=(2.0, 2.0), seed=5, prompts_per_batch=3)
+    for name in one:
+        for a, b in zip(one[name].motions + list(one[name].weights), all_[name].motions + list(all_[name].weights)):
+            assert torch.allclose(torch.as_tensor(a), torch.as_tensor(b), atol=1e-4)

@@ -90,16 +90,22 @@ def initial_noise(batch: int, frames: int, seed: int, device: torch.device | str
 @torch.no_grad()
 def composed_sample(
     models: DenoiserPair, strategies: Sequence[Callable[[MixInputs], torch.Tensor]], cond: Conditions, frames: int,
-    steps: int = 50, guidance: tuple[float, float] = (3.5, 2.5), seed: int = 0,
+    steps: int = 50, guidance: tuple[float, float] = (3.5, 2.5), seed: int | Sequence[int] = 0,
     callback: Callable[[int, int], None] | None = None,
 ) -> ComposedOutput:
-    """Sample one motion per strategy (cond has batch 1 or one row per strategy)."""
-    batch = len(strategies)
+    """Sample one motion per (prompt, strategy) as one batch, prompt-major: row p * S + k is prompt p
+    (row p of ``cond``) under strategy k. ``seed`` holds one seed per prompt (an int for one prompt);
+    every strategy of a prompt starts from that prompt's noise, and each strategy is called once per
+    step on all its rows, so many prompts cost few calls (what makes a GPU fast here)."""
+    seeds = [seed] if isinstance(seed, int) else [int(s) for s in seed]
+    prompts, per = cond.text.shape[0], len(strategies)
+    if len(seeds) != prompts:
+        raise ValueError(f"{prompts} prompts need as many seeds, got {len(seeds)}")
     device = cond.text.device
-    if cond.text.shape[0] == 1 and batch > 1:
-        cond = Conditions(cond.text.expand(batch, -1), cond.person_text.expand(batch, -1, -1))
+    cond = Conditions(cond.text.repeat_interleave(per, 0), cond.person_text.repeat_interleave(per, 0))
+    batch = prompts * per
     active = cond.active
-    x_a_t = initial_noise(batch, frames, seed, device)
+    x_a_t = torch.cat([initial_noise(per, frames, s, device) for s in seeds])
     x_b_t = x_a_t.clone()
     ts = ddim_timesteps(steps, models.schedule.num_steps)
     history = []
@@ -108,7 +114,8 @@ def composed_sample(
         x_a = models.predict_interaction(x_a_t, t, cond.text, cond.person_text, None, guidance[0])
         x_b = align_people(models.predict_individual(x_b_t, t, cond.person_text, None, guidance[1], active), x_a)
         inputs = MixInputs(models.norm_a.normalize(x_a), models.norm_a.normalize(x_b), t, cond.text, cond.person_text, None)
-        w = torch.cat([weights_per_joint(strategy(_row(inputs, k)), frames) for k, strategy in enumerate(strategies)])
+        w = torch.stack([weights_per_joint(strategy(_rows(inputs, slice(k, None, per))), frames)
+                         for k, strategy in enumerate(strategies)], dim=1).flatten(0, 1)
         x_m, w_joint = mix(x_a, x_b, w, active)
         history.append(w_joint)
         t_prev = ts[i + 1] if i + 1 < len(ts) else -1
@@ -119,9 +126,7 @@ def composed_sample(
     return ComposedOutput(x_m, x_a, x_b, torch.stack(history), ts)
 
 
-def _row(inp: MixInputs, k: int) -> MixInputs:
-    """The inputs of batch row k (strategies are called one row at a time)."""
-    sl = slice(k, k + 1)
-    return MixInputs(inp.x_a[sl], inp.x_b[sl], inp.t[sl], inp.text[sl], inp.person_text[sl],
-                     None if inp.mask is None else inp.mask[sl])
-
+def _rows(inp: MixInputs, rows: slice) -> MixInputs:
+    """The inputs of some batch rows (one strategy's rows across the prompts)."""
+    return MixInputs(inp.x_a[rows], inp.x_b[rows], inp.t[rows], inp.text[rows], inp.person_text[rows],
+                     None if inp.mask is None else inp.mask[rows])

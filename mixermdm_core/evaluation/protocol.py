@@ -32,17 +32,22 @@ class Generated:
 
 
 def generate(pipe: ComposedPipeline, prompts: Sequence[Prompt], strategies: Sequence, frames: int, steps: int,
-             guidance: tuple[float, float], seed: int, progress: Callable[[int, int], None] | None = None) -> dict[str, Generated]:
-    """One motion per (prompt, strategy); prompt i uses seed + i for every strategy."""
+             guidance: tuple[float, float], seed: int, progress: Callable[[int, int], None] | None = None,
+             prompts_per_batch: int = 8) -> dict[str, Generated]:
+    """One motion per (prompt, strategy); prompt i uses seed + i for every strategy, whatever the batching."""
     out = {s.name: Generated() for s in strategies}
-    for i, texts in enumerate(prompts):
-        emb = pipe.embed(list(texts), pipe.device)
-        res = composed_sample(pipe.pair, strategies, Conditions(emb[:1], emb[None, 1:]), frames, steps, guidance, seed + i)
-        for k, s in enumerate(strategies):
-            out[s.name].motions.append(res.mixed[k].cpu())
-            out[s.name].weights.append(res.weights[:, k].cpu().numpy())
+    for start in range(0, len(prompts), prompts_per_batch):
+        chunk = prompts[start:start + prompts_per_batch]
+        text, person_text = embed_prompts(pipe, chunk)
+        cond = Conditions(text.to(pipe.device), person_text.to(pipe.device))
+        res = composed_sample(pipe.pair, strategies, cond, frames, steps, guidance,
+                              range(seed + start, seed + start + len(chunk)))
+        for p in range(len(chunk)):
+            for k, s in enumerate(strategies):
+                out[s.name].motions.append(res.mixed[p * len(strategies) + k].cpu())
+                out[s.name].weights.append(res.weights[:, p * len(strategies) + k].cpu().numpy())
         if progress is not None:
-            progress(i + 1, len(prompts))
+            progress(start + len(chunk), len(prompts))
     return out
 
 
@@ -77,10 +82,11 @@ def score(gen: Generated, eval_inter: TextMotionEvaluator, eval_indiv: TextMotio
 
 
 def best_fixed_weight(pipe: ComposedPipeline, prompts: Sequence[Prompt], candidates: Sequence[float], frames: int,
-                      steps: int, guidance: tuple[float, float], seed: int, evals, replications: int = 3) -> tuple[float, dict]:
+                      steps: int, guidance: tuple[float, float], seed: int, evals, replications: int = 3,
+                      prompts_per_batch: int = 8) -> tuple[float, dict]:
     """The DiffusionBlending weight with the best overall alignment on validation prompts (not the test ones)."""
     strategies = [Fixed(w) for w in candidates]
-    gen = generate(pipe, prompts, strategies, frames, steps, guidance, seed)
+    gen = generate(pipe, prompts, strategies, frames, steps, guidance, seed, prompts_per_batch=prompts_per_batch)
     text_emb, person_emb = embed_prompts(pipe, prompts)
     scores = {s.name: score(gen[s.name], *evals, text_emb, person_emb, replications)["overall_alignment"] for s in strategies}
     best = max(strategies, key=lambda s: scores[s.name])
