@@ -25,7 +25,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--time-budget", type=float, default=None, help="stop and checkpoint after this many seconds")
     p.add_argument("--anneal-by-time", action="store_true", help="decay the learning rate over --time-budget")
     p.add_argument("--fresh", action="store_true", help="ignore an existing state.pt in the run folder")
-    p.add_argument("--init", default=None, help="denoisers: fine-tune from this checkpoint (give it again to resume)")
+    p.add_argument("--init", default=None,
+                   help="denoisers, mixers: fine-tune from this checkpoint (a run folder's state.pt resumes instead)")
     p.add_argument("--install", action="store_true", help="copy the final checkpoint into --checkpoints")
     args = p.parse_args(argv)
 
@@ -45,7 +46,8 @@ def main(argv: list[str] | None = None) -> None:
         from .composition.loading import load_pair
         from .training.mixer import train_mixer
 
-        final = train_mixer(args.granularity, load_pair(args.checkpoints), cfg, out, args.device, resume=not args.fresh)
+        final = train_mixer(args.granularity, load_pair(args.checkpoints), cfg, out, args.device, resume=not args.fresh,
+                            init=args.init)
     else:
         from .training.evaluator_run import train_evaluator_run
 

@@ -33,7 +33,11 @@ def test_train_then_sample(tmp_path, tiny_corpora, monkeypatch):
     pair = load_pair(ckpt)
     mcfg = TrainConfig(data=data, model=TINY, train=MixerOptimConfig(steps=2, batch_size=4, warmup=1, log_every=1, guidance=2.0),
                        discriminator=TINY)
-    final = train_mixer("ST", pair, mcfg, tmp_path / "mixer", device="cpu")
+    first = train_mixer("ST", pair, mcfg, tmp_path / "mixer", device="cpu")
+    final = train_mixer("ST", pair, mcfg, tmp_path / "mixer_ft", device="cpu", init=first)
+    assert read_checkpoint(final, "mixer")[2]["init"] == str(first)
+    with pytest.raises(ValueError, match="holds a ST mixer, not G"):
+        train_mixer("G", pair, mcfg, tmp_path / "mixer_g", device="cpu", init=first)
     final.replace(ckpt / final.name)
     mixers = load_mixers(ckpt)
     assert set(mixers) == {"ST"}

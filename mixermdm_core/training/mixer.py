@@ -21,6 +21,7 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from ..composition.centering import align_people, center_people
+from ..composition.loading import load_mixer
 from ..composition.sampler import DenoiserPair, mix
 from ..models.discriminator import MotionDiscriminator
 from ..models.io import save_checkpoint
@@ -98,8 +99,9 @@ def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, x0: torc
 
 
 def train_mixer(granularity: str, pair: DenoiserPair, cfg: TrainConfig, out_dir: str | Path,
-                device: str | None = None, resume: bool = True) -> Path:
-    """Train one Mixer of the given granularity; returns the shipped checkpoint path."""
+                device: str | None = None, resume: bool = True, init: str | Path | None = None) -> Path:
+    """Train one Mixer of the given granularity; returns the shipped checkpoint path. ``init`` starts the
+    Mixer (not the discriminators) from a shipped mixer checkpoint, e.g. after the denoisers changed."""
     dist = Distributed(device)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -126,6 +128,13 @@ def train_mixer(granularity: str, pair: DenoiserPair, cfg: TrainConfig, out_dir:
     step, extra = 0, {"wall_s": 0.0}
     if resume and state_path.is_file():
         step, extra = load_state(state_path, modules, optims)
+    elif init is not None:
+        start_from = load_mixer(init)
+        if start_from.granularity != granularity:
+            raise ValueError(f"{init} holds a {start_from.granularity} mixer, not {granularity}")
+        for net in (mixer, ema):
+            net.load_state_dict(start_from.state_dict())
+        extra["init"] = str(init)
     g_mixer, g_da, g_db = dist.wrap(mixer), dist.wrap(d_a), dist.wrap(d_b)
     log = Log(out_dir, dist.main)
     start, wall0 = time.time(), extra["wall_s"]
@@ -160,7 +169,7 @@ def train_mixer(granularity: str, pair: DenoiserPair, cfg: TrainConfig, out_dir:
     checkpoint()
     final = out_dir / f"mixer_{granularity.lower()}.safetensors"
     if dist.main:
-        info = {"granularity": granularity, "steps": step, "target_steps": oc.steps, "wall_s": round(extra["wall_s"], 1),
+        info = {"granularity": granularity, "steps": step, "init": extra.get("init"), "target_steps": oc.steps, "wall_s": round(extra["wall_s"], 1),
                 "device": device_name(dist.device),
                 "config": cfg.source, "batch_size": oc.batch_size * dist.world, "curve": curve[-50:]}
         save_checkpoint(final, ema, "mixer", {**cfg.model.to_dict(), "granularity": granularity}, {}, info)
