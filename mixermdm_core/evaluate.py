@@ -118,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--prompt-batch", type=int, default=8,
                    help="prompts sampled together (times the methods per batch); larger is faster on a GPU")
     p.add_argument("--text-store", default=None, help="look texts up in this embedding store instead of encoding")
+    p.add_argument("--cache", default=None,
+                   help="keep each batch of generated motions in this folder and reuse it when run again, so that "
+                        "a long run can be stopped and resumed (mixing table only)")
     p.add_argument("--csv", default=None, help="write one row per method here")
     p.add_argument("--md", default=None, help="write the markdown table here")
     p.add_argument("--plot", default=None, help="write the mean-weight-per-step plot here (png)")
@@ -156,17 +159,19 @@ def main(argv: list[str] | None = None) -> int:
     if skipped:
         print(f"skipping methods without a trained mixer: {skipped}")
     frames, guidance, t0 = frames_for(s["seconds"]), GUIDANCE, time.time()
+    cache = None if args.cache is None else protocol.BatchCache(Path(args.cache), _files_tag(ckpt, args.text_store))
 
     best_weight, sweep = 0.5, {}
     if "blend:best" in methods:
         val_prompts = mixing_prompts(s["n_val"], seed=args.seed + 10_000)
         best_weight, sweep = protocol.best_fixed_weight(pipe, val_prompts, s["sweep"], frames, s["steps"], guidance,
-                                                        args.seed + 10_000, evals, prompts_per_batch=args.prompt_batch)
+                                                        args.seed + 10_000, evals, prompts_per_batch=args.prompt_batch,
+                                                        cache=cache)
         print(f"best DiffusionBlending weight on {len(val_prompts)} validation prompts: {best_weight} {json.dumps(sweep)}")
     prompts = mixing_prompts(s["n"], seed=args.seed)
     strategies = protocol.strategies_for(methods, pipe, best_weight)
     gen = protocol.generate(pipe, prompts, strategies, frames, s["steps"], guidance, args.seed,
-                            lambda i, n: print(f"\rgenerating {i}/{n}", end="", flush=True), args.prompt_batch)
+                            lambda i, n: print(f"\rgenerating {i}/{n}", end="", flush=True), args.prompt_batch, cache)
     print()
     text_emb, person_emb = protocol.embed_prompts(pipe, prompts)
     rows = [{"method": name, **protocol.score(g, *evals, text_emb, person_emb, s["replications"])} for name, g in gen.items()]
@@ -191,6 +196,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.plot:
         plot_curves(curves, timesteps, Path(args.plot))
     return 0
+
+
+def _files_tag(checkpoints: Path, text_store: str | None) -> str:
+    """Names, sizes and modification times of the checkpoints and the text store: a cached batch made with
+    other files is not reused."""
+    files = sorted(checkpoints.glob("*.safetensors")) + ([Path(text_store)] if text_store else [])
+    return json.dumps([(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files])
 
 
 def write_outputs(args, rows: list[dict], columns: list[str], table: str, everything: dict) -> None:

@@ -90,3 +90,44 @@ def test_mixing_protocol_gives_the_same_motions_whatever_the_prompt_batching(tmp
     for name in one:
         for a, b in zip(one[name].motions + list(one[name].weights), all_[name].motions + list(all_[name].weights)):
             assert torch.allclose(torch.as_tensor(a), torch.as_tensor(b), atol=1e-4)
+
+
+def test_a_cached_evaluation_resumes_from_its_batches_and_remakes_broken_ones(tmp_path, monkeypatch):
+    pipe = ComposedPipeline.from_pretrained(make_tiny_checkpoints(tmp_path), "cpu", FakeEncoder())
+    prompts = [("two people hug", "the person waves", ""), ("two people shake hands", "", "the person jumps")]
+    strategies = protocol.strategies_for(["interaction", "st"], pipe, None)
+    cache = protocol.BatchCache(tmp_path / "cache", tag="these checkpoints")
+    run = lambda: protocol.generate(pipe, prompts, strategies, frames=12, steps=3, guidance=(2.0, 2.0), seed=5,
+                                    prompts_per_batch=1, cache=cache)
+    first = run()
+    files = sorted((tmp_path / "cache").glob("*.pt"))
+    assert len(files) == 2
+    files[0].write_bytes(b"cut short")
+    made = []
+    real_sample = protocol.composed_sample
+    monkeypatch.setattr(protocol, "composed_sample", lambda *a, **k: made.append(1) or real_sample(*a, **k))
+    again = run()
+    assert len(made) == 1  # only the broken batch was sampled again
+    for name in first:
+        assert all(torch.equal(a, b) for a, b in zip(first[name].motions, again[name].motions))
+    other = protocol.BatchCache(tmp_path / "cache", tag="other checkpoints")
+    assert other.path("x") != cache.path("x")
+
+
+def test_mixing_command_line_with_a_cache_gives_the_same_table_when_run_again(tmp_path, monkeypatch):
+    from mixermdm_core import evaluate
+    from mixermdm_core.composition import pipeline
+    from mixermdm_core.training.evaluator import save_evaluator
+
+    monkeypatch.setattr(pipeline, "default_encoder", FakeEncoder)
+    ckpt = make_tiny_checkpoints(tmp_path / "ckpt")
+    save_evaluator(TextMotionEvaluator(2, SMALL), ckpt / "evaluator_interaction.safetensors")
+    save_evaluator(TextMotionEvaluator(1, SMALL), ckpt / "evaluator_individual.safetensors")
+    args = ["--quick", "--n", "6", "--steps", "2", "--seconds", "1", "--checkpoints", str(ckpt),
+            "--methods", "interaction", "blend:0.5", "st", "--cache", str(tmp_path / "cache")]
+    tables = []
+    for k in range(2):
+        assert evaluate.main(args + ["--csv", str(tmp_path / f"{k}.csv")]) == 0
+        tables.append((tmp_path / f"{k}.csv").read_text())
+    assert tables[0] == tables[1] and tables[0].splitlines()[0].startswith("method,overall_alignment")
+    assert len(list((tmp_path / "cache").glob("*.pt"))) == 1

@@ -5,7 +5,11 @@ does not hold (``corpus.mixing_prompts``). All methods of a prompt run as one ba
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import pickle
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
@@ -31,21 +35,56 @@ class Generated:
         return torch.stack(self.motions), np.stack(self.weights)
 
 
+@dataclass
+class BatchCache:
+    """Each batch of generated motions kept on disk, so that a long evaluation can stop and resume. A batch
+    is reused only when its prompts, methods, settings, seed and ``tag`` (the checkpoints) are the same."""
+
+    folder: Path
+    tag: str
+
+    def path(self, *key) -> Path:
+        digest = hashlib.sha1(json.dumps([self.tag, *key]).encode()).hexdigest()[:20]
+        return Path(self.folder) / f"{digest}.pt"
+
+    def load(self, path: Path) -> tuple[torch.Tensor, torch.Tensor] | None:
+        """(mixed, weights) saved at ``path``, or None when absent or unreadable (then it is made again)."""
+        try:
+            saved = torch.load(path, weights_only=True)
+            return saved["mixed"], saved["weights"]
+        except (OSError, RuntimeError, KeyError, EOFError, pickle.UnpicklingError):
+            return None
+
+    def save(self, path: Path, mixed: torch.Tensor, weights: torch.Tensor) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        torch.save({"mixed": mixed, "weights": weights}, tmp)
+        tmp.replace(path)
+
+
 def generate(pipe: ComposedPipeline, prompts: Sequence[Prompt], strategies: Sequence, frames: int, steps: int,
              guidance: tuple[float, float], seed: int, progress: Callable[[int, int], None] | None = None,
-             prompts_per_batch: int = 8) -> dict[str, Generated]:
+             prompts_per_batch: int = 8, cache: BatchCache | None = None) -> dict[str, Generated]:
     """One motion per (prompt, strategy); prompt i uses seed + i for every strategy, whatever the batching."""
     out = {s.name: Generated() for s in strategies}
     for start in range(0, len(prompts), prompts_per_batch):
         chunk = prompts[start:start + prompts_per_batch]
-        text, person_text = embed_prompts(pipe, chunk)
-        cond = Conditions(text.to(pipe.device), person_text.to(pipe.device))
-        res = composed_sample(pipe.pair, strategies, cond, frames, steps, guidance,
-                              range(seed + start, seed + start + len(chunk)))
+        path = None if cache is None else cache.path(list(chunk), [s.name for s in strategies], frames, steps,
+                                                     list(guidance), seed + start)
+        saved = None if path is None else cache.load(path)
+        if saved is None:
+            text, person_text = embed_prompts(pipe, chunk)
+            cond = Conditions(text.to(pipe.device), person_text.to(pipe.device))
+            res = composed_sample(pipe.pair, strategies, cond, frames, steps, guidance,
+                                  range(seed + start, seed + start + len(chunk)))
+            saved = res.mixed.cpu(), res.weights.cpu()
+            if path is not None:
+                cache.save(path, *saved)
+        mixed, weights = saved
         for p in range(len(chunk)):
             for k, s in enumerate(strategies):
-                out[s.name].motions.append(res.mixed[p * len(strategies) + k].cpu())
-                out[s.name].weights.append(res.weights[:, p * len(strategies) + k].cpu().numpy())
+                out[s.name].motions.append(mixed[p * len(strategies) + k])
+                out[s.name].weights.append(weights[:, p * len(strategies) + k].numpy())
         if progress is not None:
             progress(start + len(chunk), len(prompts))
     return out
@@ -83,10 +122,11 @@ def score(gen: Generated, eval_inter: TextMotionEvaluator, eval_indiv: TextMotio
 
 def best_fixed_weight(pipe: ComposedPipeline, prompts: Sequence[Prompt], candidates: Sequence[float], frames: int,
                       steps: int, guidance: tuple[float, float], seed: int, evals, replications: int = 3,
-                      prompts_per_batch: int = 8) -> tuple[float, dict]:
+                      prompts_per_batch: int = 8, cache: BatchCache | None = None) -> tuple[float, dict]:
     """The DiffusionBlending weight with the best overall alignment on validation prompts (not the test ones)."""
     strategies = [Fixed(w) for w in candidates]
-    gen = generate(pipe, prompts, strategies, frames, steps, guidance, seed, prompts_per_batch=prompts_per_batch)
+    gen = generate(pipe, prompts, strategies, frames, steps, guidance, seed, prompts_per_batch=prompts_per_batch,
+                   cache=cache)
     text_emb, person_emb = embed_prompts(pipe, prompts)
     scores = {s.name: score(gen[s.name], *evals, text_emb, person_emb, replications)["overall_alignment"] for s in strategies}
     best = max(strategies, key=lambda s: scores[s.name])
