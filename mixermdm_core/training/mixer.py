@@ -169,8 +169,8 @@ def train_mixer(granularity: str, pair: DenoiserPair, cfg: TrainConfig, out_dir:
     checkpoint()
     final = out_dir / f"mixer_{granularity.lower()}.safetensors"
     if dist.main:
-        info = {"granularity": granularity, "steps": step, "init": extra.get("init"), "target_steps": oc.steps, "wall_s": round(extra["wall_s"], 1),
-                "device": device_name(dist.device),
+        info = {"granularity": granularity, "steps": step, "init": extra.get("init"), "target_steps": oc.steps,
+                "wall_s": round(extra["wall_s"], 1), "device": device_name(dist.device),
                 "config": cfg.source, "batch_size": oc.batch_size * dist.world, "curve": curve[-50:]}
         save_checkpoint(final, ema, "mixer", {**cfg.model.to_dict(), "granularity": granularity}, {}, info)
     dist.close()
