@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 import torch
@@ -14,7 +15,7 @@ from mixermdm_core.models.config import NetConfig
 from mixermdm_core.models.denoisers import IndividualDenoiser
 from mixermdm_core.models.io import read_checkpoint
 from mixermdm_core.training import datasets
-from mixermdm_core.training.config import DataConfig, MixerOptimConfig, OptimConfig, TrainConfig
+from mixermdm_core.training.config import DataConfig, MixerOptimConfig, OptimConfig, TrainConfig, load_config
 from mixermdm_core.training.denoiser import init_from_checkpoint, sample_steps, train_denoiser
 from mixermdm_core.training.mixer import train_mixer
 
@@ -77,3 +78,15 @@ def test_training_steps_favour_the_noisy_end_when_asked():
     assert 0 <= int(t.min()) and int(t.max()) < 1000
     assert (t >= 600).float().mean().item() == pytest.approx(0.5 + 0.5 * 0.4, abs=0.03)
     assert (sample_steps(100, schedule, 0.0, 600, "cpu") < 600).any()
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).resolve().parents[1] / "configs").glob("*.toml")), ids=lambda p: p.name)
+def test_every_shipped_config_loads(path):
+    cfg = load_config(path, mixer=path.name.startswith("mixer"))
+    assert cfg.train.steps > 0 and cfg.model.latent > 0
+
+
+def test_loss_weights_come_from_the_config(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text("[train]\nfoot_weight = 0.1\n")
+    assert load_config(path).train.foot_weight == 0.1 and load_config(path).train.bone_weight == 0.01

@@ -32,6 +32,8 @@ class OptimConfig:
     high_t_share: float = 0.0  # share of each batch whose step is drawn from [high_t_from, 1000) instead of [0, 1000)
     high_t_from: int = 600  # the noisy range, where the prediction can only come from the text
     person_text_drop: float = 0.15
+    bone_weight: float = 0.01  # bone-length loss (cm^2) at t <= GEOMETRY_MAX_T, next to the x0 MSE
+    foot_weight: float = 0.01  # planted-foot speed loss ((cm/frame)^2), likewise: raise it against foot skating
     log_every: int = 100
     val_every: int = 1000
     save_every: int = 1000

@@ -165,7 +165,7 @@ def train_denoiser(kind: str, cfg: TrainConfig, out_dir: str | Path, device: str
         pred_raw, x_raw = norm.denormalize(pred), norm.denormalize(x)
         loss_bone = bone_length_loss(pred_raw, x_raw, geo_w)
         loss_foot = foot_contact_loss(pred_raw, x_raw, geo_w)
-        loss = loss_x0 + 0.01 * loss_bone + 0.01 * loss_foot
+        loss = loss_x0 + opt_cfg.bone_weight * loss_bone + opt_cfg.foot_weight * loss_foot
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), opt_cfg.grad_clip)
