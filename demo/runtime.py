@@ -24,7 +24,8 @@ class Runtime:
         with self._lock:
             if self._pipe is None:
                 set_threads()
-                pipe = ComposedPipeline.from_pretrained(self.settings.checkpoints, "cpu", self.encoder)
+                pipe = ComposedPipeline.from_pretrained(self.settings.checkpoints, "cpu", self.encoder,
+                                                        self.settings.network_precision())
                 # Load the text encoder here too, once: the pipeline would load it lazily in each request's
                 # thread, and loading it from two threads at a time fails (transformers' lazy imports race).
                 pipe.embed([""], "cpu")

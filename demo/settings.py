@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mixermdm_core.composition.loading import DEFAULT_DIR
+from mixermdm_core.models.precision import check_precision, native_precision
 
 
 def _int_env(name: str, default: int) -> int:
@@ -23,15 +24,25 @@ class Settings:
     keep_requests: int = 16  # newest request folders kept on disk
     max_age_s: int = 3600  # request folders older than this are removed
     concurrency: int = 1  # requests sampled at once (1 on a CPU)
+    precision: str = "auto"  # of the networks: fp32, bf16, or auto (bf16 where the CPU computes it natively)
+
+    def __post_init__(self):
+        if self.precision != "auto":
+            check_precision(self.precision)
 
     @classmethod
     def from_env(cls) -> Settings:
         """``MIXERMDM_CHECKPOINTS``, ``MIXERMDM_OUTPUT_DIR``, ``MIXERMDM_KEEP_REQUESTS``,
-        ``MIXERMDM_MAX_AGE_S`` and ``MIXERMDM_CONCURRENCY``, with the defaults above."""
+        ``MIXERMDM_MAX_AGE_S``, ``MIXERMDM_CONCURRENCY`` and ``MIXERMDM_PRECISION``, with the defaults above."""
         return cls(
             checkpoints=Path(os.environ.get("MIXERMDM_CHECKPOINTS") or DEFAULT_DIR),
             output_dir=Path(os.environ.get("MIXERMDM_OUTPUT_DIR") or Path(tempfile.gettempdir()) / "mixermdm_studio"),
             keep_requests=max(1, _int_env("MIXERMDM_KEEP_REQUESTS", cls.keep_requests)),
             max_age_s=max(60, _int_env("MIXERMDM_MAX_AGE_S", cls.max_age_s)),
             concurrency=max(1, _int_env("MIXERMDM_CONCURRENCY", cls.concurrency)),
+            precision=os.environ.get("MIXERMDM_PRECISION", "").strip().lower() or cls.precision,
         )
+
+    def network_precision(self) -> str:
+        """The precision the networks run in on the CPU (``auto`` resolved for this machine)."""
+        return native_precision("cpu") if self.precision == "auto" else self.precision

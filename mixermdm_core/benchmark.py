@@ -1,6 +1,6 @@
 """Command line: where the time of a request goes, on this machine.
 
-    python -m mixermdm_core.benchmark [--seconds 4] [--steps 50] [--repeats 2]
+    python -m mixermdm_core.benchmark [--seconds 4] [--steps 50] [--repeats 2] [--precision fp32|bf16]
 
 Times, for one 4-s two-person sample at 50 DDIM steps: one model alone (the interaction model), the two
 models without a mixer (a fixed blend: both models run, no Mixer network), each strategy, four strategies
@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 
 import torch
+
+from .models.precision import PRECISIONS
 
 
 def _timed(fn, repeats: int) -> float:
@@ -45,18 +47,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeats", type=int, default=2, help="best of N runs per row")
     p.add_argument("--checkpoints", default=None)
     p.add_argument("--device", default="cpu")
+    p.add_argument("--precision", choices=PRECISIONS, default="fp32", help="of the networks (bf16: bfloat16)")
     args = p.parse_args(argv)
 
     from .composition.loading import DEFAULT_DIR, set_threads
     from .composition.pipeline import ComposedPipeline, InteractionPipeline, frames_for
 
     set_threads()
-    pipe = ComposedPipeline.from_pretrained(Path(args.checkpoints) if args.checkpoints else DEFAULT_DIR, args.device)
+    pipe = ComposedPipeline.from_pretrained(Path(args.checkpoints) if args.checkpoints else DEFAULT_DIR, args.device,
+                                            precision=args.precision)
     alone = InteractionPipeline(pipe.pair, pipe.encoder, args.device)
     texts = ("two people shake hands", "the person is limping", "the person waves with the left hand")
     pipe.embed(list(texts), args.device)  # warm the text cache: text encoding is not what we time
     run = dict(seconds=args.seconds, steps=args.steps, seed=0)
-    print(f"device={args.device} threads={torch.get_num_threads()} motion={args.seconds:g}s steps={args.steps}")
+    print(f"device={args.device} threads={torch.get_num_threads()} motion={args.seconds:g}s steps={args.steps} "
+          f"precision={args.precision}")
 
     rows: list[tuple[str, float]] = []
     rows.append(("interaction model alone", _timed(lambda: alone(texts[0], texts[1:], **run), args.repeats)))

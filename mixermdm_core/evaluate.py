@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .models.precision import PRECISIONS
+
 GUIDANCE = (3.5, 2.5)  # classifier-free guidance of (M^a, M^b), the pipelines' defaults
 DEFAULT_METHODS = ["interaction", "individual", "blend:0.5", "blend:best", "dualmdm", "g", "t", "s", "st"]
 COLUMNS = ["method", "overall_alignment", "interaction_alignment", "individual_alignment", "adaptability",
@@ -115,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--checkpoints", default=None)
     p.add_argument("--device", default="cpu")
+    p.add_argument("--precision", choices=PRECISIONS, default="fp32",
+                   help="bf16: networks in bfloat16, about 2x faster on CPUs with AVX-512 BF16 (the precision is "
+                        "written into the outputs)")
     p.add_argument("--prompt-batch", type=int, default=8,
                    help="prompts sampled together (times the methods per batch); larger is faster on a GPU")
     p.add_argument("--text-store", default=None, help="look texts up in this embedding store instead of encoding")
@@ -134,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     from .evaluation import protocol
 
     set_threads()
-    s = dict((MODEL_SETTINGS if args.models else SETTINGS)["quick" if args.quick else "full"])
+    s = dict((MODEL_SETTINGS if args.models else SETTINGS)["quick" if args.quick else "full"], precision=args.precision)
     for key in ("n", "steps", "seconds"):
         if getattr(args, key) is not None:
             s[key] = getattr(args, key)
@@ -146,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
 
         encoder = StoreEncoder(EmbeddingStore(args.text_store))
     try:
-        pipe = ComposedPipeline.from_pretrained(ckpt, args.device, encoder)
+        pipe = ComposedPipeline.from_pretrained(ckpt, args.device, encoder, args.precision)
         evals = (load_evaluator(ckpt / "evaluator_interaction.safetensors", args.device),
                  load_evaluator(ckpt / "evaluator_individual.safetensors", args.device))
     except (FileNotFoundError, ValueError, RuntimeError) as err:
@@ -159,7 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     if skipped:
         print(f"skipping methods without a trained mixer: {skipped}")
     frames, guidance, t0 = frames_for(s["seconds"]), GUIDANCE, time.time()
-    cache = None if args.cache is None else protocol.BatchCache(Path(args.cache), _files_tag(ckpt, args.text_store))
+    cache = None
+    if args.cache is not None:
+        cache = protocol.BatchCache(Path(args.cache), _files_tag(ckpt, args.text_store, args.precision))
 
     best_weight, sweep = 0.5, {}
     if "blend:best" in methods:
@@ -190,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
             c = curves[name]
             print(f"{name}: mean weight first third of steps {np.mean(c[:third]):.3f}, last third {np.mean(c[-third:]):.3f}")
     print(f"evaluated {len(prompts)} prompts x {len(strategies)} methods in {time.time() - t0:.0f} s "
-          f"({'quick' if args.quick else 'full'}: {s['steps']} steps, {s['seconds']} s motions)")
+          f"({'quick' if args.quick else 'full'}: {s['steps']} steps, {s['seconds']} s motions, {args.precision})")
     write_outputs(args, rows, COLUMNS, table, {"settings": s, "rows": rows, "curves": curves, "timesteps": timesteps,
                                                "best_blend_weight": best_weight, "sweep": sweep})
     if args.plot:
@@ -198,11 +205,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _files_tag(checkpoints: Path, text_store: str | None) -> str:
-    """Names, sizes and modification times of the checkpoints and the text store: a cached batch made with
-    other files is not reused."""
+def _files_tag(checkpoints: Path, text_store: str | None, precision: str) -> str:
+    """Names, sizes and modification times of the checkpoints and the text store, and the precision: a cached
+    batch made with other files or another precision is not reused."""
     files = sorted(checkpoints.glob("*.safetensors")) + ([Path(text_store)] if text_store else [])
-    return json.dumps([(f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files])
+    return json.dumps([precision, *((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files)])
 
 
 def write_outputs(args, rows: list[dict], columns: list[str], table: str, everything: dict) -> None:
@@ -229,7 +236,7 @@ def _report_models(pipe, evals, s: dict, args) -> int:
     table = models_table(rows)
     print(table)
     print(f"evaluated the two models on {s['n']} held-out clips each in {time.time() - t0:.0f} s "
-          f"({'quick' if args.quick else 'full'}: {s['steps']} steps, {s['seconds']} s motions)")
+          f"({'quick' if args.quick else 'full'}: {s['steps']} steps, {s['seconds']} s motions, {args.precision})")
     write_outputs(args, rows, MODEL_COLUMNS, table, {"settings": s, "rows": rows})
     return 0
 

@@ -131,3 +131,5 @@ def test_mixing_command_line_with_a_cache_gives_the_same_table_when_run_again(tm
         tables.append((tmp_path / f"{k}.csv").read_text())
     assert tables[0] == tables[1] and tables[0].splitlines()[0].startswith("method,overall_alignment")
     assert len(list((tmp_path / "cache").glob("*.pt"))) == 1
+    assert evaluate.main(args + ["--precision", "bf16"]) == 0
+    assert len(list((tmp_path / "cache").glob("*.pt"))) == 2  # another precision is sampled, not read back

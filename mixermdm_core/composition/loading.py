@@ -10,6 +10,7 @@ from ..models.config import NetConfig
 from ..models.denoisers import IndividualDenoiser, InteractionDenoiser
 from ..models.io import CheckpointError, load_weights, read_checkpoint, read_normalizer
 from ..models.mixer import Mixer
+from ..models.precision import check_precision
 from .sampler import DenoiserPair
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "checkpoints"
@@ -31,11 +32,11 @@ def load_mixer(path: str | Path, device: str = "cpu") -> Mixer:
     return load_weights(Mixer(NetConfig.from_dict(config), granularity), tensors, path).to(device).eval().requires_grad_(False)
 
 
-def load_pair(directory: str | Path = DEFAULT_DIR, device: str = "cpu") -> DenoiserPair:
+def load_pair(directory: str | Path = DEFAULT_DIR, device: str = "cpu", precision: str = "fp32") -> DenoiserPair:
     directory = Path(directory)
     inter, norm_a = load_denoiser(directory / "interaction.safetensors", "interaction", device)
     indiv, norm_b = load_denoiser(directory / "individual.safetensors", "individual", device)
-    return DenoiserPair(inter, indiv, norm_a, norm_b, NoiseSchedule())
+    return DenoiserPair(inter, indiv, norm_a, norm_b, NoiseSchedule(), check_precision(precision))
 
 
 def load_mixers(directory: str | Path = DEFAULT_DIR, device: str = "cpu", required: bool = False) -> dict[str, Mixer]:

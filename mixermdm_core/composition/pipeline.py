@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from ..diffusion import NoiseSchedule, ddim_sample, guided_x0
+from ..models.precision import check_precision, in_precision
 from ..representation.interhuman import features_to_joints
 from ..skeleton import FPS
 from ..text.encoders import TextEncoder, clean_prompt, default_encoder
@@ -93,9 +94,10 @@ class InteractionPipeline(_Texts):
         self.pair, self.device = pair, device
 
     @classmethod
-    def from_pretrained(cls, directory: str | Path = DEFAULT_DIR, device: str = "cpu", encoder=None) -> "InteractionPipeline":
+    def from_pretrained(cls, directory: str | Path = DEFAULT_DIR, device: str = "cpu", encoder=None,
+                        precision: str = "fp32") -> "InteractionPipeline":
         net, norm = load_denoiser(Path(directory) / "interaction.safetensors", "interaction", device)
-        return cls(DenoiserPair(net, None, norm, None, NoiseSchedule()), encoder, device)
+        return cls(DenoiserPair(net, None, norm, None, NoiseSchedule(), check_precision(precision)), encoder, device)
 
     @torch.no_grad()
     def __call__(self, interaction_text: str, texts: tuple[str, str] = ("", ""), seconds: float = 4.0, steps: int = 50,
@@ -118,14 +120,16 @@ class InteractionPipeline(_Texts):
 class IndividualPipeline(_Texts):
     """M^b alone: one person (centred at the origin, facing +Z) from a text."""
 
-    def __init__(self, net, norm, encoder: TextEncoder | None = None, device: str = "cpu"):
+    def __init__(self, net, norm, encoder: TextEncoder | None = None, device: str = "cpu", precision: str = "fp32"):
         super().__init__(encoder)
         self.net, self.norm, self.device, self.schedule = net, norm, device, NoiseSchedule()
+        self.precision = check_precision(precision)
 
     @classmethod
-    def from_pretrained(cls, directory: str | Path = DEFAULT_DIR, device: str = "cpu", encoder=None) -> "IndividualPipeline":
+    def from_pretrained(cls, directory: str | Path = DEFAULT_DIR, device: str = "cpu", encoder=None,
+                        precision: str = "fp32") -> "IndividualPipeline":
         net, norm = load_denoiser(Path(directory) / "individual.safetensors", "individual", device)
-        return cls(net, norm, encoder, device)
+        return cls(net, norm, encoder, device, precision)
 
     @torch.no_grad()
     def __call__(self, text: str, seconds: float = 4.0, steps: int = 50, guidance: float = 2.5, seed: int = 0,
@@ -140,7 +144,7 @@ class IndividualPipeline(_Texts):
         noise = torch.randn((1, frames, 262), generator=g).to(self.device)
 
         def denoise(x, t):
-            return guided_x0(self.net, x, t, (emb,), None, guidance)
+            return guided_x0(in_precision(self.net, self.precision, t), x, t, (emb,), None, guidance)
 
         x0 = ddim_sample(denoise, noise, self.schedule, steps, callback=callback)
         return Motion.from_features(self.norm.denormalize(x0)[0][:, None])
@@ -154,8 +158,10 @@ class ComposedPipeline(_Texts):
         self.pair, self.mixers, self.device = pair, mixers, device
 
     @classmethod
-    def from_pretrained(cls, directory: str | Path = DEFAULT_DIR, device: str = "cpu", encoder=None) -> "ComposedPipeline":
-        return cls(load_pair(directory, device), load_mixers(directory, device), encoder, device)
+    def from_pretrained(cls, directory: str | Path = DEFAULT_DIR, device: str = "cpu", encoder=None,
+                        precision: str = "fp32") -> "ComposedPipeline":
+        """``precision='bf16'`` runs the networks in bfloat16 (about 2x faster on CPUs with AVX-512 BF16)."""
+        return cls(load_pair(directory, device, precision), load_mixers(directory, device), encoder, device)
 
     @torch.no_grad()
     def __call__(self, interaction_text: str, texts: tuple[str, str] = ("", ""), strategies: Sequence[str] = ("st",),

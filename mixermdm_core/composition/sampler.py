@@ -17,6 +17,7 @@ import torch
 from ..diffusion import NoiseSchedule, ddim_step, ddim_timesteps, guided_x0
 from ..models.denoisers import IndividualDenoiser, InteractionDenoiser
 from ..models.mixer import weights_per_joint, weights_to_features
+from ..models.precision import in_precision
 from ..representation.normalization import Normalizer
 from .centering import align_people, center_people
 from .strategies import MixInputs
@@ -31,11 +32,13 @@ class DenoiserPair:
     norm_a: Normalizer
     norm_b: Normalizer
     schedule: NoiseSchedule
+    precision: str = "fp32"  # of the networks (models.precision): fp32 or bf16
 
     def predict_interaction(self, x_t: torch.Tensor, t: torch.Tensor, text: torch.Tensor, person_text: torch.Tensor,
                             mask: torch.Tensor | None, guidance: float) -> torch.Tensor:
         """Guided raw x0 (B, T, 2, 262) from the interaction chain state x_t (normalised)."""
-        return self.norm_a.denormalize(guided_x0(self.interaction, x_t, t, (text, person_text), mask, guidance))
+        net = in_precision(self.interaction, self.precision, t)
+        return self.norm_a.denormalize(guided_x0(net, x_t, t, (text, person_text), mask, guidance))
 
     def predict_individual(self, x_t: torch.Tensor, t: torch.Tensor, person_text: torch.Tensor,
                            mask: torch.Tensor | None, guidance: float, active: torch.Tensor) -> torch.Tensor:
@@ -45,7 +48,8 @@ class DenoiserPair:
         if len(bi) == 0:
             return out
         m = None if mask is None else mask[bi]
-        x0 = guided_x0(self.individual, x_t[bi, :, pi], t[bi], (person_text[bi, pi],), m, guidance)
+        net = in_precision(self.individual, self.precision, t)
+        x0 = guided_x0(net, x_t[bi, :, pi], t[bi], (person_text[bi, pi],), m, guidance)
         out[bi, :, pi] = self.norm_b.denormalize(x0).to(out.dtype)
         return out
 
@@ -114,8 +118,9 @@ def composed_sample(
         x_a = models.predict_interaction(x_a_t, t, cond.text, cond.person_text, None, guidance[0])
         x_b = align_people(models.predict_individual(x_b_t, t, cond.person_text, None, guidance[1], active), x_a)
         inputs = MixInputs(models.norm_a.normalize(x_a), models.norm_a.normalize(x_b), t, cond.text, cond.person_text, None)
-        w = torch.stack([weights_per_joint(strategy(_rows(inputs, slice(k, None, per))), frames)
-                         for k, strategy in enumerate(strategies)], dim=1).flatten(0, 1)
+        run = [in_precision(strategy, models.precision, t) for strategy in strategies]
+        w = torch.stack([weights_per_joint(r(_rows(inputs, slice(k, None, per))), frames) for k, r in enumerate(run)],
+                        dim=1).flatten(0, 1)
         x_m, w_joint = mix(x_a, x_b, w, active)
         history.append(w_joint)
         t_prev = ts[i + 1] if i + 1 < len(ts) else -1

@@ -16,6 +16,7 @@ import torch
 from ..composition.sampler import DenoiserPair
 from ..corpus import load_or_generate
 from ..diffusion import ddim_sample, guided_x0
+from ..models.precision import in_precision
 from ..models.evaluator import TextMotionEvaluator
 from ..representation.interhuman import features_to_joints
 from .embeddings import embed_motions, embed_texts
@@ -81,7 +82,7 @@ def generate_individuals(pair: DenoiserPair, text_emb: torch.Tensor, frames: int
         noise = torch.randn((len(text), frames, 262), generator=torch.Generator().manual_seed(seed + start)).to(device)
 
         def denoise(x, t):
-            return guided_x0(pair.individual, x, t, (text,), None, guidance)
+            return guided_x0(in_precision(pair.individual, pair.precision, t), x, t, (text,), None, guidance)
 
         out.append(pair.norm_b.denormalize(ddim_sample(denoise, noise, pair.schedule, steps))[:, :, None].float().cpu())
         if progress is not None:
