@@ -1,9 +1,9 @@
 """MixerMDM studio: the Gradio demo (``python app.py``; also the entry point of a Hugging Face Space).
 
 Environment: ``MIXERMDM_CHECKPOINTS`` (default: the shipped ``checkpoints/``), ``MIXERMDM_OUTPUT_DIR``
-(default: ``<tmp>/mixermdm_studio``), ``MIXERMDM_PRECISION`` (``auto``: bfloat16 networks where the CPU
-computes bfloat16 natively, about 2x faster; or ``fp32``, ``bf16``), ``GRADIO_SERVER_NAME`` and
-``GRADIO_SERVER_PORT``.
+(default: ``<tmp>/mixermdm_studio``), ``MIXERMDM_PRECISION`` (``fp32``; ``bf16``, or ``auto``: bfloat16
+where the CPU computes it natively, which pays when several strategies are compared at once),
+``GRADIO_SERVER_NAME`` and ``GRADIO_SERVER_PORT``.
 """
 from __future__ import annotations
 

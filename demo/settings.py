@@ -24,7 +24,7 @@ class Settings:
     keep_requests: int = 16  # newest request folders kept on disk
     max_age_s: int = 3600  # request folders older than this are removed
     concurrency: int = 1  # requests sampled at once (1 on a CPU)
-    precision: str = "auto"  # of the networks: fp32, bf16, or auto (bf16 where the CPU computes it natively)
+    precision: str = "fp32"  # of the networks: fp32, bf16, or auto (bf16 where the CPU computes it natively)
 
     def __post_init__(self):
         if self.precision != "auto":

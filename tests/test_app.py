@@ -230,9 +230,9 @@ def test_settings_from_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("MIXERMDM_CHECKPOINTS")
     assert Settings.from_env().checkpoints.name == "checkpoints"
     assert launch_options(s)["allowed_paths"] == [str(tmp_path / "out")]
-    assert s.precision == "auto" and s.network_precision() in ("fp32", "bf16")
-    monkeypatch.setenv("MIXERMDM_PRECISION", "FP32")
-    assert Settings.from_env().network_precision() == "fp32"
+    assert s.precision == "fp32" == s.network_precision()
+    monkeypatch.setenv("MIXERMDM_PRECISION", "AUTO")
+    assert Settings.from_env().network_precision() in ("fp32", "bf16")
     monkeypatch.setenv("MIXERMDM_PRECISION", "half")
     with pytest.raises(ValueError, match="precision must be one of fp32, bf16"):
         Settings.from_env()
