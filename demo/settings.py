@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mixermdm_core.composition.loading import DEFAULT_DIR
-from mixermdm_core.models.precision import check_precision, native_precision
+from mixermdm_core.models.precision import check_precision, native_cpu_precision
 
 
 def _int_env(name: str, default: int) -> int:
@@ -45,4 +45,4 @@ class Settings:
 
     def network_precision(self) -> str:
         """The precision the networks run in on the CPU (``auto`` resolved for this machine)."""
-        return native_precision("cpu") if self.precision == "auto" else self.precision
+        return native_cpu_precision() if self.precision == "auto" else self.precision

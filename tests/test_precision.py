@@ -22,9 +22,11 @@ def test_bf16_call_returns_float32_close_to_fp32_and_the_last_step_is_exact():
     assert torch.equal(in_precision(net, "bf16", last)(x), exact)  # t = 0 runs in float32
 
 
-def test_unknown_precision_is_a_clear_error():
+def test_unknown_precision_is_a_clear_error(tmp_path):
     with pytest.raises(ValueError, match="precision must be one of fp32, bf16"):
         check_precision("fp16")
+    with pytest.raises(ValueError, match="precision must be one of fp32, bf16"):
+        load_pair(make_tiny_checkpoints(tmp_path, ()), precision="fp16")
 
 
 def test_bf16_composed_sample_stays_close_and_keeps_mix_exact(tmp_path):

@@ -10,7 +10,6 @@ from ..models.config import NetConfig
 from ..models.denoisers import IndividualDenoiser, InteractionDenoiser
 from ..models.io import CheckpointError, load_weights, read_checkpoint, read_normalizer
 from ..models.mixer import Mixer
-from ..models.precision import check_precision
 from .sampler import DenoiserPair
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "checkpoints"
@@ -36,7 +35,7 @@ def load_pair(directory: str | Path = DEFAULT_DIR, device: str = "cpu", precisio
     directory = Path(directory)
     inter, norm_a = load_denoiser(directory / "interaction.safetensors", "interaction", device)
     indiv, norm_b = load_denoiser(directory / "individual.safetensors", "individual", device)
-    return DenoiserPair(inter, indiv, norm_a, norm_b, NoiseSchedule(), check_precision(precision))
+    return DenoiserPair(inter, indiv, norm_a, norm_b, NoiseSchedule(), precision)
 
 
 def load_mixers(directory: str | Path = DEFAULT_DIR, device: str = "cpu", required: bool = False) -> dict[str, Mixer]:

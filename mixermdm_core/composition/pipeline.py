@@ -97,7 +97,7 @@ class InteractionPipeline(_Texts):
     def from_pretrained(cls, directory: str | Path = DEFAULT_DIR, device: str = "cpu", encoder=None,
                         precision: str = "fp32") -> "InteractionPipeline":
         net, norm = load_denoiser(Path(directory) / "interaction.safetensors", "interaction", device)
-        return cls(DenoiserPair(net, None, norm, None, NoiseSchedule(), check_precision(precision)), encoder, device)
+        return cls(DenoiserPair(net, None, norm, None, NoiseSchedule(), precision), encoder, device)
 
     @torch.no_grad()
     def __call__(self, interaction_text: str, texts: tuple[str, str] = ("", ""), seconds: float = 4.0, steps: int = 50,

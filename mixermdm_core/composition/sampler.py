@@ -17,7 +17,7 @@ import torch
 from ..diffusion import NoiseSchedule, ddim_step, ddim_timesteps, guided_x0
 from ..models.denoisers import IndividualDenoiser, InteractionDenoiser
 from ..models.mixer import weights_per_joint, weights_to_features
-from ..models.precision import in_precision
+from ..models.precision import check_precision, in_precision
 from ..representation.normalization import Normalizer
 from .centering import align_people, center_people
 from .strategies import MixInputs
@@ -33,6 +33,9 @@ class DenoiserPair:
     norm_b: Normalizer
     schedule: NoiseSchedule
     precision: str = "fp32"  # of the networks (models.precision): fp32 or bf16
+
+    def __post_init__(self):
+        check_precision(self.precision)
 
     def predict_interaction(self, x_t: torch.Tensor, t: torch.Tensor, text: torch.Tensor, person_text: torch.Tensor,
                             mask: torch.Tensor | None, guidance: float) -> torch.Tensor:

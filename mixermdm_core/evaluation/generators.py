@@ -16,8 +16,8 @@ import torch
 from ..composition.sampler import DenoiserPair
 from ..corpus import load_or_generate
 from ..diffusion import ddim_sample, guided_x0
-from ..models.precision import in_precision
 from ..models.evaluator import TextMotionEvaluator
+from ..models.precision import in_precision
 from ..representation.interhuman import features_to_joints
 from .embeddings import embed_motions, embed_texts
 from .metrics import diversity, fid, min_hand_distance, mm_dist, multimodality, r_precision, replicate, text_groups

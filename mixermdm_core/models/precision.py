@@ -23,11 +23,9 @@ def check_precision(precision: str) -> str:
     return precision
 
 
-def native_precision(device: str) -> str:
-    """bf16 where the hardware computes bfloat16 natively (CPUs with AVX-512 BF16 or AMX, GPUs that support
-    it), else fp32: elsewhere bfloat16 is emulated and slower than float32."""
-    if torch.device(device).type == "cuda":
-        return "bf16" if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else "fp32"
+def native_cpu_precision() -> str:
+    """bf16 where this CPU computes bfloat16 natively (AVX-512 BF16 or AMX), else fp32: elsewhere bfloat16
+    is emulated and slower than float32."""
     probes = [getattr(torch.cpu, name, None) for name in ("_is_avx512_bf16_supported", "_is_amx_tile_supported")]
     return "bf16" if any(probe is not None and probe() for probe in probes) else "fp32"
 
