@@ -6,8 +6,9 @@
 #   bash scripts/gpu_train.sh mixers    # the four Mixers, continued from checkpoints/mixer_*.safetensors if present
 #   bash scripts/gpu_train.sh evaluate  # the full tables of docs/ on checkpoints/
 #   bash scripts/gpu_train.sh finetune mixers   # both, in one call
-# BUDGET (seconds of training per run; BUDGET_MIXERS for the mixers) and OUT (where the packed results go)
-# come from the environment. Results are packed as one tar.gz split into parts below 16 MiB, with the logs.
+# BUDGET (seconds of training per run; BUDGET_MIXERS for the mixers), FINETUNE (the config family of the
+# finetune phase, finetune_gpu by default) and OUT (where the packed results go) come from the environment.
+# Results are packed as one tar.gz split into parts below 16 MiB, with the logs.
 # The text embeddings of every corpus text must be in .cache/text/minilm.npz (see scripts/prepare_texts.py):
 # the GPU machine needs no text model.
 set -uo pipefail
@@ -39,7 +40,7 @@ for split in ('train', 'val'):
       run evaluator_individual "${BUDGET:-360}" evaluator --people 1 --config configs/evaluator.toml ;;
     finetune)  # --init is used only when the run folder holds no state.pt to resume
       for kind in interaction individual; do
-        run "$kind" "${BUDGET:-360}" "$kind" --config "configs/finetune_gpu_$kind.toml" --init "checkpoints/$kind.safetensors"
+        run "$kind" "${BUDGET:-360}" "$kind" --config "configs/${FINETUNE:-finetune_gpu}_$kind.toml" --init "checkpoints/$kind.safetensors"
       done ;;
     mixers)
       for g in g t s st; do

@@ -34,6 +34,7 @@ class OptimConfig:
     person_text_drop: float = 0.15
     bone_weight: float = 0.01  # bone-length loss (cm^2) at t <= GEOMETRY_MAX_T, next to the x0 MSE
     foot_weight: float = 0.01  # planted-foot speed loss ((cm/frame)^2), likewise: raise it against foot skating
+    floor_weight: float = 0.0  # below-the-floor depth loss (cm^2), likewise: raise it against floor penetration
     log_every: int = 100
     val_every: int = 1000
     save_every: int = 1000

@@ -23,7 +23,7 @@ from ..representation.normalization import Normalizer
 from . import datasets
 from .config import TrainConfig
 from .loop import Distributed, Log, device_name, load_state, lr_at, make_ema, save_state, time_fraction, update_ema
-from .losses import GEOMETRY_MAX_T, bone_length_loss, foot_contact_loss, masked_mse
+from .losses import GEOMETRY_MAX_T, bone_length_loss, floor_loss, foot_contact_loss, masked_mse
 
 VAL_STEPS = (50, 200, 400, 600, 800, 950)
 TEXT_CHECK_T = 900
@@ -165,7 +165,9 @@ def train_denoiser(kind: str, cfg: TrainConfig, out_dir: str | Path, device: str
         pred_raw, x_raw = norm.denormalize(pred), norm.denormalize(x)
         loss_bone = bone_length_loss(pred_raw, x_raw, geo_w)
         loss_foot = foot_contact_loss(pred_raw, x_raw, geo_w)
-        loss = loss_x0 + opt_cfg.bone_weight * loss_bone + opt_cfg.foot_weight * loss_foot
+        loss_floor = floor_loss(pred_raw, geo_w)
+        loss = (loss_x0 + opt_cfg.bone_weight * loss_bone + opt_cfg.foot_weight * loss_foot
+                + opt_cfg.floor_weight * loss_floor)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), opt_cfg.grad_clip)
@@ -175,6 +177,7 @@ def train_denoiser(kind: str, cfg: TrainConfig, out_dir: str | Path, device: str
         bar.update(1)
         if step % opt_cfg.log_every == 0:
             log(step=step, loss=loss.item(), x0=loss_x0.item(), bone_cm2=loss_bone.item(), foot_cm2=loss_foot.item(),
+                floor_cm2=loss_floor.item(),
                 lr=opt.param_groups[0]["lr"])
         if step % opt_cfg.val_every == 0 and dist.main:
             ema_val, text_gain = validation_loss(ema, kind, val_set, norm, schedule, 256)

@@ -1,6 +1,7 @@
-"""Losses for the denoisers: masked x0 regression plus two geometric terms in metres.
+"""Losses for the denoisers: masked x0 regression plus geometric terms in centimetres.
 
-The geometric terms (as in InterGen) keep bone lengths fixed and planted feet still; they only apply
+The geometric terms (as in InterGen) keep bone lengths fixed, planted feet still and the body above the
+floor; they only apply
 at low noise (t <= 700), where the prediction is detailed enough for them to mean something.
 """
 from __future__ import annotations
@@ -37,3 +38,10 @@ def foot_contact_loss(pred_raw: torch.Tensor, target_raw: torch.Tensor, weight: 
     w = weight[:, 1:] * weight[:, :-1]
     per_frame = (speed2 * contact).flatten(2).mean(-1)
     return (per_frame * w).sum() / w.sum().clamp_min(1)
+
+
+def floor_loss(pred_raw: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """Squared depth (cm^2) of each person's lowest predicted joint below the floor y = 0; 0 above it."""
+    lowest = features_to_joints(pred_raw)[..., 1].amin(-1)  # (B, T, P)
+    depth2 = (torch.relu(-lowest) * 100) ** 2
+    return (depth2.mean(-1) * weight).sum() / weight.sum().clamp_min(1)
