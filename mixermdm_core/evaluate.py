@@ -43,13 +43,18 @@ MODEL_SETTINGS = {  # --models: each generator alone on held-out clips
     "full": {"n": 256, "steps": 50, "seconds": 4.0, "replications": 10, "multimodality": (32, 10)},
 }
 MODEL_COLUMNS = ["model", "top1", "top2", "top3", "top3_ci95", "top3_of_real", "fid", "mm_dist", "diversity",
-                 "multimodality", "foot_skating_cm", "floor_penetration_cm", "bone_length_error_pct",
+                 "multimodality", "foot_skating_cm", "floor_penetration_cm", "raw_foot_skating_cm",
+                 "raw_floor_penetration_cm", "bone_length_error_pct",
                  "pelvis_distance_cm", "hand_distance_cm"]
 
 
 def models_table(rows: list[dict]) -> str:
+    """Markdown; a generator's physical figures read "grounded (raw network output)"."""
     def f(r: dict, key: str, digits: int = 3) -> str:
         return f"{r[key]:.{digits}f}" if key in r else "-"
+
+    def phys(r: dict, key: str) -> str:
+        return f(r, key) + (f" ({f(r, 'raw_' + key)})" if "raw_" + key in r else "")
 
     lines = ["| model | R-precision top-1 | top-2 | top-3 | top-3 / real | FID | MM-Dist | Diversity | MultiModality "
              "| foot skating (cm/frame) | floor penetration (cm) | bone-length error (%) | pelvis distance (cm) "
@@ -57,7 +62,7 @@ def models_table(rows: list[dict]) -> str:
     for r in rows:
         lines.append(f"| {r['model']} | {f(r, 'top1')} | {f(r, 'top2')} | {f(r, 'top3')} ± {f(r, 'top3_ci95')} | "
                      f"{f(r, 'top3_of_real', 2)} | {f(r, 'fid')} | {f(r, 'mm_dist')} | {f(r, 'diversity')} | "
-                     f"{f(r, 'multimodality')} | {f(r, 'foot_skating_cm')} | {f(r, 'floor_penetration_cm')} | "
+                     f"{f(r, 'multimodality')} | {phys(r, 'foot_skating_cm')} | {phys(r, 'floor_penetration_cm')} | "
                      f"{f(r, 'bone_length_error_pct', 2)} | {f(r, 'pelvis_distance_cm', 1)} | {f(r, 'hand_distance_cm', 1)} |")
     return "\n".join(lines)
 

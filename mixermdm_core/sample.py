@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default="motion.npy")
     p.add_argument("--video", action="store_true", help="also write an mp4 preview next to --out")
     p.add_argument("--weights-out", default=None, help="save the weights of every step (steps, frames, 2, 22)")
+    p.add_argument("--no-ground", dest="ground", action="store_false",
+                   help="keep the network's raw output: no foot pinning, no lift above the floor")
     p.add_argument("--device", default="cpu")
     p.add_argument("--precision", choices=PRECISIONS, default="fp32",
                    help="bf16: networks in bfloat16, about 2x faster on CPUs with AVX-512 BF16")
@@ -50,15 +52,16 @@ def main(argv: list[str] | None = None) -> int:
             g = args.guidance
             pipe = pl.ComposedPipeline.from_pretrained(ckpt, args.device, precision=args.precision)
             res = pipe(args.interaction, (args.person1, args.person2), [args.strategy], args.seconds, args.steps,
-                       (g or 3.5, g or 2.5), args.seed)
+                       (g or 3.5, g or 2.5), args.seed, ground=args.ground)
             result = res.strategies[next(iter(res.strategies))]
             weights = result.weights
         elif args.model == "individual":
             result = pl.IndividualPipeline.from_pretrained(ckpt, args.device, precision=args.precision)(
-                args.person1, args.seconds, args.steps, args.guidance or 2.5, args.seed)
+                args.person1, args.seconds, args.steps, args.guidance or 2.5, args.seed, ground=args.ground)
         else:
             result = pl.InteractionPipeline.from_pretrained(ckpt, args.device, precision=args.precision)(
-                args.interaction, (args.person1, args.person2), args.seconds, args.steps, args.guidance or 3.5, args.seed)
+                args.interaction, (args.person1, args.person2), args.seconds, args.steps, args.guidance or 3.5, args.seed,
+                ground=args.ground)
     except (ValueError, FileNotFoundError, RuntimeError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

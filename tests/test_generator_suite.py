@@ -36,12 +36,25 @@ def test_rows_hold_the_suite_for_real_clips_and_each_model(suite):
     for real, model in (rows[0:2], rows[2:4]):
         assert "fid" not in real and "multimodality" not in real
         for key in ("top1", "top2", "top3", "fid", "mm_dist", "diversity", "multimodality", "foot_skating_cm",
-                    "bone_length_error_pct", "top3_of_real"):
+                    "raw_foot_skating_cm", "raw_floor_penetration_cm", "bone_length_error_pct", "top3_of_real"):
             assert math.isfinite(model[key]), key
+        assert model["floor_penetration_cm"] == 0.0  # scored grounded, as the pipelines hand motions out
+        assert "raw_foot_skating_cm" not in real
         assert 0 <= model["top1"] <= model["top2"] <= model["top3"] <= 1
         assert model["top3_of_real"] == pytest.approx(model["top3"] / real["top3"])
     assert rows[0]["pelvis_distance_cm"] > 50  # the toy pair stands about a metre apart
     assert "pelvis_distance_cm" in rows[1] and "pelvis_distance_cm" not in rows[3]
+
+
+def test_pipelines_ground_their_output_unless_asked_not_to(tmp_path):
+    from mixermdm_core.composition.pipeline import InteractionPipeline
+    from mixermdm_core.representation.grounding import ground
+
+    pipe = InteractionPipeline.from_pretrained(make_tiny_checkpoints(tmp_path), "cpu", FakeEncoder())
+    raw = pipe("two people hug", seconds=1, steps=2, seed=1, ground=False)
+    grounded = pipe("two people hug", seconds=1, steps=2, seed=1)
+    torch.testing.assert_close(torch.from_numpy(grounded.features), ground(torch.from_numpy(raw.features)))
+    assert grounded.joints[..., 1].min() >= -1e-6
 
 
 def test_hand_distance_counts_only_interactions_whose_hands_meet():

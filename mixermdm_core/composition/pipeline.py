@@ -16,6 +16,7 @@ import torch
 
 from ..diffusion import NoiseSchedule, ddim_sample, guided_x0
 from ..models.precision import check_precision, in_precision
+from ..representation.grounding import ground as ground_features
 from ..representation.interhuman import features_to_joints
 from ..skeleton import FPS
 from ..text.encoders import TextEncoder, clean_prompt, default_encoder
@@ -53,8 +54,11 @@ class Motion:
     joints: np.ndarray  # (T, P, 22, 3) float32, metres
 
     @classmethod
-    def from_features(cls, features: torch.Tensor) -> "Motion":
+    def from_features(cls, features: torch.Tensor, ground: bool = True) -> "Motion":
+        """From raw features (T, P, 262); ``ground`` pins planted feet and lifts the body above the floor."""
         f = features.detach().float().cpu()
+        if ground:
+            f = ground_features(f)
         return cls(f.numpy(), features_to_joints(f).numpy())
 
 
@@ -101,7 +105,8 @@ class InteractionPipeline(_Texts):
 
     @torch.no_grad()
     def __call__(self, interaction_text: str, texts: tuple[str, str] = ("", ""), seconds: float = 4.0, steps: int = 50,
-                 guidance: float = 3.5, seed: int = 0, callback: Progress | None = None) -> Motion:
+                 guidance: float = 3.5, seed: int = 0, callback: Progress | None = None, ground: bool = True) -> Motion:
+        """``ground=False`` returns the network's raw output, feet unpinned."""
         frames = frames_for(seconds)
         check_sampling(steps, guidance)
         steps = int(steps)
@@ -114,7 +119,8 @@ class InteractionPipeline(_Texts):
         def denoise(x, t):
             return norm.normalize(self.pair.predict_interaction(x, t, text, person, None, guidance))
 
-        return Motion.from_features(norm.denormalize(ddim_sample(denoise, noise, self.pair.schedule, steps, callback=callback))[0])
+        x0 = ddim_sample(denoise, noise, self.pair.schedule, steps, callback=callback)
+        return Motion.from_features(norm.denormalize(x0)[0], ground)
 
 
 class IndividualPipeline(_Texts):
@@ -133,7 +139,8 @@ class IndividualPipeline(_Texts):
 
     @torch.no_grad()
     def __call__(self, text: str, seconds: float = 4.0, steps: int = 50, guidance: float = 2.5, seed: int = 0,
-                 callback: Progress | None = None) -> Motion:
+                 callback: Progress | None = None, ground: bool = True) -> Motion:
+        """``ground=False`` returns the network's raw output, feet unpinned."""
         frames = frames_for(seconds)
         check_sampling(steps, guidance)
         steps = int(steps)
@@ -147,7 +154,7 @@ class IndividualPipeline(_Texts):
             return guided_x0(in_precision(self.net, self.precision, t), x, t, (emb,), None, guidance)
 
         x0 = ddim_sample(denoise, noise, self.schedule, steps, callback=callback)
-        return Motion.from_features(self.norm.denormalize(x0)[0][:, None])
+        return Motion.from_features(self.norm.denormalize(x0)[0][:, None], ground)
 
 
 class ComposedPipeline(_Texts):
@@ -166,9 +173,11 @@ class ComposedPipeline(_Texts):
     @torch.no_grad()
     def __call__(self, interaction_text: str, texts: tuple[str, str] = ("", ""), strategies: Sequence[str] = ("st",),
                  seconds: float = 4.0, steps: int = 50, guidance: tuple[float, float] = (3.5, 2.5), seed: int = 0,
-                 callback: Progress | None = None, strategy_objects: Sequence | None = None) -> CompositionResult:
+                 callback: Progress | None = None, strategy_objects: Sequence | None = None,
+                 ground: bool = True) -> CompositionResult:
         """``strategies`` are CLI names (st, dualmdm, blend:0.3, ...); ``strategy_objects`` may pass
-        ready strategy instances instead (e.g. a DualMDM with edited parameters)."""
+        ready strategy instances instead (e.g. a DualMDM with edited parameters). ``ground=False`` keeps the
+        mixes as sampled, feet unpinned; the two models' last predictions are always kept raw."""
         start = time.perf_counter()
         frames = frames_for(seconds)
         check_sampling(steps, guidance[0])
@@ -190,7 +199,7 @@ class ComposedPipeline(_Texts):
         out = composed_sample(self.pair, objs, cond, frames, steps, guidance, int(seed), callback)
         results = {}
         for k, name in enumerate(names):
-            m = Motion.from_features(out.mixed[k])
+            m = Motion.from_features(out.mixed[k], ground)
             results[name] = StrategyResult(m.features, m.joints, out.weights[:, k].cpu().numpy(),
                                            out.interaction[k].cpu().numpy(), out.individual[k].cpu().numpy())
         return CompositionResult(results, out.timesteps, cleaned, time.perf_counter() - start)

@@ -1,6 +1,8 @@
 """Each pre-trained model alone against real held-out clips: the table InterGen (two people) and MDM (one
 person) report. R-precision top 1-3, FID, MM-Dist, Diversity and MultiModality in the evaluator's space,
-plus physical figures; the row of real clips is the ceiling a generator is judged against.
+plus physical figures; the row of real clips is the ceiling a generator is judged against. Generated motions
+are scored as the pipelines hand them out, grounded (``representation.grounding``); the physical figures of
+the raw network output are kept next to them.
 
 Held-out clips come from the corpus's ``heldout`` split (unseen parameters and wording). Clips are cropped
 to one length (keeping their canonical first frame) so every generation runs as one batch per chunk.
@@ -18,6 +20,7 @@ from ..corpus import load_or_generate
 from ..diffusion import ddim_sample, guided_x0
 from ..models.evaluator import TextMotionEvaluator
 from ..models.precision import in_precision
+from ..representation.grounding import ground
 from ..representation.interhuman import features_to_joints
 from .embeddings import embed_motions, embed_texts
 from .metrics import diversity, fid, min_hand_distance, mm_dist, multimodality, r_precision, replicate, text_groups
@@ -153,10 +156,13 @@ def evaluate_models(pair: DenoiserPair, evaluators: tuple[TextMotionEvaluator, T
 
         if progress is not None:
             progress(f"sampling {n} + {prompts}x{generations} {kind} motions")
-        motions = run(data.text_emb, data.person_emb, seed)
-        repeats = run(_repeat_first(data.text_emb, prompts, generations), _repeat_first(data.person_emb, prompts, generations),
-                      seed + 1).reshape(prompts, generations, *motions.shape[1:])
+        raw = run(data.text_emb, data.person_emb, seed)
+        motions = ground(raw)
+        repeats = ground(run(_repeat_first(data.text_emb, prompts, generations),
+                             _repeat_first(data.person_emb, prompts, generations), seed + 1))
+        repeats = repeats.reshape(prompts, generations, *motions.shape[1:])
         row = {"model": kind, **score(evaluator, motions, data.text_emb, replications, real_emb, repeats)}
+        row.update({f"raw_{k}": v for k, v in physical(raw).items() if k != "bone_length_error_pct"})
         if kind == "interaction":
             real.update(spacing(data.motions, data.actions))
             row.update(spacing(motions, data.actions))

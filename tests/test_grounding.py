@@ -1,0 +1,101 @@
+"""Grounding pins planted toes and lifts bodies above the floor without touching bone lengths."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from mixermdm_core.corpus.generate import make_clip
+from mixermdm_core.evaluation.metrics import floor_penetration, foot_skating
+from mixermdm_core.representation.grounding import LEGS, MAX_EXTENSION, ground
+from mixermdm_core.representation.interhuman import CONTACT, POS, VEL, features_to_joints
+from mixermdm_core.skeleton import bone_lengths
+
+
+@pytest.fixture(scope="module")
+def walk() -> torch.Tensor:
+    """A corpus walk (T, 1, 262): feet planted by construction."""
+    return torch.from_numpy(make_clip("individual", "train", 0, 0, "walk_forward").features).float()
+
+
+def skated(features: torch.Tensor, cm_per_frame: float) -> torch.Tensor:
+    """The same motion sliding forward along x, so that every planted foot skates."""
+    out = features.clone()
+    slide = cm_per_frame / 100 * torch.arange(len(out), dtype=out.dtype)
+    out[..., POS.start:POS.stop:3] += slide[:, None, None]
+    out[..., VEL.start:VEL.stop:3] += cm_per_frame / 100
+    return out
+
+
+def joints(features: torch.Tensor) -> np.ndarray:
+    return features_to_joints(features).numpy()
+
+
+def extension(j: np.ndarray) -> np.ndarray:
+    """(T, 2) hip-to-ankle distance over leg length of both legs of joints (T, 22, 3)."""
+    def dist(a: int, b: int) -> np.ndarray:
+        return np.linalg.norm(j[:, a] - j[:, b], axis=-1)
+    return np.stack([dist(h, a) / (dist(h, k) + dist(k, a)) for h, k, a, _, _ in LEGS], -1)
+
+
+def test_a_clean_walk_hardly_moves(walk):
+    grounded = ground(walk)
+    assert np.abs(joints(grounded) - joints(walk)).max() < 0.05  # metres: toes held back a little at lift-off
+    assert foot_skating(joints(grounded)[:, 0]) <= foot_skating(joints(walk)[:, 0]) + 1e-6
+
+
+def test_skating_feet_are_pinned_and_bones_keep_their_length(walk):
+    slid = skated(walk, 0.5)
+    grounded = joints(ground(slid))[:, 0]
+    for _, _, _, toe, col in LEGS:
+        planted = (walk[:-1, 0, CONTACT.start + col] > 0.5).numpy()
+        inner = planted[1:] & planted[:-1]  # steps inside a planted stretch
+        speed = np.linalg.norm(np.diff(grounded[:, toe, [0, 2]], axis=0), axis=-1)[:-1] * 100
+        # cm/frame, against 0.5 before; the few steps above are those a leg stretched as far as the corpus's cannot reach
+        assert inner.sum() > 20 and np.median(speed[inner]) < 0.01 and speed[inner].mean() < 0.05
+    assert foot_skating(grounded) < foot_skating(joints(slid)[:, 0]) / 2
+    # IK never locks a knee straighter than the corpus's straightest legs, or than it was
+    assert (extension(grounded) <= np.maximum(extension(joints(slid)[:, 0]), MAX_EXTENSION) + 1e-6).all()
+    np.testing.assert_allclose(bone_lengths(grounded), bone_lengths(joints(slid)[:, 0]), atol=1e-5)
+    legs = {j for leg in LEGS for j in leg[1:4]}
+    others = [j for j in range(22) if j not in legs]
+    np.testing.assert_allclose(grounded[:, others], joints(slid)[:, 0, others], atol=1e-6)
+
+
+def test_velocities_follow_the_new_positions(walk):
+    grounded = ground(skated(walk, 0.5))
+    pos = grounded[..., POS]
+    torch.testing.assert_close(grounded[:-1, ..., VEL], pos[1:] - pos[:-1], atol=1e-6, rtol=0)
+
+
+def test_a_body_below_the_floor_is_lifted_onto_it(walk):
+    sunk = walk.clone()
+    sunk[..., POS.start + 1:POS.stop:3] -= 0.04
+    assert floor_penetration(joints(sunk)[:, 0]) > 3.0
+    lifted = joints(ground(sunk))[:, 0]
+    assert floor_penetration(lifted) == 0.0
+    np.testing.assert_allclose(lifted[..., 1].min(-1), 0.0, atol=1e-6)
+
+
+def test_batches_of_pairs_match_one_by_one(walk):
+    pair = torch.cat((walk, skated(walk, 0.3)), dim=1)  # (T, 2, 262)
+    batch = torch.stack((pair, skated(pair, 0.2)))
+    out = ground(batch)
+    assert out.shape == batch.shape and out.dtype == batch.dtype
+    torch.testing.assert_close(out[1], ground(batch[1]))
+    torch.testing.assert_close(out[0, :, 1:], ground(pair[:, 1:]))
+
+
+def test_without_contacts_only_the_floor_is_fixed(walk):
+    lifted = walk.clone()
+    lifted[..., POS.start + 1:POS.stop:3] += 0.5  # half a metre up: no foot is low enough to plant
+    lifted[..., CONTACT] = 0.0
+    moving = skated(lifted, 1.0)
+    torch.testing.assert_close(ground(moving), moving.double().float())
+
+
+def test_bad_shapes_are_refused_or_passed_through(walk):
+    with pytest.raises(ValueError, match="262"):
+        ground(torch.zeros(10, 2, 100))
+    one_frame = walk[:1]
+    torch.testing.assert_close(ground(one_frame), one_frame)
