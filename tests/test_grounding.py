@@ -95,7 +95,8 @@ def test_without_contacts_only_the_floor_is_fixed(walk):
 
 
 def test_bad_shapes_are_refused_or_passed_through(walk):
-    with pytest.raises(ValueError, match="262"):
-        ground(torch.zeros(10, 2, 100))
+    for shape in ((10, 2, 100), (10, 262)):
+        with pytest.raises(ValueError, match="people, 262"):
+            ground(torch.zeros(shape))
     one_frame = walk[:1]
     torch.testing.assert_close(ground(one_frame), one_frame)

@@ -27,9 +27,9 @@ MAX_EXTENSION = 0.995  # hip-ankle distance over leg length that IK may reach: t
 
 def ground(features: torch.Tensor) -> torch.Tensor:
     """Grounded copy of raw features (..., T, P, 262): planted toes still, no joint below y = 0."""
-    if features.shape[-1] != FEATURE_DIM:
-        raise ValueError(f"features must end in {FEATURE_DIM}, got {tuple(features.shape)}")
-    if features.ndim < 3 or features.shape[-3] < 2:
+    if features.ndim < 3 or features.shape[-1] != FEATURE_DIM:
+        raise ValueError(f"features must be (..., frames, people, {FEATURE_DIM}), got {tuple(features.shape)}")
+    if features.shape[-3] < 2:
         return features.clone()
     f = features.detach().cpu().double().numpy().copy()
     lead, (T, P) = f.shape[:-3], f.shape[-3:-1]
