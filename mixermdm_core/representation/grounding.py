@@ -45,23 +45,23 @@ def ground(features: torch.Tensor) -> torch.Tensor:
 
 
 def planted_steps(joints: np.ndarray, contacts: np.ndarray) -> np.ndarray:
-    """(T, 4) flags of the foot joints planted on the step t -> t+1 (the last row repeats the one before):
-    the generated contact flag, or the representation's own low-and-slow rule on the generated joints."""
-    rule = foot_contacts(torch.from_numpy(joints)).numpy() > 0.5  # (T-1, 4)
-    steps = (contacts[:-1] > CONTACT_FLAG) | rule
-    return np.concatenate((steps, steps[-1:]), axis=0)
+    """(T-1, 4) flags of the foot joints planted on the step t -> t+1: the generated contact flag, or the
+    representation's own low-and-slow rule on the generated joints."""
+    rule = foot_contacts(torch.from_numpy(joints)).numpy() > 0.5
+    return (contacts[:-1] > CONTACT_FLAG) | rule
 
 
 def lock_feet(joints: np.ndarray, planted: np.ndarray) -> np.ndarray:
-    """Joints (T, 22, 3) with each planted toe held at its mean ground position over its planted stretch; the
-    ankle moves with the toe and the knee is placed by two-bone IK, so bone lengths do not change."""
+    """Joints (T, 22, 3), given ``planted`` steps (T-1, 4), with each planted toe held at its mean ground
+    position over its planted stretch; the ankle moves with the toe and the knee is placed by two-bone IK, so
+    bone lengths do not change."""
     out = joints.copy()
     T = len(joints)
     forward = facing_direction(joints)
     for hip, knee, ankle, toe, col in LEGS:
-        frames = np.zeros(T, bool)
-        frames[:-1] |= planted[:-1, col]
-        frames[1:] |= planted[:-1, col]
+        frames = np.zeros(T, bool)  # both ends of a planted step
+        frames[:-1] |= planted[:, col]
+        frames[1:] |= planted[:, col]
         offset = pin_offsets(joints[:, toe], frames)
         if not offset.any():
             continue
