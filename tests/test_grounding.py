@@ -51,7 +51,7 @@ def test_skating_feet_are_pinned_and_bones_keep_their_length(walk):
         planted = (walk[:-1, 0, CONTACT.start + col] > 0.5).numpy()
         inner = planted[1:] & planted[:-1]  # steps inside a planted stretch
         speed = np.linalg.norm(np.diff(grounded[:, toe, [0, 2]], axis=0), axis=-1)[:-1] * 100
-        # cm/frame, against 0.5 before; the few steps above are those a leg stretched as far as the corpus's cannot reach
+        # cm/frame, against 0.5 before; the few faster steps are pins out of reach of the corpus's straightest leg
         assert inner.sum() > 20 and np.median(speed[inner]) < 0.01 and speed[inner].mean() < 0.05
     assert foot_skating(grounded) < foot_skating(joints(slid)[:, 0]) / 2
     # IK never locks a knee straighter than the corpus's straightest legs, or than it was
