@@ -2,6 +2,8 @@
 interaction does not contain (MixerMDM's use case), all worded with heldout templates."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .actions import sample_params
@@ -35,22 +37,36 @@ COMPATIBLE: dict[str, tuple[tuple[str, Params], ...]] = {
 }
 
 
-def mixing_prompts(n: int, seed: int = 0) -> list[tuple[str, str, str]]:
-    """``n`` (interaction text, person-1 text, person-2 text) triples; "" means no individual text for that person.
+@dataclass(frozen=True)
+class MixingCase:
+    """A mixing prompt with what it asks for: the interaction kind and each person's action (None: no text)."""
 
-    One or both people get an individual action that the interaction lacks; texts use heldout templates.
-    """
+    kind: str
+    actions: tuple[str | None, str | None]
+    texts: tuple[str, str, str]  # interaction text, person-1 text, person-2 text ("" for no text)
+
+
+def mixing_cases(n: int, seed: int = 0) -> list[MixingCase]:
+    """``n`` mixing prompts: one or both people get an individual action that the interaction lacks; texts use
+    heldout templates."""
     rng = np.random.default_rng([7, seed])
     kinds = list(COMPATIBLE)
-    out: list[tuple[str, str, str]] = []
+    out: list[MixingCase] = []
     for i in range(n):
         kind = kinds[i % len(kinds)] if i < len(kinds) else kinds[int(rng.integers(len(kinds)))]
         inter = interaction_texts(kind, sample_params(INTERACTIONS[kind], rng, heldout=True), rng, heldout=True)[0]
         options = COMPATIBLE[kind]
-        texts = []
+        asked = []
         for _ in range(2):
             action, params = options[int(rng.integers(len(options)))]
-            texts.append(individual_text(action, params, rng, heldout=True))
+            asked.append((action, individual_text(action, params, rng, heldout=True)))
         who = int(rng.integers(3))  # person 1 only, person 2 only, or both
-        out.append((inter, texts[0] if who != 1 else "", texts[1] if who != 0 else ""))
+        keep = (who != 1, who != 0)
+        out.append(MixingCase(kind, tuple(a if k else None for (a, _), k in zip(asked, keep)),
+                              (inter, *(t if k else "" for (_, t), k in zip(asked, keep)))))
     return out
+
+
+def mixing_prompts(n: int, seed: int = 0) -> list[tuple[str, str, str]]:
+    """The (interaction text, person-1 text, person-2 text) triples of :func:`mixing_cases`."""
+    return [case.texts for case in mixing_cases(n, seed)]
