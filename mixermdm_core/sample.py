@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model", choices=["interaction", "individual"], default="interaction",
                    help="a single model (ignored when --strategy is given)")
     p.add_argument("--strategy", default=None, help=f"mix both models: one of {', '.join(STRATEGY_NAMES)}")
+    p.add_argument("--individual-chain", choices=("own", "mix"), default="own",
+                   help="with --strategy: the individual model's chain follows its own prediction (default) or the "
+                        "mix, as the official sampler does (which erases individual actions; see the README)")
     p.add_argument("--seconds", type=float, default=4.0)
     p.add_argument("--steps", type=int, default=50)
     p.add_argument("--guidance", type=float, default=None, help="guidance scale (interaction 3.5, individual 2.5)")
@@ -52,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
             g = args.guidance
             pipe = pl.ComposedPipeline.from_pretrained(ckpt, args.device, precision=args.precision)
             res = pipe(args.interaction, (args.person1, args.person2), [args.strategy], args.seconds, args.steps,
-                       (g or 3.5, g or 2.5), args.seed, ground=args.ground)
+                       (g or 3.5, g or 2.5), args.seed, ground=args.ground, individual_chain=args.individual_chain)
             result = res.strategies[next(iter(res.strategies))]
             weights = result.weights
         elif args.model == "individual":

@@ -74,6 +74,23 @@ def test_w1_is_the_individual_motion_aligned_onto_the_interaction(pair):
     assert torch.allclose(facing(out.mixed), facing(out.interaction), atol=1e-4)
 
 
+def test_own_individual_chain_ignores_the_mix_and_mix_chain_follows_it(pair):
+    """By default the individual model's chain runs as if alone, whatever the weight; the official sampler's
+    chain ("mix") takes the centred mix as its x0, so its prediction depends on the weight."""
+    cond = Conditions(torch.randn(1, 384), torch.cat((torch.zeros(1, 1, 384), torch.randn(1, 1, 384)), dim=1))
+    strategies = [Fixed(0.3), Fixed(0.8)]
+    own = composed_sample(pair, strategies, cond, frames=12, steps=4, seed=2)
+    official = composed_sample(pair, strategies, cond, frames=12, steps=4, seed=2, individual_chain="mix")
+    person2 = lambda out: center_people(out.individual)[:, :, 1]  # noqa: E731
+    assert torch.allclose(person2(own)[0], person2(own)[1], atol=1e-5)
+    assert not torch.allclose(person2(official)[0], person2(official)[1], atol=1e-3)
+    # At w = 0 the two samplers agree: the interaction chain is the same either way.
+    zero = [composed_sample(pair, [Fixed(0.0)], cond, 12, 4, seed=2, individual_chain=c).mixed for c in ("own", "mix")]
+    assert torch.equal(*zero)
+    with pytest.raises(ValueError, match="individual_chain"):
+        composed_sample(pair, strategies, cond, 12, 4, individual_chain="both")
+
+
 @pytest.mark.parametrize("granularity", GRANULARITIES)
 def test_weight_shapes(granularity, pair):
     mixer = small_random(Mixer(TINY, granularity), 3, std=0.05)

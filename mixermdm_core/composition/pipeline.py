@@ -174,10 +174,11 @@ class ComposedPipeline(_Texts):
     def __call__(self, interaction_text: str, texts: tuple[str, str] = ("", ""), strategies: Sequence[str] = ("st",),
                  seconds: float = 4.0, steps: int = 50, guidance: tuple[float, float] = (3.5, 2.5), seed: int = 0,
                  callback: Progress | None = None, strategy_objects: Sequence | None = None,
-                 ground: bool = True) -> CompositionResult:
+                 ground: bool = True, individual_chain: str = "own") -> CompositionResult:
         """``strategies`` are CLI names (st, dualmdm, blend:0.3, ...); ``strategy_objects`` may pass
         ready strategy instances instead (e.g. a DualMDM with edited parameters). ``ground=False`` keeps the
-        mixes as sampled, feet unpinned; the two models' last predictions are always kept raw."""
+        mixes as sampled, feet unpinned; the two models' last predictions are always kept raw.
+        ``individual_chain="mix"`` feeds the individual model the mix, as the official sampler does."""
         start = time.perf_counter()
         frames = frames_for(seconds)
         check_sampling(steps, guidance[0])
@@ -196,7 +197,7 @@ class ComposedPipeline(_Texts):
             raise ValueError(f"strategies must differ, got {names}")
         emb = self.embed(cleaned, self.device)
         cond = Conditions(emb[:1], emb[None, 1:])
-        out = composed_sample(self.pair, objs, cond, frames, steps, guidance, int(seed), callback)
+        out = composed_sample(self.pair, objs, cond, frames, steps, guidance, int(seed), callback, individual_chain)
         results = {}
         for k, name in enumerate(names):
             m = Motion.from_features(out.mixed[k], ground)

@@ -2,10 +2,17 @@
 
 At each step t the interaction model predicts x_a from its chain, the individual model predicts each
 centred person from its own chain, that prediction is aligned onto x_a, a strategy gives w, and the
-mix x_m = x_a + w (x_b - x_a) (raw metres, world frame) becomes the x0 of both chains' DDIM updates
-(the individual chain sees x_m centred again). Each model applies its own classifier-free guidance
-before mixing, so the Mixer runs once per step. Several strategies run as one batch from the same
-noise, so they are compared on equal terms and share every model call.
+mix x_m = x_a + w (x_b - x_a) (raw metres, world frame) becomes the x0 of the interaction chain's DDIM
+update, so the interaction model reacts to what the mixed person does. Each model applies its own
+classifier-free guidance before mixing, so the Mixer runs once per step. Several strategies run as one
+batch from the same noise, so they are compared on equal terms and share every model call.
+
+The individual chain follows its own prediction by default (``individual_chain="own"``). The official
+sampler feeds it the mix too (``"mix"``), and measured here that loop erases the individual action: fed a
+mix that holds less of the action, the individual model gives it up at the next step, so a blend weight of
+0.5 keeps about 2 % of a sit's depth and 0.9 keeps 80 %, and no learned weight in between transfers it
+(README, "Two chains"). With its own chain the individual model keeps proposing the full action, as it
+did in every Mixer training step, and a weight keeps about that share of it.
 """
 from __future__ import annotations
 
@@ -94,16 +101,23 @@ def initial_noise(batch: int, frames: int, seed: int, device: torch.device | str
     return torch.randn((1, frames, 2, 262), generator=g).expand(batch, -1, -1, -1).to(device).clone()
 
 
+INDIVIDUAL_CHAINS = ("own", "mix")
+
+
 @torch.no_grad()
 def composed_sample(
     models: DenoiserPair, strategies: Sequence[Callable[[MixInputs], torch.Tensor]], cond: Conditions, frames: int,
     steps: int = 50, guidance: tuple[float, float] = (3.5, 2.5), seed: int | Sequence[int] = 0,
-    callback: Callable[[int, int], None] | None = None,
+    callback: Callable[[int, int], None] | None = None, individual_chain: str = "own",
 ) -> ComposedOutput:
     """Sample one motion per (prompt, strategy) as one batch, prompt-major: row p * S + k is prompt p
     (row p of ``cond``) under strategy k. ``seed`` holds one seed per prompt (an int for one prompt);
     every strategy of a prompt starts from that prompt's noise, and each strategy is called once per
-    step on all its rows, so many prompts cost few calls (what makes a GPU fast here)."""
+    step on all its rows, so many prompts cost few calls (what makes a GPU fast here).
+    ``individual_chain``: what the individual chain's DDIM update takes as x0, its own centred
+    prediction (``"own"``) or the centred mix as in the official sampler (``"mix"``)."""
+    if individual_chain not in INDIVIDUAL_CHAINS:
+        raise ValueError(f"individual_chain must be one of {INDIVIDUAL_CHAINS}, got {individual_chain!r}")
     seeds = [seed] if isinstance(seed, int) else [int(s) for s in seed]
     prompts, per = cond.text.shape[0], len(strategies)
     if len(seeds) != prompts:
@@ -119,7 +133,8 @@ def composed_sample(
     for i, t_int in enumerate(ts):
         t = torch.full((batch,), t_int, device=device, dtype=torch.long)
         x_a = models.predict_interaction(x_a_t, t, cond.text, cond.person_text, None, guidance[0])
-        x_b = align_people(models.predict_individual(x_b_t, t, cond.person_text, None, guidance[1], active), x_a)
+        x_b_c = models.predict_individual(x_b_t, t, cond.person_text, None, guidance[1], active)
+        x_b = align_people(x_b_c, x_a)
         inputs = MixInputs(models.norm_a.normalize(x_a), models.norm_a.normalize(x_b), t, cond.text, cond.person_text, None)
         run = [in_precision(strategy, models.precision, t) for strategy in strategies]
         w = torch.stack([weights_per_joint(r(_rows(inputs, slice(k, None, per))), frames) for k, r in enumerate(run)],
@@ -128,7 +143,8 @@ def composed_sample(
         history.append(w_joint)
         t_prev = ts[i + 1] if i + 1 < len(ts) else -1
         x_a_t = ddim_step(x_a_t, models.norm_a.normalize(x_m), t_int, t_prev, models.schedule)
-        x_b_t = ddim_step(x_b_t, models.norm_b.normalize(center_people(x_m)), t_int, t_prev, models.schedule)
+        x0_b = x_b_c if individual_chain == "own" else center_people(x_m)
+        x_b_t = ddim_step(x_b_t, models.norm_b.normalize(x0_b), t_int, t_prev, models.schedule)
         if callback is not None:
             callback(i + 1, len(ts))
     return ComposedOutput(x_m, x_a, x_b, torch.stack(history), ts)
