@@ -7,7 +7,8 @@ import pytest
 from mixermdm_core.corpus import mixing_cases, mixing_prompts
 from mixermdm_core.corpus.generate import make_clip
 from mixermdm_core.evaluation.signatures import (
-    FEATURES, Signatures, amplitude_kept, detail_transfer, facing_share, makes_contact, pelvis_distance,
+    FEATURES, Signatures, amplitude_kept, detail_transfer, facing_share, interaction_figures, makes_contact,
+    pelvis_distance, penetration,
     youden_threshold,
 )
 from mixermdm_core.rotations import yaw_matrix
@@ -99,3 +100,23 @@ def test_mixing_cases_name_the_asked_actions():
     for c in cases:
         assert all((a is None) == (t == "") for a, t in zip(c.actions, c.texts[1:]))
         assert any(a is not None for a in c.actions)
+
+
+def test_penetration_of_overlapping_and_separate_bodies():
+    person = standing(10)
+    pair = np.stack([person, person + np.array([0.0, 0.0, 2.0])], axis=1)  # two metres apart
+    assert penetration(pair) == 0.0
+    inside = np.stack([person, person + np.array([0.05, 0.0, 0.0])], axis=1)  # five centimetres apart
+    assert penetration(inside) > 0.2  # torsos (13 cm capsules) nearly coincide
+    closer = [penetration(np.stack([person, person + np.array([0.0, 0.0, d])], axis=1)) for d in (0.5, 0.3, 0.1)]
+    assert closer == sorted(closer) and closer[-1] > closer[0]
+
+
+def test_interaction_figures_per_kind_and_overall():
+    pairs = np.stack([pair_of("handshake", i)[:90] for i in range(2)] + [pair_of("greet_wave")[:90]])
+    figures = interaction_figures(pairs, ["handshake", "handshake", "greet_wave"])
+    assert set(figures) == {"handshake", "greet_wave", "all"}
+    assert figures["handshake"]["clips"] == 2 and figures["all"]["clips"] == 3
+    assert figures["handshake"]["contact_rate"] == 1.0 and "contact_rate" not in figures["greet_wave"]
+    assert figures["greet_wave"]["pelvis_distance_cm"] > figures["handshake"]["pelvis_distance_cm"]
+    assert 0.9 <= figures["all"]["facing"] <= 1.0

@@ -1,6 +1,8 @@
 """Each pre-trained model alone against real held-out clips: the table InterGen (two people) and MDM (one
 person) report. R-precision top 1-3, FID, MM-Dist, Diversity and MultiModality in the evaluator's space,
-plus physical figures; the row of real clips is the ceiling a generator is judged against. Generated motions
+plus physical figures and, for two people, interaction figures per kind (contact, spacing, facing,
+penetration: ``signatures.interaction_figures``); the row of real clips is the ceiling a generator is judged
+against. Generated motions
 are scored as the pipelines hand them out, grounded (``representation.grounding``); the physical figures of
 the raw network output are kept next to them.
 
@@ -25,6 +27,7 @@ from ..representation.interhuman import features_to_joints
 from .embeddings import embed_motions, embed_texts
 from .metrics import diversity, fid, min_hand_distance, mm_dist, multimodality, r_precision, replicate, text_groups
 from .protocol import physical
+from .signatures import interaction_figures
 
 Progress = Callable[[int, int], None]
 POOL = 3  # held-out clips generated per clip asked for, so that enough last the requested length
@@ -93,16 +96,11 @@ def generate_individuals(pair: DenoiserPair, text_emb: torch.Tensor, frames: int
     return torch.cat(out)
 
 
-def spacing(motions: torch.Tensor, actions: list[str]) -> dict[str, float]:
-    """Where two people stand: mean horizontal pelvis distance (cm) and, over clips of interactions whose hands
-    meet, the mean closest approach of the two people's hands (cm)."""
+def hand_distance(motions: torch.Tensor, actions: list[str]) -> dict[str, float]:
+    """Over clips of interactions whose hands meet, the mean closest approach of the two people's hands (cm)."""
     joints = features_to_joints(motions)  # (N, T, 2, 22, 3)
-    pelvis = joints[:, :, :, 0, [0, 2]]
-    out = {"pelvis_distance_cm": float((pelvis[:, :, 0] - pelvis[:, :, 1]).norm(dim=-1).mean() * 100)}
     touch = [n for n, a in enumerate(actions) if a in HAND_CONTACT]
-    if touch:
-        out["hand_distance_cm"] = float(np.mean([min_hand_distance(joints[n]) for n in touch]))
-    return out
+    return {"hand_distance_cm": float(np.mean([min_hand_distance(joints[n]) for n in touch]))} if touch else {}
 
 
 def score(evaluator: TextMotionEvaluator, motions: torch.Tensor, text_emb: torch.Tensor, replications: int,
@@ -164,8 +162,13 @@ def evaluate_models(pair: DenoiserPair, evaluators: tuple[TextMotionEvaluator, T
         row = {"model": kind, **score(evaluator, motions, data.text_emb, replications, real_emb, repeats)}
         row.update({f"raw_{k}": v for k, v in physical(raw).items() if k != "bone_length_error_pct"})
         if kind == "interaction":
-            real.update(spacing(data.motions, data.actions))
-            row.update(spacing(motions, data.actions))
+            for r, m in ((real, data.motions), (row, motions), (row, raw)):
+                per_kind = interaction_figures(features_to_joints(m).numpy(), data.actions)
+                prefix = "raw_" if m is raw else ""
+                r.update({prefix + k: v for k, v in per_kind["all"].items() if k != "clips"})
+                r[prefix + "per_kind"] = per_kind
+                if m is not raw:
+                    r.update(hand_distance(m, data.actions))
         row["top3_of_real"] = row["top3"] / real["top3"]
         rows += [real, row]
     return rows

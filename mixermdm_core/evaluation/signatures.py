@@ -23,7 +23,7 @@ from typing import Callable
 import numpy as np
 
 from ..kinematics import facing_direction
-from ..skeleton import FPS, JOINT
+from ..skeleton import FPS, JOINT, PARENTS
 
 Feature = Callable[[np.ndarray], float]
 RELIABLE_J = 0.6
@@ -267,3 +267,54 @@ def amplitude_kept(values: np.ndarray, threshold: np.ndarray | float) -> np.ndar
     if not use.any():
         return np.full(len(values), np.nan)
     return np.median((values[:, use] - lo[use]) / (hi[use] - lo[use]), axis=1)
+
+
+# Capsule radius (m) of the bone ending at each joint, for inter-person penetration: a simple body model.
+_RADIUS = {"spine1": 0.13, "spine2": 0.13, "spine3": 0.13, "neck": 0.06, "head": 0.10, "left_collar": 0.06,
+           "right_collar": 0.06, "left_hip": 0.08, "right_hip": 0.08, "left_knee": 0.07, "right_knee": 0.07,
+           "left_ankle": 0.05, "right_ankle": 0.05, "left_foot": 0.04, "right_foot": 0.04,
+           "left_shoulder": 0.05, "right_shoulder": 0.05, "left_elbow": 0.045, "right_elbow": 0.045,
+           "left_wrist": 0.04, "right_wrist": 0.04}
+_CHILD = np.array([JOINT[n] for n in _RADIUS])
+_PARENT = np.array([PARENTS[j] for j in _CHILD])
+_RADII = np.array(list(_RADIUS.values()))
+
+
+def _segment_distance(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.ndarray) -> np.ndarray:
+    """Closest distance between segments p0-p1 and q0-q1 (broadcast over leading axes, last axis xyz)."""
+    d1, d2, r = p1 - p0, q1 - q0, p0 - q0
+    a, e, f = (d1 * d1).sum(-1), (d2 * d2).sum(-1), (d2 * r).sum(-1)
+    c, b = (d1 * r).sum(-1), (d1 * d2).sum(-1)
+    denom = np.maximum(a * e - b * b, 1e-12)
+    s = np.clip((b * f - c * e) / denom, 0, 1)
+    t = np.clip((b * s + f) / np.maximum(e, 1e-12), 0, 1)
+    s = np.clip((b * t - c) / np.maximum(a, 1e-12), 0, 1)
+    return np.linalg.norm(p0 + d1 * s[..., None] - q0 - d2 * t[..., None], axis=-1)
+
+
+def penetration(pair: np.ndarray) -> float:
+    """How deep (m) the two bodies of a pair (T, 2, 22, 3) pass through each other: per frame the deepest
+    overlap of any two bone capsules (one of each person), averaged over frames."""
+    a0, a1 = pair[:, 0, _PARENT][:, :, None], pair[:, 0, _CHILD][:, :, None]
+    b0, b1 = pair[:, 1, _PARENT][:, None], pair[:, 1, _CHILD][:, None]
+    overlap = _RADII[:, None] + _RADII[None] - _segment_distance(a0, a1, b0, b1)  # (T, 21, 21)
+    return float(np.clip(overlap, 0, None).max(axis=(1, 2)).mean())
+
+
+def interaction_figures(pairs: np.ndarray, kinds: list[str]) -> dict[str, dict[str, float]]:
+    """Per interaction kind and ``"all"``: contact rate (kinds with a contact), mean pelvis distance (cm),
+    facing share (kinds whose people face each other), penetration (cm) and the number of clips."""
+    groups: dict[str, list[int]] = {}
+    for n, kind in enumerate(kinds):
+        groups.setdefault(kind, []).append(n)
+    out = {}
+    for kind, rows in [*sorted(groups.items()), ("all", list(range(len(kinds))))]:
+        touch = [makes_contact(pairs[n], kinds[n]) for n in rows]
+        touch = [c for c in touch if c is not None]
+        out[kind] = {"clips": len(rows),
+                     "pelvis_distance_cm": 100 * float(np.mean([pelvis_distance(pairs[n]) for n in rows])),
+                     "facing": float(np.mean([facing_share(pairs[n]) for n in rows])),
+                     "penetration_cm": 100 * float(np.mean([penetration(pairs[n]) for n in rows]))}
+        if touch:
+            out[kind]["contact_rate"] = float(np.mean(touch))
+    return out
