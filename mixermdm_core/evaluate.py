@@ -5,7 +5,11 @@
 Runs the two models alone, DiffusionBlending (0.5 and the best fixed weight, tuned on validation prompts),
 DualMDM and the learned G/T/S/ST mixers on the same prompts and seeds, and writes a markdown table, a CSV
 (one row per method: method, overall_alignment, interaction_alignment, individual_alignment, adaptability, ...)
-and a plot of the mean learned weight per denoising step.
+and a plot of the mean learned weight per denoising step. Beside the learned evaluators, detail transfer is
+read from the motion itself (``evaluation.signatures``): the share of mixed people who show their asked
+action, the median share of the individual model's action amplitude kept, the share of pairs that keep
+their interaction's spacing and facing, both at once, and contact. ``--weight-effect`` adds the curve of
+amplitude kept against the DiffusionBlending weight.
 
     python -m mixermdm_core.evaluate --models --quick
 
@@ -28,6 +32,7 @@ from .models.precision import PRECISIONS
 GUIDANCE = (3.5, 2.5)  # classifier-free guidance of (M^a, M^b), the pipelines' defaults
 DEFAULT_METHODS = ["interaction", "individual", "blend:0.5", "blend:best", "dualmdm", "g", "t", "s", "st"]
 COLUMNS = ["method", "overall_alignment", "interaction_alignment", "individual_alignment", "adaptability",
+           "action_shown", "amplitude_kept", "interaction_kept", "detail_and_interaction", "contact",
            "overall_alignment_ci95", "interaction_alignment_ci95", "individual_alignment_ci95",
            "w_mean", "w_std_steps", "w_std_frames", "w_std_joints",
            "foot_skating_cm", "floor_penetration_cm", "bone_length_error_pct"]
@@ -45,7 +50,8 @@ MODEL_SETTINGS = {  # --models: each generator alone on held-out clips
 MODEL_COLUMNS = ["model", "top1", "top2", "top3", "top3_ci95", "top3_of_real", "fid", "mm_dist", "diversity",
                  "multimodality", "foot_skating_cm", "floor_penetration_cm", "raw_foot_skating_cm",
                  "raw_floor_penetration_cm", "bone_length_error_pct",
-                 "pelvis_distance_cm", "hand_distance_cm"]
+                 "pelvis_distance_cm", "hand_distance_cm", "contact_rate", "raw_contact_rate", "facing",
+                 "penetration_cm"]
 
 
 def models_table(rows: list[dict]) -> str:
@@ -67,12 +73,34 @@ def models_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def interaction_table(rows: list[dict]) -> str:
+    """Markdown, one line per interaction kind: real clips against the generated ones (raw output in brackets)."""
+    real = next(r["per_kind"] for r in rows if "per_kind" in r and r["model"].startswith("real"))
+    gen = next(r for r in rows if r["model"] == "interaction")
+
+    def cell(kind: str, key: str, scale: float = 1.0, digits: int = 2) -> str:
+        g, raw, r = gen["per_kind"][kind].get(key), gen["raw_per_kind"][kind].get(key), real[kind].get(key)
+        if g is None:
+            return "-"
+        return f"{g * scale:.{digits}f} ({raw * scale:.{digits}f}) / {r * scale:.{digits}f}"
+
+    lines = ["| interaction | clips | contact rate | pelvis distance (cm) | facing | penetration (cm) |", "|---" * 6 + "|"]
+    for kind in real:
+        lines.append(f"| {kind} | {real[kind]['clips']} | {cell(kind, 'contact_rate')} | "
+                     f"{cell(kind, 'pelvis_distance_cm', digits=0)} | {cell(kind, 'facing')} | "
+                     f"{cell(kind, 'penetration_cm', digits=1)} |")
+    return "\n".join(lines)
+
+
 def markdown_table(rows: list[dict]) -> str:
-    head = "| method | overall alignment | interaction alignment | individual alignment | adaptability | foot skating (cm/frame) |"
-    lines = [head, "|---|---|---|---|---|---|"]
+    head = ("| method | overall alignment | interaction alignment | individual alignment | adaptability | action shown "
+            "| amplitude kept | interaction kept | both | contact | foot skating (cm/frame) |")
+    lines = [head, "|---" * 11 + "|"]
     for r in rows:
         lines.append(f"| {r['method']} | {r['overall_alignment']:.3f} ± {r['overall_alignment_ci95']:.3f} | "
                      f"{r['interaction_alignment']:.3f} | {r['individual_alignment']:.3f} | {r['adaptability']:.4f} | "
+                     f"{r['action_shown']:.2f} | {r.get('amplitude_kept', float('nan')):.2f} | "
+                     f"{r['interaction_kept']:.2f} | {r['detail_and_interaction']:.2f} | {r['contact']:.2f} | "
                      f"{r['foot_skating_cm']:.2f} |")
     return "\n".join(lines)
 
@@ -108,6 +136,24 @@ def plot_curves(curves: dict[str, list[float]], timesteps: list[int], path: Path
     plt.close(fig)
 
 
+def plot_weight_effect(weights: list[float], kept: list[float], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4.8, 3.6), dpi=120)
+    ax.plot(weights, weights, ls=":", color="grey", label="proportional")
+    ax.plot(weights, kept, marker="o", label="DiffusionBlending")
+    ax.set_xlabel("blend weight w (1 = individual model)")
+    ax.set_ylabel("share of the action's amplitude kept (median)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m mixermdm_core.evaluate", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -131,6 +177,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cache", default=None,
                    help="keep each batch of generated motions in this folder and reuse it when run again, so that "
                         "a long run can be stopped and resumed (mixing table only)")
+    p.add_argument("--individual-chain", choices=("own", "mix"), default="own",
+                   help="what the individual model's chain follows: its own prediction (default) or the mix, as the "
+                        "official sampler does (which erases individual actions; see the README)")
+    p.add_argument("--weight-effect", default=None,
+                   help="also run DiffusionBlending at w = 0, 0.1, ..., 1 and plot the share of each asked action's "
+                        "amplitude kept against w here (png; the figures go into --json)")
     p.add_argument("--csv", default=None, help="write one row per method here")
     p.add_argument("--md", default=None, help="write the markdown table here")
     p.add_argument("--plot", default=None, help="write the mean-weight-per-step plot here (png)")
@@ -139,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from .composition.loading import DEFAULT_DIR, set_threads
     from .composition.pipeline import ComposedPipeline, frames_for
-    from .corpus import mixing_prompts
+    from .corpus import mixing_cases, mixing_prompts
     from .training.evaluator import load_evaluator
     from .evaluation import protocol
 
@@ -178,15 +230,21 @@ def main(argv: list[str] | None = None) -> int:
         val_prompts = mixing_prompts(s["n_val"], seed=args.seed + 10_000)
         best_weight, sweep = protocol.best_fixed_weight(pipe, val_prompts, s["sweep"], frames, s["steps"], guidance,
                                                         args.seed + 10_000, evals, prompts_per_batch=args.prompt_batch,
-                                                        cache=cache)
+                                                        cache=cache, individual_chain=args.individual_chain)
         print(f"best DiffusionBlending weight on {len(val_prompts)} validation prompts: {best_weight} {json.dumps(sweep)}")
-    prompts = mixing_prompts(s["n"], seed=args.seed)
+    cases = mixing_cases(s["n"], seed=args.seed)
+    prompts = [c.texts for c in cases]
     strategies = protocol.strategies_for(methods, pipe, best_weight)
     gen = protocol.generate(pipe, prompts, strategies, frames, s["steps"], guidance, args.seed,
-                            lambda i, n: print(f"\rgenerating {i}/{n}", end="", flush=True), args.prompt_batch, cache)
+                            lambda i, n: print(f"\rgenerating {i}/{n}", end="", flush=True), args.prompt_batch, cache,
+                            args.individual_chain)
     print()
     text_emb, person_emb = protocol.embed_prompts(pipe, prompts)
-    rows = [{"method": name, **protocol.score(g, *evals, text_emb, person_emb, s["replications"])} for name, g in gen.items()]
+    rows = [{"method": name, **protocol.score(g, *evals, text_emb, person_emb, s["replications"], cases)}
+            for name, g in gen.items()]
+    if {"interaction", "individual"} <= set(gen):
+        for r, share in zip(rows, protocol.amplitude_shares(gen, cases).values()):
+            r["amplitude_kept"] = share
     for r in rows:
         if r["method"] == "blend:best":
             r["method"] = f"blend:{best_weight:g} (best)"
@@ -201,10 +259,21 @@ def main(argv: list[str] | None = None) -> int:
         if name in curves:
             c = curves[name]
             print(f"{name}: mean weight first third of steps {np.mean(c[:third]):.3f}, last third {np.mean(c[-third:]):.3f}")
+    effect = {}
+    if args.weight_effect:
+        blend = [round(0.1 * k, 1) for k in range(11)]
+        effect = {"weights": blend, "amplitude_kept": protocol.weight_effect(
+            pipe, cases, blend, frames, s["steps"], guidance, args.seed, args.prompt_batch, cache, args.individual_chain)}
+        print("weight -> share of the action's amplitude kept: "
+              + ", ".join(f"{w:g}: {k:.2f}" for w, k in zip(blend, effect["amplitude_kept"])))
+        plot_weight_effect(blend, effect["amplitude_kept"], Path(args.weight_effect))
     print(f"evaluated {len(prompts)} prompts x {len(strategies)} methods in {time.time() - t0:.0f} s "
-          f"({'quick' if args.quick else 'full'}: {s['steps']} steps, {s['seconds']} s motions, {args.precision})")
-    write_outputs(args, rows, COLUMNS, table, {"settings": s, "rows": rows, "curves": curves, "timesteps": timesteps,
-                                               "best_blend_weight": best_weight, "sweep": sweep})
+          f"({'quick' if args.quick else 'full'}: {s['steps']} steps, {s['seconds']} s motions, {args.precision}, "
+          f"individual chain: {args.individual_chain})")
+    write_outputs(args, rows, COLUMNS, table, {"settings": {**s, "individual_chain": args.individual_chain},
+                                               "rows": rows, "curves": curves, "timesteps": timesteps,
+                                               "best_blend_weight": best_weight, "sweep": sweep,
+                                               "weight_effect": effect})
     if args.plot:
         plot_curves(curves, timesteps, Path(args.plot))
     return 0
@@ -238,7 +307,7 @@ def _report_models(pipe, evals, s: dict, args) -> int:
     t0 = time.time()
     rows = evaluate_models(pipe.pair, evals, lambda texts: pipe.embed(texts, "cpu"), s["n"], frames_for(s["seconds"]),
                            s["steps"], GUIDANCE, s["replications"], s["multimodality"], args.seed, print)
-    table = models_table(rows)
+    table = models_table(rows) + "\n\nGenerated, grounded (raw network output) / real held-out clips:\n\n" + interaction_table(rows)
     print(table)
     print(f"evaluated the two models on {s['n']} held-out clips each in {time.time() - t0:.0f} s "
           f"({'quick' if args.quick else 'full'}: {s['steps']} steps, {s['seconds']} s motions, {args.precision})")

@@ -18,10 +18,12 @@ import torch
 from ..composition.pipeline import ComposedPipeline
 from ..composition.sampler import Conditions, composed_sample
 from ..composition.strategies import Fixed, parse_strategy
+from ..corpus.prompts import MixingCase
 from ..models.evaluator import TextMotionEvaluator
 from ..representation.interhuman import features_to_joints
 from .alignment import adaptability, individual_alignment, interaction_alignment, overall_alignment, weight_spread
 from .metrics import bone_length_error, floor_penetration, foot_skating, replicate
+from .signatures import Signatures, amplitude_kept, detail_transfer
 
 Prompt = tuple[str, str, str]
 
@@ -64,19 +66,20 @@ class BatchCache:
 
 def generate(pipe: ComposedPipeline, prompts: Sequence[Prompt], strategies: Sequence, frames: int, steps: int,
              guidance: tuple[float, float], seed: int, progress: Callable[[int, int], None] | None = None,
-             prompts_per_batch: int = 8, cache: BatchCache | None = None) -> dict[str, Generated]:
+             prompts_per_batch: int = 8, cache: BatchCache | None = None,
+             individual_chain: str = "own") -> dict[str, Generated]:
     """One motion per (prompt, strategy); prompt i uses seed + i for every strategy, whatever the batching."""
     out = {s.name: Generated() for s in strategies}
     for start in range(0, len(prompts), prompts_per_batch):
         chunk = prompts[start:start + prompts_per_batch]
         path = None if cache is None else cache.path(list(chunk), [s.name for s in strategies], frames, steps,
-                                                     list(guidance), seed + start)
+                                                     list(guidance), seed + start, individual_chain)
         saved = None if path is None else cache.load(path)
         if saved is None:
             text, person_text = embed_prompts(pipe, chunk)
             cond = Conditions(text.to(pipe.device), person_text.to(pipe.device))
             res = composed_sample(pipe.pair, strategies, cond, frames, steps, guidance,
-                                  range(seed + start, seed + start + len(chunk)))
+                                  range(seed + start, seed + start + len(chunk)), individual_chain=individual_chain)
             saved = res.mixed.cpu(), res.weights.cpu()
             if path is not None:
                 cache.save(path, *saved)
@@ -100,8 +103,10 @@ def physical(motions: torch.Tensor) -> dict[str, float]:
 
 
 def score(gen: Generated, eval_inter: TextMotionEvaluator, eval_indiv: TextMotionEvaluator, text_emb: torch.Tensor,
-          person_emb: torch.Tensor, replications: int) -> dict[str, float]:
-    """Alignment (mean and 95 % CI over random R-precision pools), adaptability, weight spread, physics."""
+          person_emb: torch.Tensor, replications: int, cases: Sequence[MixingCase] | None = None,
+          signatures: Signatures | None = None) -> dict[str, float]:
+    """Alignment (mean and 95 % CI over random R-precision pools), adaptability, weight spread, physics, and,
+    given the prompts' ``cases``, detail transfer read from the motion's kinematics (``evaluation.signatures``)."""
     motions, weights = gen.stacked()
 
     def once(seed: int) -> dict[str, float]:
@@ -117,16 +122,21 @@ def score(gen: Generated, eval_inter: TextMotionEvaluator, eval_indiv: TextMotio
     row.update({f"w_std_{k}": v for k, v in weight_spread(weights, people=mixed).items()})
     row["w_mean"] = float(weights.mean(axis=(1, 2, 4))[mixed].mean())
     row.update(physical(motions))
+    if cases is not None:
+        joints = features_to_joints(motions).numpy()
+        row.update(detail_transfer(joints, [c.kind for c in cases], [c.actions for c in cases],
+                                   signatures or Signatures.load()))
     return row
 
 
 def best_fixed_weight(pipe: ComposedPipeline, prompts: Sequence[Prompt], candidates: Sequence[float], frames: int,
                       steps: int, guidance: tuple[float, float], seed: int, evals, replications: int = 3,
-                      prompts_per_batch: int = 8, cache: BatchCache | None = None) -> tuple[float, dict]:
+                      prompts_per_batch: int = 8, cache: BatchCache | None = None,
+                      individual_chain: str = "own") -> tuple[float, dict]:
     """The DiffusionBlending weight with the best overall alignment on validation prompts (not the test ones)."""
     strategies = [Fixed(w) for w in candidates]
     gen = generate(pipe, prompts, strategies, frames, steps, guidance, seed, prompts_per_batch=prompts_per_batch,
-                   cache=cache)
+                   cache=cache, individual_chain=individual_chain)
     text_emb, person_emb = embed_prompts(pipe, prompts)
     scores = {s.name: score(gen[s.name], *evals, text_emb, person_emb, replications)["overall_alignment"] for s in strategies}
     best = max(strategies, key=lambda s: scores[s.name])
@@ -148,3 +158,41 @@ def strategies_for(methods: Sequence[str], pipe: ComposedPipeline, best_weight: 
         else:
             out.append(parse_strategy(m, pipe.mixers))
     return out
+
+
+def _asked(cases: Sequence[MixingCase], signatures: Signatures) -> list[tuple[int, int, str]]:
+    """(prompt, person, action) of every mixed person whose asked action has a reliable rule."""
+    return [(n, k, a) for n, c in enumerate(cases) for k, a in enumerate(c.actions) if a and signatures.reliable(a)]
+
+
+def _action_values(gen: Generated, people: list[tuple[int, int, str]], signatures: Signatures) -> np.ndarray:
+    joints = features_to_joints(gen.stacked()[0]).numpy()
+    return np.array([signatures.feature(a, joints[n, :, k]) for n, k, a in people])
+
+
+def amplitude_shares(gen: dict[str, Generated], cases: Sequence[MixingCase],
+                     signatures: Signatures | None = None) -> dict[str, float]:
+    """Per method, the median share of the individual model's action amplitude that it keeps, measured from the
+    interaction model's value (0) to the individual model's (1) on the same prompt and noise; only people whose
+    individual-model motion shows the action count. Needs the ``interaction`` and ``individual`` methods."""
+    signatures = signatures or Signatures.load()
+    people = _asked(cases, signatures)
+    low, high = (_action_values(gen[m], people, signatures) for m in ("interaction", "individual"))
+    thresholds = np.array([signatures.actions[a].threshold for _, _, a in people])
+    return {name: float(amplitude_kept(np.stack([low, _action_values(g, people, signatures), high]), thresholds)[1])
+            for name, g in gen.items()}
+
+
+def weight_effect(pipe: ComposedPipeline, cases: Sequence[MixingCase], weights: Sequence[float], frames: int,
+                  steps: int, guidance: tuple[float, float], seed: int, prompts_per_batch: int = 8,
+                  cache: BatchCache | None = None, individual_chain: str = "own",
+                  signatures: Signatures | None = None) -> list[float]:
+    """DiffusionBlending at each of ``weights`` (from 0 to 1): the median share of the individual model's action
+    amplitude that the mix keeps, over the mixed people whose asked action has a reliable rule."""
+    signatures = signatures or Signatures.load()
+    gen = generate(pipe, [c.texts for c in cases], [Fixed(w) for w in weights], frames, steps, guidance, seed,
+                   prompts_per_batch=prompts_per_batch, cache=cache, individual_chain=individual_chain)
+    people = _asked(cases, signatures)
+    values = np.stack([_action_values(gen[Fixed(w).name], people, signatures) for w in weights])
+    thresholds = np.array([signatures.actions[a].threshold for _, _, a in people])
+    return amplitude_kept(values, thresholds).tolist()
