@@ -14,7 +14,9 @@ from .training.config import load_config
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m mixermdm_core.train", description=__doc__)
-    p.add_argument("what", choices=["interaction", "individual", "mixer", "evaluator"])
+    p.add_argument("what", choices=["interaction", "individual", "mixer", "mixer-cache", "evaluator"],
+                   help="mixer-cache: compute the frozen denoisers' predictions once into --out (resumable), "
+                        "then `mixer --cache DIR` trains from them without running the denoisers")
     p.add_argument("--config", required=True, help="TOML config (see configs/)")
     p.add_argument("--out", default=None, help="run folder (default runs/<what>)")
     p.add_argument("--granularity", choices=["G", "T", "S", "ST"], default="ST", help="mixer granularity")
@@ -27,27 +29,38 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--fresh", action="store_true", help="ignore an existing state.pt in the run folder")
     p.add_argument("--init", default=None,
                    help="denoisers, mixers: fine-tune from this checkpoint (a run folder's state.pt resumes instead)")
+    p.add_argument("--cache", default=None, help="mixer: read the denoisers' predictions from this prediction cache")
     p.add_argument("--install", action="store_true", help="copy the final checkpoint into --checkpoints")
     args = p.parse_args(argv)
 
-    cfg = load_config(args.config, mixer=args.what == "mixer")
+    cfg = load_config(args.config, mixer=args.what.startswith("mixer"))
     if args.steps is not None:
         cfg.train.steps = args.steps
     if args.time_budget is not None:
         cfg.train.time_budget_s = args.time_budget
     cfg.train.anneal_by_time = args.anneal_by_time
-    name = {"mixer": f"mixer_{args.granularity.lower()}", "evaluator": f"evaluator_{'interaction' if args.people == 2 else 'individual'}"}
+    name = {"mixer": f"mixer_{args.granularity.lower()}", "mixer-cache": "mixer_predictions", "evaluator": f"evaluator_{'interaction' if args.people == 2 else 'individual'}"}
     out = Path(args.out or Path("runs") / name.get(args.what, args.what))
     if args.what in ("interaction", "individual"):
         from .training.denoiser import train_denoiser
 
         final = train_denoiser(args.what, cfg, out, args.device, resume=not args.fresh, init=args.init)
+    elif args.what == "mixer-cache":
+        from .composition.loading import load_pair
+        from .training.prediction_cache import build_from_config
+
+        shards = build_from_config(load_pair(args.checkpoints), cfg, args.checkpoints, out, args.device or "cpu",
+                                   cfg.train.time_budget_s)
+        print(f"prediction cache: {shards} of {-(-cfg.train.cache_samples // cfg.train.cache_shard)} shards in {out}")
+        return
     elif args.what == "mixer":
         from .composition.loading import load_pair
         from .training.mixer import train_mixer
+        from .training.prediction_cache import denoiser_hashes
 
         final = train_mixer(args.granularity, load_pair(args.checkpoints), cfg, out, args.device, resume=not args.fresh,
-                            init=args.init)
+                            init=args.init, cache=args.cache,
+                            denoisers=denoiser_hashes(args.checkpoints) if args.cache else None)
     else:
         from .training.evaluator_run import train_evaluator_run
 

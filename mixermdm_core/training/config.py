@@ -50,6 +50,9 @@ class MixerOptimConfig(OptimConfig):
     balance: float = 0.1
     swap_person_text: float = 0.5  # chance to replace a person's text by an unrelated individual text
     guidance: float = 2.5
+    cache_samples: int = 16384  # prediction cache (train mixer-cache): samples, frames per sample, samples per shard
+    cache_frames: int = 120
+    cache_shard: int = 512
 
 
 @dataclass

@@ -91,3 +91,11 @@ def interaction_set(corpus: MotionCorpus, store: EmbeddingStore, max_frames: int
 def individual_set(features: np.ndarray, offsets: np.ndarray, texts: list[str], store: EmbeddingStore,
                    max_frames: int, device) -> TrainingSet:
     return TrainingSet(ClipBatcher(features, offsets, max_frames, device), store.lookup(texts).to(device), None, texts, [])
+
+
+def mixing_set(cfg: DataConfig, max_frames: int, device) -> tuple[TrainingSet, torch.Tensor]:
+    """What Mixer training draws from: the interaction clips with their texts, and the pool of individual texts
+    (N, text_dim) that may replace a person's text."""
+    ind, inter = corpora(cfg, "train")
+    store = text_store(cfg, list(inter.texts) + [p for pr in inter.person_texts for p in pr] + list(ind.texts))
+    return interaction_set(inter, store, max_frames, device), store.lookup(sorted(set(ind.texts))).to(device)

@@ -22,13 +22,20 @@ from tqdm import tqdm
 
 from ..composition.centering import align_people, center_people
 from ..composition.loading import load_mixer
-from ..composition.sampler import DenoiserPair, mix
+from ..composition.sampler import Conditions, DenoiserPair, composed_sample, mix
+from ..composition.strategies import Learned
+from ..evaluation.signatures import Signatures, detail_transfer
+from ..representation.interhuman import features_to_joints
 from ..models.discriminator import MotionDiscriminator
 from ..models.io import save_checkpoint
 from ..models.mixer import Mixer
 from . import datasets
 from .config import TrainConfig
+from .prediction_cache import CachedPredictions
 from .loop import Distributed, Log, device_name, load_state, lr_at, make_ema, save_state, time_fraction, update_ema
+
+
+VALIDATION_SEED = 10_000  # mixing prompts of this seed check training; evaluation tests on seed 0
 
 
 def swap_texts(person_text: torch.Tensor, pool: torch.Tensor, p: float) -> torch.Tensor:
@@ -47,7 +54,8 @@ def hinge_d(real: torch.Tensor, fake: torch.Tensor, weight: torch.Tensor | None 
 
 
 def mixer_step_inputs(pair: DenoiserPair, x0: torch.Tensor, mask: torch.Tensor, text, person_text, guidance: float):
-    """Noise real clips and run both frozen models as at inference: returns t, x_a, centred x_b, aligned x_b."""
+    """Noise real clips at a random step t and run both frozen models as at inference: returns t, the guided raw
+    x_a and the guided raw centred x_b (zeros for people without an individual text)."""
     b = x0.shape[0]
     t = torch.randint(0, pair.schedule.num_steps, (b,), device=x0.device)
     noise = torch.randn_like(x0)
@@ -57,15 +65,25 @@ def mixer_step_inputs(pair: DenoiserPair, x0: torch.Tensor, mask: torch.Tensor, 
     with torch.no_grad(), torch.autocast(x0.device.type, dtype=torch.bfloat16, enabled=x0.device.type == "cuda"):
         x_a = pair.predict_interaction(x_a_t, t, text, person_text, mask, guidance)
         x_b_c = pair.predict_individual(x_b_t, t, person_text, mask, guidance, active)
-    x_a, x_b_c = x_a.float(), x_b_c.float()
+    return t, x_a.float(), x_b_c.float()
+
+
+def live_batch(pair: DenoiserPair, data: datasets.TrainingSet, pool: torch.Tensor, oc) -> dict[str, torch.Tensor]:
+    """One batch of frozen-model predictions computed now (what a prediction cache stores)."""
+    x0, mask, idx = data.batcher.sample(oc.batch_size)
+    text, person_text = data.texts[idx], swap_texts(data.person_texts[idx], pool, oc.swap_person_text)
+    t, x_a, x_b_c = mixer_step_inputs(pair, x0, mask, text, person_text, oc.guidance)
+    return {"t": t, "mask": mask, "text": text, "person_text": person_text, "x_a": x_a, "x_b_c": x_b_c}
+
+
+def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: dict[str, torch.Tensor],
+                     oc) -> tuple[dict[str, float], torch.Tensor, torch.Tensor]:
+    """One discriminator update then one Mixer update on a batch of frozen-model predictions (live or cached);
+    returns the losses, the weights and who is mixed."""
+    t, mask, text, person_text = batch["t"], batch["mask"], batch["text"], batch["person_text"]
+    x_a, x_b_c = batch["x_a"], batch["x_b_c"]
     x_b = align_people(x_b_c, x_a, mask)
-    return t, x_a, x_b_c, x_b, active
-
-
-def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, x0: torch.Tensor, mask: torch.Tensor,
-                     text: torch.Tensor, person_text: torch.Tensor, oc) -> tuple[dict[str, float], torch.Tensor, torch.Tensor]:
-    """One discriminator update then one Mixer update; returns the losses, the weights and who is mixed."""
-    t, x_a, x_b_c, x_b, active = mixer_step_inputs(pair, x0, mask, text, person_text, oc.guidance)
+    active = person_text.abs().sum(-1) > 0
     norm_a, norm_b = pair.norm_a.normalize, pair.norm_b.normalize
     w = mixer(norm_a(x_a), norm_a(x_b), t, text, person_text, mask)
     x_m, _ = mix(x_a, x_b, w, active)
@@ -98,23 +116,62 @@ def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, x0: torc
     return losses, w, active
 
 
+def weight_by_noise(w: torch.Tensor, t: torch.Tensor, active: torch.Tensor, num_steps: int) -> dict[str, float]:
+    """Mean weight of the mixed people over the noisiest, middle and cleanest third of the steps (1 = individual)."""
+    per = (w * active[:, None, :, None]).sum((1, 2, 3)) / (active.sum(1) * w.shape[1] * w.shape[3]).clamp_min(1)
+    third = t * 3 // num_steps  # 0: t < 333 (clean), 2: t >= 667 (noisy)
+    out = {}
+    for k, name in ((2, "w_noisy"), (1, "w_middle"), (0, "w_clean")):
+        rows = (third == k) & active.any(1)
+        if rows.any():
+            out[name] = float(per[rows].mean())
+    return out
+
+
+class TransferCheck:
+    """Detail transfer of the Mixer being trained, on validation mixing prompts (never the test ones): a few
+    prompts sampled briefly with the EMA weights, read by the kinematic signatures."""
+
+    def __init__(self, pair: DenoiserPair, cfg: TrainConfig, prompts: int = 8, steps: int = 10, frames: int = 90):
+        from ..corpus import mixing_cases
+
+        self.cases = mixing_cases(prompts, seed=VALIDATION_SEED)
+        store = datasets.text_store(cfg.data, [t for c in self.cases for t in c.texts])
+        emb = store.lookup([t for c in self.cases for t in c.texts]).reshape(prompts, 3, -1)
+        self.cond = Conditions(emb[:, 0], emb[:, 1:])
+        self.pair, self.steps, self.frames, self.signatures = pair, steps, frames, Signatures.load()
+
+    def __call__(self, mixer: Mixer) -> dict[str, float]:
+        device = next(mixer.parameters()).device
+        cond = Conditions(self.cond.text.to(device), self.cond.person_text.to(device))
+        out = composed_sample(self.pair, [Learned(mixer)], cond, self.frames, self.steps, seed=range(len(self.cases)))
+        joints = features_to_joints(out.mixed.float().cpu()).numpy()
+        found = detail_transfer(joints, [c.kind for c in self.cases], [c.actions for c in self.cases], self.signatures)
+        return {f"val_{k}": v for k, v in found.items() if k != "people"}
+
+
 def train_mixer(granularity: str, pair: DenoiserPair, cfg: TrainConfig, out_dir: str | Path,
-                device: str | None = None, resume: bool = True, init: str | Path | None = None) -> Path:
+                device: str | None = None, resume: bool = True, init: str | Path | None = None,
+                cache: str | Path | None = None, denoisers: dict | None = None) -> Path:
     """Train one Mixer of the given granularity; returns the shipped checkpoint path. ``init`` starts the
-    Mixer (not the discriminators) from a shipped mixer checkpoint, e.g. after the denoisers changed."""
+    Mixer (not the discriminators) from a shipped mixer checkpoint, e.g. after the denoisers changed.
+    ``cache`` reads the frozen models' predictions from a prediction cache instead of running them (its
+    denoiser hashes must equal ``denoisers`` when given)."""
     dist = Distributed(device)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     oc = cfg.train
     torch.manual_seed(oc.seed + dist.rank)
-    ind, inter = datasets.corpora(cfg.data, "train")
-    store = datasets.text_store(cfg.data, list(inter.texts) + [p for pr in inter.person_texts for p in pr] + list(ind.texts))
-    data = datasets.interaction_set(inter, store, cfg.data.max_frames, dist.device)
-    pool = store.lookup(sorted(set(ind.texts))).to(dist.device)
     for net in (pair.interaction, pair.individual):
         net.to(dist.device).eval().requires_grad_(False)
     for norm in (pair.norm_a, pair.norm_b):
         norm.mean, norm.std = norm.mean.to(dist.device), norm.std.to(dist.device)
+    if cache is not None:
+        cached = CachedPredictions(cache, pair, dist.device, denoisers)
+        next_batch = lambda: cached.sample(oc.batch_size)  # noqa: E731
+    else:
+        data, pool = datasets.mixing_set(cfg.data, cfg.data.max_frames, dist.device)
+        next_batch = lambda: live_batch(pair, data, pool, oc)  # noqa: E731
 
     mixer = Mixer(cfg.model, granularity).to(dist.device)
     ema = make_ema(mixer)
@@ -137,6 +194,7 @@ def train_mixer(granularity: str, pair: DenoiserPair, cfg: TrainConfig, out_dir:
         extra["init"] = str(init)
     g_mixer, g_da, g_db = dist.wrap(mixer), dist.wrap(d_a), dist.wrap(d_b)
     log = Log(out_dir, dist.main)
+    check = None
     start, wall0 = time.time(), extra["wall_s"]
     bar = tqdm(total=oc.steps, initial=step, disable=not dist.main, desc=f"train mixer {granularity}")
     curve = extra.setdefault("curve", [])
@@ -147,20 +205,22 @@ def train_mixer(granularity: str, pair: DenoiserPair, cfg: TrainConfig, out_dir:
             save_state(state_path, step, modules, optims, extra)
 
     while step < oc.steps:
-        x0, mask, idx = data.batcher.sample(oc.batch_size)
-        text, person_text = data.texts[idx], swap_texts(data.person_texts[idx], pool, oc.swap_person_text)
+        batch = next_batch()
         for group in opt_g.param_groups:
             group["lr"] = lr_at(step, oc.lr, oc.warmup, oc.steps, time_fraction(start, oc.time_budget_s) if oc.anneal_by_time else 0.0)
-        losses, w, active = adversarial_step(pair, g_mixer, g_da, g_db, opt_g, opt_d, x0, mask, text, person_text, oc)
+        losses, w, active = adversarial_step(pair, g_mixer, g_da, g_db, opt_g, opt_d, batch, oc)
         update_ema(ema, mixer, oc.ema if step > oc.warmup else 0.0)
         step += 1
         bar.update(1)
         if step % oc.log_every == 0:
             w = w.detach()
-            w_mean = float((w * active[:, None, :, None]).sum() / (active.sum() * w.shape[1] * w.shape[3]).clamp_min(1))
-            entry = {"step": step, **losses, "w_mean": w_mean, "w_std": float(w.std())}
+            entry = {"step": step, **losses, "w_std": float(w.std()),
+                     **weight_by_noise(w, batch["t"], active, pair.schedule.num_steps)}
             curve.append(entry)
             log(**entry)
+        if dist.main and oc.val_every and step % oc.val_every == 0:
+            check = check or TransferCheck(pair, cfg)
+            log(step=step, **check(ema))
         if step % oc.save_every == 0:
             checkpoint()
         if oc.time_budget_s and time.time() - start > oc.time_budget_s:
@@ -170,7 +230,7 @@ def train_mixer(granularity: str, pair: DenoiserPair, cfg: TrainConfig, out_dir:
     final = out_dir / f"mixer_{granularity.lower()}.safetensors"
     if dist.main:
         info = {"granularity": granularity, "steps": step, "init": extra.get("init"), "target_steps": oc.steps,
-                "wall_s": round(extra["wall_s"], 1), "device": device_name(dist.device),
+                "wall_s": round(extra["wall_s"], 1), "device": device_name(dist.device), "cache": str(cache) if cache else None,
                 "config": cfg.source, "batch_size": oc.batch_size * dist.world, "curve": curve[-50:]}
         save_checkpoint(final, ema, "mixer", {**cfg.model.to_dict(), "granularity": granularity}, {}, info)
     dist.close()

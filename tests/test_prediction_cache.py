@@ -1,0 +1,91 @@
+"""The prediction cache for Mixer training: same losses as the live path, resumable, refuses stale caches."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+import torch
+
+from mixermdm_core.composition.loading import load_pair
+from mixermdm_core.data.batching import ClipBatcher
+from mixermdm_core.models.discriminator import MotionDiscriminator
+from mixermdm_core.models.mixer import Mixer
+from mixermdm_core.models.io import read_checkpoint
+from mixermdm_core.training.config import MixerOptimConfig, TrainConfig
+from mixermdm_core.training.datasets import TrainingSet
+from mixermdm_core.training.mixer import adversarial_step, live_batch, train_mixer
+from mixermdm_core.training.prediction_cache import (
+    CachedPredictions, CacheSpec, StaleCacheError, build_cache, denoiser_hashes, shard_path,
+)
+
+from conftest import tiny_corpus
+from test_app_fixtures import TINY, make_tiny_checkpoints, small_random
+
+FRAMES = 24
+
+
+@pytest.fixture
+def setup(tmp_path):
+    ckpt = make_tiny_checkpoints(tmp_path / "ckpt", ())
+    pair = load_pair(ckpt)
+    corpus = tiny_corpus("interaction", 6)
+    g = torch.Generator().manual_seed(0)
+    data = TrainingSet(ClipBatcher(corpus.features, corpus.offsets, FRAMES), torch.randn(6, 384, generator=g),
+                       torch.randn(6, 2, 384, generator=g), corpus.texts, corpus.person_texts)
+    pool = torch.randn(5, 384, generator=g)
+    spec = CacheSpec(samples=8, frames=FRAMES, guidance=2.0, swap_person_text=0.5, seed=3, shard_size=4,
+                     denoisers=denoiser_hashes(ckpt))
+    return pair, data, pool, spec, ckpt
+
+
+def test_cached_batch_gives_the_live_losses(setup, tmp_path):
+    pair, data, pool, spec, _ = setup
+    assert build_cache(pair, data, pool, spec, tmp_path / "cache", batch_size=4) == 2
+    cached = CachedPredictions(tmp_path / "cache", pair).batch(torch.arange(4))
+    # The first shard's batch, drawn live with the seed build_cache gives it.
+    g = torch.Generator().manual_seed(spec.seed * 100_003)
+    torch.manual_seed(int(torch.randint(2**31 - 1, (1,), generator=g)))
+    oc = MixerOptimConfig(batch_size=4, guidance=spec.guidance, swap_person_text=spec.swap_person_text)
+    live = live_batch(pair, data, pool, oc)
+    assert torch.equal(cached["t"], live["t"]) and torch.equal(cached["mask"], live["mask"])
+    assert torch.allclose(cached["x_a"], live["x_a"], atol=2e-3)  # float16 storage: about a millimetre
+    nets = [small_random(Mixer(TINY, "ST"), 5), small_random(MotionDiscriminator(TINY, people=2), 6),
+            small_random(MotionDiscriminator(TINY, people=1), 7)]
+    losses = []
+    for batch in (live, cached):
+        mixer, d_a, d_b = copy.deepcopy(nets)
+        opt_g = torch.optim.AdamW(mixer.parameters(), lr=1e-4)
+        opt_d = torch.optim.AdamW(list(d_a.parameters()) + list(d_b.parameters()), lr=1e-4)
+        losses.append(adversarial_step(pair, mixer, d_a, d_b, opt_g, opt_d, batch, oc)[0])
+    for key in losses[0]:
+        assert losses[0][key] == pytest.approx(losses[1][key], abs=1e-3), key
+
+
+def test_cache_resumes_and_refuses_a_stale_one(setup, tmp_path):
+    pair, data, pool, spec, ckpt = setup
+    folder = tmp_path / "cache"
+    assert build_cache(pair, data, pool, spec, folder, batch_size=4, time_budget_s=1e-9) == 1  # stops after a shard
+    first = shard_path(folder, 0).read_bytes()
+    assert build_cache(pair, data, pool, spec, folder, batch_size=4) == 2
+    assert shard_path(folder, 0).read_bytes() == first  # a finished shard is never made again
+    assert len(CachedPredictions(folder, pair)) == 8
+    with pytest.raises(StaleCacheError, match="guidance"):
+        build_cache(pair, data, pool, CacheSpec(**{**spec.__dict__, "guidance": 3.0}), folder)
+    with pytest.raises(StaleCacheError, match="other denoiser checkpoints"):
+        CachedPredictions(folder, pair, denoisers={"interaction.safetensors": "0" * 64})
+    with pytest.raises(FileNotFoundError, match="no prediction cache"):
+        CachedPredictions(tmp_path / "nothing", pair)
+
+
+def test_mixer_trains_from_the_cache(setup, tmp_path):
+    pair, data, pool, spec, ckpt = setup
+    build_cache(pair, data, pool, spec, tmp_path / "cache", batch_size=4)
+    cfg = TrainConfig(model=TINY, discriminator=TINY,
+                      train=MixerOptimConfig(steps=3, batch_size=4, warmup=1, log_every=1, val_every=0))
+    final = train_mixer("T", pair, cfg, tmp_path / "run", device="cpu", cache=tmp_path / "cache",
+                        denoisers=denoiser_hashes(ckpt))
+    info = read_checkpoint(final, "mixer")[2]
+    assert info["steps"] == 3 and info["cache"] == str(tmp_path / "cache")
+    assert {"d_a", "g_b", "w_std"} <= set(info["curve"][-1])
+    with pytest.raises(StaleCacheError):
+        train_mixer("T", pair, cfg, tmp_path / "run2", device="cpu", cache=tmp_path / "cache", denoisers={})
