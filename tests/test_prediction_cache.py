@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 import torch
@@ -11,7 +12,7 @@ from mixermdm_core.data.batching import ClipBatcher
 from mixermdm_core.models.discriminator import MotionDiscriminator
 from mixermdm_core.models.mixer import Mixer
 from mixermdm_core.models.io import read_checkpoint
-from mixermdm_core.training.config import MixerOptimConfig, TrainConfig
+from mixermdm_core.training.config import DataConfig, MixerOptimConfig, TrainConfig
 from mixermdm_core.training.datasets import TrainingSet
 from mixermdm_core.training.mixer import adversarial_step, live_batch, train_mixer
 from mixermdm_core.training.prediction_cache import (
@@ -19,7 +20,7 @@ from mixermdm_core.training.prediction_cache import (
 )
 
 from conftest import tiny_corpus
-from test_app_fixtures import TINY, make_tiny_checkpoints, small_random
+from test_app_fixtures import TINY, FakeEncoder, make_tiny_checkpoints, small_random
 
 FRAMES = 24
 
@@ -77,15 +78,37 @@ def test_cache_resumes_and_refuses_a_stale_one(setup, tmp_path):
         CachedPredictions(tmp_path / "nothing", pair)
 
 
-def test_mixer_trains_from_the_cache(setup, tmp_path):
+def test_mixer_trains_from_the_cache(setup, tmp_path, monkeypatch):
+    import mixermdm_core.text
+
+    monkeypatch.setattr(mixermdm_core.text, "default_encoder", FakeEncoder)
     pair, data, pool, spec, ckpt = setup
     build_cache(pair, data, pool, spec, tmp_path / "cache", batch_size=4)
-    cfg = TrainConfig(model=TINY, discriminator=TINY,
-                      train=MixerOptimConfig(steps=3, batch_size=4, warmup=1, log_every=1, val_every=0))
+    cfg = TrainConfig(data=DataConfig(text_store=str(tmp_path / "text.npz")), model=TINY, discriminator=TINY,
+                      train=MixerOptimConfig(steps=3, batch_size=4, warmup=1, log_every=1, val_every=2))
     final = train_mixer("T", pair, cfg, tmp_path / "run", device="cpu", cache=tmp_path / "cache",
                         denoisers=denoiser_hashes(ckpt))
     info = read_checkpoint(final, "mixer")[2]
     assert info["steps"] == 3 and info["cache"] == str(tmp_path / "cache")
     assert {"d_a", "g_b", "w_std"} <= set(info["curve"][-1])
+    log = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    checks = [entry["step"] for entry in log if "val_action_shown" in entry]
+    assert checks == [2, 3]  # every val_every steps, and once at the end
     with pytest.raises(StaleCacheError):
         train_mixer("T", pair, cfg, tmp_path / "run2", device="cpu", cache=tmp_path / "cache", denoisers={})
+
+
+def test_command_line_builds_then_resumes_a_cache(tmp_path, tiny_corpora, monkeypatch):
+    import mixermdm_core.text
+    from mixermdm_core import train
+
+    monkeypatch.setattr(mixermdm_core.text, "default_encoder", FakeEncoder)
+    ckpt = make_tiny_checkpoints(tmp_path / "ckpt", ())
+    config = tmp_path / "cache.toml"
+    config.write_text(f'[data]\ntext_store = "{tmp_path / "text.npz"}"\n'
+                      "[train]\ncache_samples = 6\ncache_frames = 16\ncache_shard = 4\n")
+    args = ["mixer-cache", "--config", str(config), "--checkpoints", str(ckpt), "--out", str(tmp_path / "cache")]
+    train.main(args)
+    assert sorted(p.name for p in (tmp_path / "cache").glob("shard_*")) == ["shard_00000.safetensors", "shard_00001.safetensors"]
+    assert len(CachedPredictions(tmp_path / "cache", load_pair(ckpt))) == 6
+    train.main(args)  # nothing left to make: the same command returns at once

@@ -32,7 +32,7 @@ def test_train_then_sample(tmp_path, tiny_corpora, monkeypatch):
         ckpt.mkdir(exist_ok=True)
         final.replace(ckpt / final.name)
     pair = load_pair(ckpt)
-    mcfg = TrainConfig(data=data, model=TINY, train=MixerOptimConfig(steps=2, batch_size=4, warmup=1, log_every=1, guidance=2.0),
+    mcfg = TrainConfig(data=data, model=TINY, train=MixerOptimConfig(steps=2, batch_size=4, warmup=1, log_every=1, val_every=0, guidance=2.0),
                        discriminator=TINY)
     first = train_mixer("ST", pair, mcfg, tmp_path / "mixer", device="cpu")
     final = train_mixer("ST", pair, mcfg, tmp_path / "mixer_ft", device="cpu", init=first)

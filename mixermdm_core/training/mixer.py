@@ -227,6 +227,8 @@ def train_mixer(granularity: str, pair: DenoiserPair, cfg: TrainConfig, out_dir:
             break
     bar.close()
     checkpoint()
+    if dist.main and oc.val_every and step % oc.val_every:  # the run's last word on detail transfer
+        log(step=step, **(check or TransferCheck(pair, cfg))(ema))
     final = out_dir / f"mixer_{granularity.lower()}.safetensors"
     if dist.main:
         info = {"granularity": granularity, "steps": step, "init": extra.get("init"), "target_steps": oc.steps,
