@@ -7,6 +7,7 @@ from mixermdm_core.composition.loading import set_threads
 from mixermdm_core.composition.pipeline import ComposedPipeline
 from mixermdm_core.models.io import CheckpointError
 from mixermdm_core.text.encoders import TextEncoder
+from mixermdm_core.vocabulary import GRANULARITIES
 
 from .settings import Settings
 
@@ -44,4 +45,4 @@ class Runtime:
         """Granularities of the loaded learned mixers, in the paper's order (empty if nothing loaded)."""
         if self.load_error():
             return []
-        return [g for g in ("G", "T", "S", "ST") if g in self._pipe.mixers]
+        return [g for g in GRANULARITIES if g in self._pipe.mixers]

@@ -5,6 +5,7 @@ import math
 from dataclasses import dataclass
 
 from mixermdm_core.composition.strategies import DualMDM, Fixed, parse_strategy
+from mixermdm_core.vocabulary import GRANULARITIES
 
 MAX_COMPARED = 6  # result slots in the UI; each strategy adds one batch row to sampling
 LEARNED_LABELS = {"G": "MixerMDM-G", "T": "MixerMDM-T", "S": "MixerMDM-S", "ST": "MixerMDM-ST"}
@@ -46,7 +47,7 @@ def build(selected: list[str], mixers: dict, blend_weight: float, rate: float, s
         raise ValueError("choose at least one strategy to compare")
     if len(selected) > MAX_COMPARED:
         raise ValueError(f"compare at most {MAX_COMPARED} strategies at once (got {len(selected)})")
-    order = [value for _, value in choices([g for g in ("G", "T", "S", "ST") if g in mixers])]
+    order = [value for _, value in choices([g for g in GRANULARITIES if g in mixers])]
     unknown = [s for s in selected if s not in order]
     if unknown:
         raise ValueError(f"unknown or unloaded strategy: {', '.join(map(str, unknown))}")

@@ -6,6 +6,7 @@ import gradio as gr
 from mixermdm_core.composition.pipeline import MAX_SECONDS, MIN_SECONDS
 from mixermdm_core.composition.strategies import DualMDM
 from mixermdm_core.text.encoders import MAX_PROMPT_CHARS
+from mixermdm_core.vocabulary import DEFAULT_GUIDANCE
 
 from . import plots, strategies
 from .callbacks import Callbacks
@@ -87,8 +88,8 @@ def build_demo(runtime: Runtime) -> gr.Blocks:
                 with gr.Accordion("Sampling", open=False):
                     steps = gr.Slider(1, 200, value=50, step=1, label="DDIM steps")
                     with gr.Row():
-                        g_inter = gr.Slider(0, 10, value=3.5, step=0.1, label="Interaction guidance")
-                        g_indiv = gr.Slider(0, 10, value=2.5, step=0.1, label="Individual guidance")
+                        g_inter = gr.Slider(0, 10, value=DEFAULT_GUIDANCE[0], step=0.1, label="Interaction guidance")
+                        g_indiv = gr.Slider(0, 10, value=DEFAULT_GUIDANCE[1], step=0.1, label="Individual guidance")
         gr.Examples(EXAMPLES, inputs=[interaction, text1, text2], label="Examples: an interaction plus an individual "
                     "detail the interaction model would not produce alone", cache_examples=False)
 

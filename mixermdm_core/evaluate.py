@@ -28,8 +28,8 @@ from pathlib import Path
 import numpy as np
 
 from .models.precision import PRECISIONS
+from .vocabulary import DEFAULT_GUIDANCE, GRANULARITIES, mixed_people
 
-GUIDANCE = (3.5, 2.5)  # classifier-free guidance of (M^a, M^b), the pipelines' defaults
 DEFAULT_METHODS = ["interaction", "individual", "blend:0.5", "blend:best", "dualmdm", "g", "t", "s", "st"]
 COLUMNS = ["method", "overall_alignment", "interaction_alignment", "individual_alignment", "adaptability",
            "action_shown", "amplitude_kept", "interaction_kept", "detail_and_interaction", "contact",
@@ -107,7 +107,7 @@ def markdown_table(rows: list[dict]) -> str:
 
 def weight_curves(gen: dict, person_emb, timesteps: list[int]) -> dict[str, list[float]]:
     """Mean weight per denoising step over prompts, frames, joints and the people that have a text."""
-    active = (person_emb.abs().sum(-1) > 0).numpy()  # (N, 2)
+    active = mixed_people(person_emb).numpy()  # (N, 2)
     curves = {}
     for name, g in gen.items():
         w = np.stack(g.weights).mean(axis=(2, 4))  # (N, steps, 2)
@@ -216,11 +216,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.models:
         return _report_models(pipe, evals, s, args)
-    methods = [m for m in args.methods if m.upper() not in ("G", "T", "S", "ST") or m.upper() in pipe.mixers]
+    methods = [m for m in args.methods if m.upper() not in GRANULARITIES or m.upper() in pipe.mixers]
     skipped = sorted(set(args.methods) - set(methods))
     if skipped:
         print(f"skipping methods without a trained mixer: {skipped}")
-    frames, guidance, t0 = frames_for(s["seconds"]), GUIDANCE, time.time()
+    frames, guidance, t0 = frames_for(s["seconds"]), DEFAULT_GUIDANCE, time.time()
     cache = None
     if args.cache is not None:
         cache = protocol.BatchCache(Path(args.cache), _files_tag(ckpt, args.text_store, args.precision))
@@ -306,7 +306,7 @@ def _report_models(pipe, evals, s: dict, args) -> int:
 
     t0 = time.time()
     rows = evaluate_models(pipe.pair, evals, lambda texts: pipe.embed(texts, "cpu"), s["n"], frames_for(s["seconds"]),
-                           s["steps"], GUIDANCE, s["replications"], s["multimodality"], args.seed, print)
+                           s["steps"], DEFAULT_GUIDANCE, s["replications"], s["multimodality"], args.seed, print)
     table = models_table(rows) + "\n\nGenerated, grounded (raw network output) / real held-out clips:\n\n" + interaction_table(rows)
     print(table)
     print(f"evaluated the two models on {s['n']} held-out clips each in {time.time() - t0:.0f} s "

@@ -15,6 +15,7 @@ import numpy as np
 
 from .composition.strategies import STRATEGY_NAMES
 from .models.precision import PRECISIONS
+from .vocabulary import DEFAULT_GUIDANCE
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
             g = args.guidance
             pipe = pl.ComposedPipeline.from_pretrained(ckpt, args.device, precision=args.precision)
             res = pipe(args.interaction, (args.person1, args.person2), [args.strategy], args.seconds, args.steps,
-                       (g or 3.5, g or 2.5), args.seed, ground=args.ground, individual_chain=args.individual_chain)
+                       (g or DEFAULT_GUIDANCE[0], g or DEFAULT_GUIDANCE[1]), args.seed, ground=args.ground, individual_chain=args.individual_chain)
             result = res.strategies[next(iter(res.strategies))]
             weights = result.weights
         elif args.model == "individual":

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 from .training.config import load_config
+from .vocabulary import GRANULARITIES
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -19,7 +20,7 @@ def main(argv: list[str] | None = None) -> None:
                         "then `mixer --cache DIR` trains from them without running the denoisers")
     p.add_argument("--config", required=True, help="TOML config (see configs/)")
     p.add_argument("--out", default=None, help="run folder (default runs/<what>)")
-    p.add_argument("--granularity", choices=["G", "T", "S", "ST"], default="ST", help="mixer granularity")
+    p.add_argument("--granularity", choices=GRANULARITIES, default="ST", help="mixer granularity")
     p.add_argument("--people", type=int, choices=[1, 2], default=2, help="evaluator: 1 individual, 2 interaction")
     p.add_argument("--checkpoints", default="checkpoints", help="folder of the pre-trained models (mixer)")
     p.add_argument("--device", default=None)

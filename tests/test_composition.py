@@ -178,3 +178,12 @@ def test_batch_rows_are_independent(net):
     for k in range(3):
         one = model(*[a[k:k + 1] for a in args])
         assert torch.allclose(full[k:k + 1], one, atol=1e-5)
+
+
+def test_the_package_root_is_the_front_door():
+    import mixermdm_core
+
+    assert mixermdm_core.ComposedPipeline is ComposedPipeline and mixermdm_core.GRANULARITIES == GRANULARITIES
+    assert set(mixermdm_core.__all__) >= {"ComposedPipeline", "InteractionPipeline", "IndividualPipeline"}
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        mixermdm_core.Nope  # noqa: B018

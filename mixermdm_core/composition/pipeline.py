@@ -20,6 +20,7 @@ from ..representation.grounding import ground as ground_features
 from ..representation.interhuman import features_to_joints
 from ..skeleton import FPS
 from ..text.encoders import TextEncoder, clean_prompt, default_encoder
+from ..vocabulary import DEFAULT_GUIDANCE
 from .loading import DEFAULT_DIR, load_denoiser, load_mixers, load_pair
 from .sampler import Conditions, DenoiserPair, composed_sample
 from .strategies import parse_strategy
@@ -105,7 +106,8 @@ class InteractionPipeline(_Texts):
 
     @torch.no_grad()
     def __call__(self, interaction_text: str, texts: tuple[str, str] = ("", ""), seconds: float = 4.0, steps: int = 50,
-                 guidance: float = 3.5, seed: int = 0, callback: Progress | None = None, ground: bool = True) -> Motion:
+                 guidance: float = DEFAULT_GUIDANCE[0], seed: int = 0, callback: Progress | None = None,
+                 ground: bool = True) -> Motion:
         """``ground=False`` returns the network's raw output, feet unpinned."""
         frames = frames_for(seconds)
         check_sampling(steps, guidance)
@@ -138,8 +140,8 @@ class IndividualPipeline(_Texts):
         return cls(net, norm, encoder, device, precision)
 
     @torch.no_grad()
-    def __call__(self, text: str, seconds: float = 4.0, steps: int = 50, guidance: float = 2.5, seed: int = 0,
-                 callback: Progress | None = None, ground: bool = True) -> Motion:
+    def __call__(self, text: str, seconds: float = 4.0, steps: int = 50, guidance: float = DEFAULT_GUIDANCE[1],
+                 seed: int = 0, callback: Progress | None = None, ground: bool = True) -> Motion:
         """``ground=False`` returns the network's raw output, feet unpinned."""
         frames = frames_for(seconds)
         check_sampling(steps, guidance)
@@ -172,7 +174,7 @@ class ComposedPipeline(_Texts):
 
     @torch.no_grad()
     def __call__(self, interaction_text: str, texts: tuple[str, str] = ("", ""), strategies: Sequence[str] = ("st",),
-                 seconds: float = 4.0, steps: int = 50, guidance: tuple[float, float] = (3.5, 2.5), seed: int = 0,
+                 seconds: float = 4.0, steps: int = 50, guidance: tuple[float, float] = DEFAULT_GUIDANCE, seed: int = 0,
                  callback: Progress | None = None, strategy_objects: Sequence | None = None,
                  ground: bool = True, individual_chain: str = "own") -> CompositionResult:
         """``strategies`` are CLI names (st, dualmdm, blend:0.3, ...); ``strategy_objects`` may pass

@@ -26,6 +26,7 @@ from ..models.denoisers import IndividualDenoiser, InteractionDenoiser
 from ..models.mixer import weights_per_joint, weights_to_features
 from ..models.precision import check_precision, in_precision
 from ..representation.normalization import Normalizer
+from ..vocabulary import DEFAULT_GUIDANCE, mixed_people
 from .centering import align_people, center_people
 from .strategies import MixInputs
 
@@ -72,7 +73,7 @@ class Conditions:
     @property
     def active(self) -> torch.Tensor:
         """(B, 2) people that have an individual text (the others follow the interaction model)."""
-        return self.person_text.abs().sum(-1) > 0
+        return mixed_people(self.person_text)
 
 
 @dataclass
@@ -107,7 +108,7 @@ INDIVIDUAL_CHAINS = ("own", "mix")
 @torch.no_grad()
 def composed_sample(
     models: DenoiserPair, strategies: Sequence[Callable[[MixInputs], torch.Tensor]], cond: Conditions, frames: int,
-    steps: int = 50, guidance: tuple[float, float] = (3.5, 2.5), seed: int | Sequence[int] = 0,
+    steps: int = 50, guidance: tuple[float, float] = DEFAULT_GUIDANCE, seed: int | Sequence[int] = 0,
     callback: Callable[[int, int], None] | None = None, individual_chain: str = "own",
 ) -> ComposedOutput:
     """Sample one motion per (prompt, strategy) as one batch, prompt-major: row p * S + k is prompt p

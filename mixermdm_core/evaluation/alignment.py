@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from ..models.evaluator import TextMotionEvaluator
+from ..vocabulary import mixed_people
 from .embeddings import embed_motions, embed_texts
 from .metrics import r_precision, text_groups
 
@@ -45,7 +46,7 @@ def individual_alignment(evaluator: TextMotionEvaluator, motions: torch.Tensor, 
     if individual_text_emb.shape[:2] != motions.shape[:1] + (2,):
         raise ValueError(f"individual texts must be (N, 2, dim) for N = {len(motions)}, "
                          f"got {tuple(individual_text_emb.shape)}")
-    present = individual_text_emb.abs().sum(-1) > 0  # (N, 2)
+    present = mixed_people(individual_text_emb)  # (N, 2)
     if not present.any():
         return float("nan")
     people = motions.transpose(1, 2)[present]  # (M, T, 262)

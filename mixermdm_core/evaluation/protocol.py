@@ -21,6 +21,7 @@ from ..composition.strategies import Fixed, parse_strategy
 from ..corpus.prompts import MixingCase
 from ..models.evaluator import TextMotionEvaluator
 from ..representation.interhuman import features_to_joints
+from ..vocabulary import mixed_people
 from .alignment import adaptability, individual_alignment, interaction_alignment, overall_alignment, weight_spread
 from .metrics import bone_length_error, floor_penetration, foot_skating, replicate
 from .signatures import Signatures, amplitude_kept, detail_transfer
@@ -117,7 +118,7 @@ def score(gen: Generated, eval_inter: TextMotionEvaluator, eval_indiv: TextMotio
     row = {}
     for k, (mean, ci) in replicate(once, replications).items():
         row[k], row[k + "_ci95"] = mean, ci
-    mixed = (person_emb.abs().sum(-1) > 0).numpy()  # (N, 2): people with an individual text
+    mixed = mixed_people(person_emb).numpy()
     row["adaptability"] = adaptability(weights, people=mixed)
     row.update({f"w_std_{k}": v for k, v in weight_spread(weights, people=mixed).items()})
     row["w_mean"] = float(weights.mean(axis=(1, 2, 4))[mixed].mean())

@@ -11,10 +11,10 @@ from torch import nn
 
 from ..representation.interhuman import FEATURE_JOINT
 from ..skeleton import NUM_JOINTS
+from ..vocabulary import GRANULARITIES
 from .blocks import DuetBlock, TextProjection, TimestepEmbedding, padding_mask, sinusoid
 from .config import NetConfig
 
-GRANULARITIES = ("G", "T", "S", "ST")
 
 
 class Mixer(nn.Module):

@@ -26,6 +26,7 @@ from ..composition.sampler import Conditions, DenoiserPair, composed_sample, mix
 from ..composition.strategies import Learned
 from ..evaluation.signatures import Signatures, detail_transfer
 from ..representation.interhuman import features_to_joints
+from ..vocabulary import mixed_people
 from ..models.discriminator import MotionDiscriminator
 from ..models.io import save_checkpoint
 from ..models.mixer import Mixer
@@ -61,7 +62,7 @@ def mixer_step_inputs(pair: DenoiserPair, x0: torch.Tensor, mask: torch.Tensor, 
     noise = torch.randn_like(x0)
     x_a_t = pair.schedule.q_sample(pair.norm_a.normalize(x0), t, noise)
     x_b_t = pair.schedule.q_sample(pair.norm_b.normalize(center_people(x0, mask)), t, noise)
-    active = person_text.abs().sum(-1) > 0
+    active = mixed_people(person_text)
     with torch.no_grad(), torch.autocast(x0.device.type, dtype=torch.bfloat16, enabled=x0.device.type == "cuda"):
         x_a = pair.predict_interaction(x_a_t, t, text, person_text, mask, guidance)
         x_b_c = pair.predict_individual(x_b_t, t, person_text, mask, guidance, active)
@@ -83,7 +84,7 @@ def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: d
     t, mask, text, person_text = batch["t"], batch["mask"], batch["text"], batch["person_text"]
     x_a, x_b_c = batch["x_a"], batch["x_b_c"]
     x_b = align_people(x_b_c, x_a, mask)
-    active = person_text.abs().sum(-1) > 0
+    active = mixed_people(person_text)
     norm_a, norm_b = pair.norm_a.normalize, pair.norm_b.normalize
     w = mixer(norm_a(x_a), norm_a(x_b), t, text, person_text, mask)
     x_m, _ = mix(x_a, x_b, w, active)
