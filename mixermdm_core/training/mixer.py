@@ -2,14 +2,16 @@
 
 There is no ground truth for a mix. Each step: take real interaction clips, noise them at a random
 step t (both chains from the same noise, the individual chain centred), let the frozen models predict
-x_a and x_b (guided, as at inference), align x_b onto x_a, let the Mixer choose w and mix. Two
+x_a and x_b (guided, as at inference; or read those predictions from a prediction cache, which is what
+makes this fit a CPU), align x_b onto x_a, let the Mixer choose w and mix. Two
 discriminators judge the mix: D^a against x_a (two people) and D^b against x_b (each person centred).
 Discriminators use the hinge loss; the Mixer minimises -D^a(x_m) - D^b(x_m) plus an L1 penalty on
 the gap between the two, so it cannot win by pleasing only one model.
 
 To teach the Mixer the task it faces at inference (an interaction plus an individual request the
 interaction data does not hold), a person's text is replaced by an unrelated individual text with
-probability ``swap_person_text``.
+probability ``swap_person_text``. Every ``val_every`` steps, and at the end, the EMA Mixer samples a few
+validation mixing prompts and the log records how often the asked action shows in the motion.
 """
 from __future__ import annotations
 
@@ -25,11 +27,11 @@ from ..composition.loading import load_mixer
 from ..composition.sampler import Conditions, DenoiserPair, composed_sample, mix
 from ..composition.strategies import Learned
 from ..evaluation.signatures import Signatures, detail_transfer
-from ..representation.interhuman import features_to_joints
-from ..vocabulary import mixed_people
 from ..models.discriminator import MotionDiscriminator
 from ..models.io import save_checkpoint
 from ..models.mixer import Mixer
+from ..representation.interhuman import features_to_joints
+from ..vocabulary import mixed_people
 from . import datasets
 from .config import TrainConfig
 from .prediction_cache import CachedPredictions
