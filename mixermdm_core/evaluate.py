@@ -243,8 +243,9 @@ def main(argv: list[str] | None = None) -> int:
     rows = [{"method": name, **protocol.score(g, *evals, text_emb, person_emb, s["replications"], cases)}
             for name, g in gen.items()]
     if {"interaction", "individual"} <= set(gen):
-        for r, share in zip(rows, protocol.amplitude_shares(gen, cases).values()):
-            r["amplitude_kept"] = share
+        shares = protocol.amplitude_shares(gen, cases)
+        for r in rows:
+            r["amplitude_kept"] = shares[r["method"]]
     for r in rows:
         if r["method"] == "blend:best":
             r["method"] = f"blend:{best_weight:g} (best)"

@@ -45,6 +45,15 @@ class DenoiserPair:
     def __post_init__(self):
         check_precision(self.precision)
 
+    def frozen_on(self, device: torch.device | str) -> "DenoiserPair":
+        """Move both networks and both normalisers to ``device``, networks in eval mode without gradients
+        (what training a Mixer over them needs); returns self."""
+        for net in (self.interaction, self.individual):
+            net.to(device).eval().requires_grad_(False)
+        for norm in (self.norm_a, self.norm_b):
+            norm.mean, norm.std = norm.mean.to(device), norm.std.to(device)
+        return self
+
     def predict_interaction(self, x_t: torch.Tensor, t: torch.Tensor, text: torch.Tensor, person_text: torch.Tensor,
                             mask: torch.Tensor | None, guidance: float) -> torch.Tensor:
         """Guided raw x0 (B, T, 2, 262) from the interaction chain state x_t (normalised)."""

@@ -165,10 +165,7 @@ def train_mixer(granularity: str, pair: DenoiserPair, cfg: TrainConfig, out_dir:
     out_dir.mkdir(parents=True, exist_ok=True)
     oc = cfg.train
     torch.manual_seed(oc.seed + dist.rank)
-    for net in (pair.interaction, pair.individual):
-        net.to(dist.device).eval().requires_grad_(False)
-    for norm in (pair.norm_a, pair.norm_b):
-        norm.mean, norm.std = norm.mean.to(dist.device), norm.std.to(dist.device)
+    pair.frozen_on(dist.device)
     if cache is not None:
         cached = CachedPredictions(cache, pair, dist.device, denoisers)
         next_batch = lambda: cached.sample(oc.batch_size)  # noqa: E731

@@ -161,9 +161,6 @@ def build_from_config(pair: DenoiserPair, cfg: TrainConfig, checkpoints: str | P
     oc = cfg.train
     spec = CacheSpec(oc.cache_samples, oc.cache_frames, oc.guidance, oc.swap_person_text, oc.seed, oc.cache_shard,
                      denoiser_hashes(checkpoints))
-    for net in (pair.interaction, pair.individual):
-        net.to(device).eval().requires_grad_(False)
-    for norm in (pair.norm_a, pair.norm_b):
-        norm.mean, norm.std = norm.mean.to(device), norm.std.to(device)
+    pair.frozen_on(device)
     data, pool = mixing_set(cfg.data, oc.cache_frames, device)
     return build_cache(pair, data, pool, spec, folder, time_budget_s=time_budget_s)
