@@ -5,11 +5,12 @@ plain kinematics of joint positions (metres, Y up, 30 fps). Each individual acti
 chosen for what the action is (a sit lowers the pelvis, a wave lifts a wrist above the head, a spin turns the
 heading); the threshold on that feature is learned from the corpus's own clips, never from generated motions:
 the value that best separates clips of the action from the people of interaction clips and the clips of
-actions read by other features (Youden's J, with the widest margin). An
-action whose real clips are not separated well (J below ``RELIABLE_J``, or a threshold below what the feature
-resolves in generated motion) is reported but left out of the shares. Interactions are read as spacing (mean pelvis distance inside the range of the real clips of that
-kind, widened by 15 %) and facing (each person faces the other in nearly as many frames as the real clips
-of that kind), plus contact for the kinds whose people touch, reported on its own.
+actions read by other features (Youden's J, with the widest margin). An action whose real clips are not
+separated well (J below ``RELIABLE_J``, or a threshold below what the feature resolves in generated motion)
+is reported but left out of the shares. Interactions are read as spacing (mean pelvis distance inside the
+range of the real clips of that kind, widened by 15 %) and facing (each person faces the other in nearly as
+many frames as the real clips of that kind), plus contact for the kinds whose people touch, reported on its
+own, and the depth to which the two bodies pass through each other (bone capsules).
 
 Every feature is invariant to where a person stands and faces, so world-frame mixes and centred clips compare.
 """
