@@ -27,11 +27,10 @@ from ..representation.interhuman import features_to_joints
 from .embeddings import embed_motions, embed_texts
 from .metrics import diversity, fid, min_hand_distance, mm_dist, multimodality, r_precision, replicate, text_groups
 from .protocol import physical
-from .signatures import interaction_figures
+from .signatures import HAND_CONTACT_KINDS, interaction_figures
 
 Progress = Callable[[int, int], None]
 POOL = 3  # held-out clips generated per clip asked for, so that enough last the requested length
-HAND_CONTACT = ("handshake", "high_five", "pass_object", "help_up")  # interactions whose hands meet
 
 
 @dataclass
@@ -99,7 +98,7 @@ def generate_individuals(pair: DenoiserPair, text_emb: torch.Tensor, frames: int
 def hand_distance(motions: torch.Tensor, actions: list[str]) -> dict[str, float]:
     """Over clips of interactions whose hands meet, the mean closest approach of the two people's hands (cm)."""
     joints = features_to_joints(motions)  # (N, T, 2, 22, 3)
-    touch = [n for n, a in enumerate(actions) if a in HAND_CONTACT]
+    touch = [n for n, a in enumerate(actions) if a in HAND_CONTACT_KINDS]
     return {"hand_distance_cm": float(np.mean([min_hand_distance(joints[n]) for n in touch]))} if touch else {}
 
 

@@ -25,6 +25,7 @@ import numpy as np
 
 from ..kinematics import facing_direction
 from ..skeleton import FPS, JOINT, PARENTS
+from .metrics import HANDS as WRISTS, min_hand_distance
 
 Feature = Callable[[np.ndarray], float]
 RELIABLE_J = 0.6
@@ -40,7 +41,6 @@ BODY_CONTACT_M = 0.15  # body contacts (hug, push): a hand this close to a torso
 HAND_CONTACT_KINDS = ("handshake", "high_five", "pass_object", "help_up")
 BODY_CONTACT_KINDS = ("hug", "push")
 TORSO = tuple(JOINT[n] for n in ("pelvis", "spine1", "spine2", "spine3", "neck"))
-WRISTS = (JOINT["left_wrist"], JOINT["right_wrist"])
 ANKLES = (JOINT["left_ankle"], JOINT["right_ankle"])
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "assets" / "stats" / "signatures.json"
 
@@ -57,9 +57,11 @@ def _travel(j: np.ndarray) -> np.ndarray:
     return j[-1, 0, [0, 2]] - j[0, 0, [0, 2]]
 
 
-def _heading(j: np.ndarray) -> np.ndarray:
+def _heading_change(j: np.ndarray) -> float:
+    """Largest turn (rad) of the facing direction away from its frame-0 direction, unwrapped over time."""
     f = facing_direction(j)
-    return np.unwrap(np.arctan2(f[:, 0], f[:, 2]))
+    heading = np.unwrap(np.arctan2(f[:, 0], f[:, 2]))
+    return float(np.abs(heading - heading[0]).max())
 
 
 def _arm_reach(j: np.ndarray) -> float:
@@ -88,7 +90,7 @@ FEATURES: dict[str, Feature] = {
     "backward_travel": lambda j: float(-(_travel(j) @ _forward0(j))),
     "sideways_travel": lambda j: float(abs(_travel(j) @ (_forward0(j)[::-1] * np.array([1.0, -1.0])))),
     "speed": lambda j: float(np.linalg.norm(np.diff(j[:, 0, [0, 2]], axis=0), axis=-1).mean() * FPS),
-    "heading_change": lambda j: float(np.abs(_heading(j) - _heading(j)[0]).max()),
+    "heading_change": _heading_change,
     "foot_bounce": lambda j: float(np.mean([np.abs(np.diff(_y(j, a))).mean() for a in ANKLES]) * FPS),
     "step_asymmetry": lambda j: float(abs(np.quantile(_y(j, ANKLES[0]), 0.95) - np.quantile(_y(j, ANKLES[1]), 0.95))),
     "hand_meetings": _hand_meetings,
@@ -181,8 +183,7 @@ def makes_contact(pair: np.ndarray, kind: str) -> bool | None:
     """Hand contact (wrists within 10 cm) for hand-contact kinds; a hand within 15 cm of the other's torso for
     hug and push; None for kinds without a contact."""
     if kind in HAND_CONTACT_KINDS:
-        a, b = pair[:, 0][:, list(WRISTS)], pair[:, 1][:, list(WRISTS)]
-        return bool(np.linalg.norm(a[:, :, None] - b[:, None], axis=-1).min() < CONTACT_M)
+        return min_hand_distance(pair) < CONTACT_M * 100  # it reads centimetres
     if kind in BODY_CONTACT_KINDS:
         near = min(np.linalg.norm(pair[:, k][:, list(WRISTS), None] - pair[:, 1 - k][:, None, list(TORSO)], axis=-1).min()
                    for k in range(2))
