@@ -1,10 +1,15 @@
 """The geometric training losses are zero on clean motion and grow with the fault they name."""
 from __future__ import annotations
 
+import math
+
 import torch
 
 from mixermdm_core.representation.interhuman import CONTACT, FEATURE_DIM, POS
-from mixermdm_core.training.losses import bone_length_loss, floor_loss, foot_contact_loss
+from mixermdm_core.rotations import yaw_matrix
+from mixermdm_core.skeleton import JOINT, rest_joints
+from mixermdm_core.training.losses import (affinity_loss, bone_length_loss, distance_map_loss, floor_loss,
+                                           foot_contact_loss, relative_facing_loss)
 
 
 def standing(frames: int = 6, height: float = 0.0) -> torch.Tensor:
@@ -36,3 +41,43 @@ def test_foot_contact_loss_grows_with_the_slide_of_planted_feet():
         moving[..., 0:66:3] += speed * torch.arange(6.0)[None, :, None, None]  # whole body slides along x
         slides.append(foot_contact_loss(moving, still, torch.ones(1, 6)).item())
     assert abs(slides[0] - 1.0) < 1e-4 and abs(slides[1] - 4.0) < 1e-4  # (cm/frame)^2
+
+
+def facing_pair(gap: float = 0.0, turn: float = 0.0, frames: int = 4) -> torch.Tensor:
+    """Raw features (1, T, 2, 262) of two rest bodies face to face whose right wrists touch, person 2 then
+    moved ``gap`` metres back along Z and turned ``turn`` radians about its pelvis."""
+    body = torch.as_tensor(rest_joints(), dtype=torch.float32)
+    body = body - body[0] * torch.tensor([1.0, 0.0, 1.0])
+    wrist = body[JOINT["right_wrist"]]
+    other = (yaw_matrix(torch.tensor(math.pi)) @ body.T).T  # faces -Z
+    other = other + (wrist - other[JOINT["right_wrist"]])  # right wrists meet
+    pelvis = other[0].clone()
+    other = (yaw_matrix(torch.tensor(turn)) @ (other - pelvis).T).T + pelvis + torch.tensor([0.0, 0.0, gap])
+    f = torch.zeros(1, frames, 2, FEATURE_DIM)
+    f[..., 0, POS], f[..., 1, POS] = body.reshape(66), other.reshape(66)
+    return f
+
+
+def test_interaction_losses_vanish_on_the_target():
+    target, w = facing_pair(), torch.ones(1, 4)
+    for loss in (distance_map_loss, affinity_loss, relative_facing_loss):
+        assert loss(target, target, w) == 0
+
+
+def test_distance_and_affinity_losses_grow_as_the_contact_opens():
+    target, w = facing_pair(), torch.ones(1, 4)
+    dm = [distance_map_loss(facing_pair(gap), target, w).item() for gap in (0.05, 0.1, 0.2)]
+    aff = [affinity_loss(facing_pair(gap), target, w).item() for gap in (0.05, 0.15, 0.2, 0.3)]
+    assert 0 < dm[0] < dm[1] < dm[2]
+    assert aff[0] == 0  # still within the 10 cm that counts as touching
+    assert 0 < aff[1] < aff[2] < aff[3]
+    assert abs(affinity_loss(facing_pair(0.3), target, w).item() - 20.0 ** 2) < 1.0  # wrists 30 cm apart: 20 cm over
+    assert distance_map_loss(facing_pair(0.2), target, torch.zeros(1, 4)) == 0  # masked frames do not count
+
+
+def test_relative_facing_loss_grows_with_the_turn_and_ignores_a_shift():
+    target, w = facing_pair(), torch.ones(1, 4)
+    turns = [relative_facing_loss(facing_pair(turn=a), target, w).item() for a in (0.2, 0.5, 1.0)]
+    assert 0 < turns[0] < turns[1] < turns[2]
+    assert abs(turns[2] - (2 - 2 * math.cos(1.0))) < 1e-4  # squared chord between the two facings
+    assert relative_facing_loss(facing_pair(gap=0.5), target, w).item() < 1e-10

@@ -35,6 +35,9 @@ class OptimConfig:
     bone_weight: float = 0.01  # bone-length loss (cm^2) at t <= GEOMETRY_MAX_T, next to the x0 MSE
     foot_weight: float = 0.01  # planted-foot speed loss ((cm/frame)^2), likewise: raise it against foot skating
     floor_weight: float = 0.0  # below-the-floor depth loss (cm^2), likewise: raise it against floor penetration
+    distance_map_weight: float = 0.0  # two people only, likewise: joint-to-joint distances within 1 m (cm^2)
+    affinity_weight: float = 0.0  # two people only: contacts of the real clip that open beyond 10 cm (cm^2)
+    facing_weight: float = 0.0  # two people only: relative facing (squared cosine/sine error)
     log_every: int = 100
     val_every: int = 1000
     save_every: int = 1000

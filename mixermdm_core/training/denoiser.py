@@ -1,7 +1,8 @@
 """Training of the two motion denoisers (interaction M^a, individual M^b), top to bottom.
 
 x0-prediction diffusion on normalised features: pick clips, pick a step t, noise the clips, predict
-them back, regress (plus bone-length and foot-contact terms at low noise). Conditions are dropped
+them back, regress (plus bone-length, foot-contact and, for two people, distance, contact and facing
+terms at low noise). Conditions are dropped
 at random so classifier-free guidance works at sampling. Resumable: ``state.pt`` in the run folder
 holds the step, weights, EMA and optimiser; the shipped checkpoint is the EMA in float16.
 """
@@ -23,7 +24,8 @@ from ..representation.normalization import Normalizer
 from . import datasets
 from .config import TrainConfig
 from .loop import Distributed, Log, device_name, load_state, lr_at, make_ema, save_state, time_fraction, update_ema
-from .losses import GEOMETRY_MAX_T, bone_length_loss, floor_loss, foot_contact_loss, masked_mse
+from .losses import (GEOMETRY_MAX_T, affinity_loss, bone_length_loss, distance_map_loss, floor_loss, foot_contact_loss,
+                     masked_mse, relative_facing_loss)
 
 VAL_STEPS = (50, 200, 400, 600, 800, 950)
 TEXT_CHECK_T = 900
@@ -168,6 +170,13 @@ def train_denoiser(kind: str, cfg: TrainConfig, out_dir: str | Path, device: str
         loss_floor = floor_loss(pred_raw, geo_w)
         loss = (loss_x0 + opt_cfg.bone_weight * loss_bone + opt_cfg.foot_weight * loss_foot
                 + opt_cfg.floor_weight * loss_floor)
+        terms = {}
+        if kind == "interaction":
+            terms = {"distance_cm2": distance_map_loss(pred_raw, x_raw, geo_w),
+                     "affinity_cm2": affinity_loss(pred_raw, x_raw, geo_w),
+                     "facing": relative_facing_loss(pred_raw, x_raw, geo_w)}
+            loss = loss + (opt_cfg.distance_map_weight * terms["distance_cm2"]
+                           + opt_cfg.affinity_weight * terms["affinity_cm2"] + opt_cfg.facing_weight * terms["facing"])
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), opt_cfg.grad_clip)
@@ -177,7 +186,7 @@ def train_denoiser(kind: str, cfg: TrainConfig, out_dir: str | Path, device: str
         bar.update(1)
         if step % opt_cfg.log_every == 0:
             log(step=step, loss=loss.item(), x0=loss_x0.item(), bone_cm2=loss_bone.item(), foot_cm2=loss_foot.item(),
-                floor_cm2=loss_floor.item(),
+                floor_cm2=loss_floor.item(), **{k: v.item() for k, v in terms.items()},
                 lr=opt.param_groups[0]["lr"])
         if step % opt_cfg.val_every == 0 and dist.main:
             ema_val, text_gain = validation_loss(ema, kind, val_set, norm, schedule, 256)

@@ -1,17 +1,20 @@
 """Losses for the denoisers: masked x0 regression plus geometric terms in centimetres.
 
 The geometric terms (as in InterGen) keep bone lengths fixed, planted feet still and the body above the
-floor; they only apply
-at low noise (t <= 700), where the prediction is detailed enough for them to mean something.
+floor, and for two people keep the distances, contacts and relative facing of the real clip; they only
+apply at low noise (t <= 700), where the prediction is detailed enough for them to mean something.
 """
 from __future__ import annotations
 
 import torch
 
 from ..representation.interhuman import CONTACT, features_to_joints
+from ..kinematics import facing_direction
 from ..skeleton import FOOT_JOINTS, PARENTS
 
 GEOMETRY_MAX_T = 700
+NEAR_M = 1.0  # distance-map term: joint pairs of the two people closer than this (metres)
+TOUCH_M = 0.1  # affinity term: joint pairs the real clip has closer than this are in contact
 
 
 def masked_mse(pred: torch.Tensor, target: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -45,3 +48,43 @@ def floor_loss(pred_raw: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
     lowest = features_to_joints(pred_raw)[..., 1].amin(-1)  # (B, T, P)
     depth2 = (torch.relu(-lowest) * 100) ** 2
     return (depth2.mean(-1) * weight).sum() / weight.sum().clamp_min(1)
+
+
+def _cross_distances(raw: torch.Tensor) -> torch.Tensor:
+    """(B, T, 2, 262) -> (B, T, 22, 22) distances (m) from each joint of person 1 to each joint of person 2."""
+    j = features_to_joints(raw)
+    return torch.cdist(j[:, :, 0].contiguous(), j[:, :, 1].contiguous())
+
+
+def _masked_mean(err: torch.Tensor, pair_mask: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """Mean of ``err`` (B, T, 22, 22) over the selected joint pairs of the weighted frames (0 when none)."""
+    m = pair_mask.to(err.dtype) * weight[..., None, None]
+    return (err * m).sum() / m.sum().clamp_min(1)
+
+
+def distance_map_loss(pred_raw: torch.Tensor, target_raw: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """Squared error (cm^2) of the person-to-person joint distances, over joint pairs within NEAR_M in the
+    prediction or the real clip, and the two pelvises at any distance: keeps the pair's spacing, and its
+    detail where the two are near each other."""
+    pred, target = _cross_distances(pred_raw), _cross_distances(target_raw)
+    near = (pred.detach() < NEAR_M) | (target < NEAR_M)
+    near[..., 0, 0] = True
+    return _masked_mean(((pred - target) * 100) ** 2, near, weight)
+
+
+def affinity_loss(pred_raw: torch.Tensor, target_raw: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """Squared opening (cm^2) beyond TOUCH_M of the joint pairs that touch in the real clip: zero while the
+    contact holds, growing as it opens."""
+    pred, target = _cross_distances(pred_raw), _cross_distances(target_raw)
+    return _masked_mean((torch.relu(pred - TOUCH_M) * 100) ** 2, target < TOUCH_M, weight)
+
+
+def relative_facing_loss(pred_raw: torch.Tensor, target_raw: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """Squared error of person 2's facing seen from person 1's (cosine and sine of the yaw between them)."""
+    def relative(raw: torch.Tensor) -> torch.Tensor:
+        f = facing_direction(features_to_joints(raw))  # (B, T, 2, 3)
+        a, b = f[:, :, 0], f[:, :, 1]
+        return torch.stack(((a * b).sum(-1), a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2]), dim=-1)
+
+    err = ((relative(pred_raw) - relative(target_raw)) ** 2).sum(-1)
+    return (err * weight).sum() / weight.sum().clamp_min(1)
