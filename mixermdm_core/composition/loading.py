@@ -10,9 +10,10 @@ from ..models.config import NetConfig
 from ..models.denoisers import IndividualDenoiser, InteractionDenoiser
 from ..models.io import CheckpointError, load_weights, read_checkpoint, read_normalizer
 from ..models.mixer import Mixer
+from ..paths import checkpoints_dir
 from .sampler import DenoiserPair
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "checkpoints"
+DEFAULT_DIR = checkpoints_dir()
 
 
 def load_denoiser(path: str | Path, kind: str, device: str = "cpu"):

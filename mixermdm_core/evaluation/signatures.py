@@ -42,7 +42,7 @@ HAND_CONTACT_KINDS = ("handshake", "high_five", "pass_object", "help_up")
 BODY_CONTACT_KINDS = ("hug", "push")
 TORSO = tuple(JOINT[n] for n in ("pelvis", "spine1", "spine2", "spine3", "neck"))
 ANKLES = (JOINT["left_ankle"], JOINT["right_ankle"])
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "assets" / "stats" / "signatures.json"
+DEFAULT_PATH = Path(__file__).with_name("signatures.json")
 
 
 def _y(j: np.ndarray, joint: int) -> np.ndarray:
