@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from mixermdm_core.composition.strategies import DualMDM, Fixed, parse_strategy
+from mixermdm_core.composition.strategies import DiffusionBlending, DualMDM, parse_strategy
 from mixermdm_core.vocabulary import GRANULARITIES
 
 MAX_COMPARED = 6  # result slots in the UI; each strategy adds one batch row to sampling
@@ -76,7 +76,7 @@ def _one(value: str, mixers: dict, blend_weight: float, rate: float, scale: floa
         return Chosen(f"DualMDM ({s.shape}, rate {s.rate:g}, scale {s.scale:g})", "dualmdm", s)
     if value == "blend":
         weight = number("blending weight", blend_weight)
-        return Chosen(f"DiffusionBlending (w = {weight:g})", "blend", Fixed(weight))
+        return Chosen(f"DiffusionBlending (w = {weight:g})", "blend", DiffusionBlending(weight))
     if value in ("interaction", "individual"):
         return Chosen(FIXED_TITLES[value], value, parse_strategy(value))
     return Chosen(LEARNED_LABELS[value.upper()], value, parse_strategy(value, mixers))

@@ -19,7 +19,8 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "ComposedPipeline": "composition.pipeline", "InteractionPipeline": "composition.pipeline",
     "IndividualPipeline": "composition.pipeline", "Motion": "composition.pipeline",
-    "DualMDM": "composition.strategies", "Fixed": "composition.strategies", "Learned": "composition.strategies",
+    "DualMDM": "composition.strategies", "DiffusionBlending": "composition.strategies",
+    "MixerStrategy": "composition.strategies",
     "parse_strategy": "composition.strategies", "GRANULARITIES": "vocabulary", "DEFAULT_GUIDANCE": "vocabulary",
 }
 __all__ = sorted(_EXPORTS)

@@ -7,7 +7,7 @@ import torch
 from mixermdm_core.composition.centering import align_people, center_people
 from mixermdm_core.composition.pipeline import ComposedPipeline, InteractionPipeline, frames_for
 from mixermdm_core.composition.sampler import Conditions, DenoiserPair, composed_sample, mix
-from mixermdm_core.composition.strategies import DualMDM, Fixed, Learned, parse_strategy
+from mixermdm_core.composition.strategies import DiffusionBlending, DualMDM, MixerStrategy, parse_strategy
 from mixermdm_core.diffusion import NoiseSchedule
 from mixermdm_core.kinematics import facing_angle
 from mixermdm_core.models.denoisers import IndividualDenoiser, InteractionDenoiser
@@ -64,7 +64,7 @@ def test_w0_is_exactly_the_interaction_models_path(pair):
 
 def test_w1_is_the_individual_motion_aligned_onto_the_interaction(pair):
     cond = Conditions(torch.randn(1, 384), torch.randn(1, 2, 384))
-    out = composed_sample(pair, [Fixed(1.0)], cond, frames=20, steps=4, seed=0)
+    out = composed_sample(pair, [DiffusionBlending(1.0)], cond, frames=20, steps=4, seed=0)
     assert torch.equal(out.mixed, out.individual)
     # The individual prediction sits where the interaction prediction puts each person at frame 0.
     root_m = out.mixed[0, 0, :, [0, 2]]
@@ -78,14 +78,14 @@ def test_own_individual_chain_ignores_the_mix_and_mix_chain_follows_it(pair):
     """By default the individual model's chain runs as if alone, whatever the weight; the official sampler's
     chain ("mix") takes the centred mix as its x0, so its prediction depends on the weight."""
     cond = Conditions(torch.randn(1, 384), torch.cat((torch.zeros(1, 1, 384), torch.randn(1, 1, 384)), dim=1))
-    strategies = [Fixed(0.3), Fixed(0.8)]
+    strategies = [DiffusionBlending(0.3), DiffusionBlending(0.8)]
     own = composed_sample(pair, strategies, cond, frames=12, steps=4, seed=2)
     official = composed_sample(pair, strategies, cond, frames=12, steps=4, seed=2, individual_chain="mix")
     person2 = lambda out: center_people(out.individual)[:, :, 1]  # noqa: E731
     assert torch.allclose(person2(own)[0], person2(own)[1], atol=1e-5)
     assert not torch.allclose(person2(official)[0], person2(official)[1], atol=1e-3)
     # At w = 0 the two samplers agree: the interaction chain is the same either way.
-    zero = [composed_sample(pair, [Fixed(0.0)], cond, 12, 4, seed=2, individual_chain=c).mixed for c in ("own", "mix")]
+    zero = [composed_sample(pair, [DiffusionBlending(0.0)], cond, 12, 4, seed=2, individual_chain=c).mixed for c in ("own", "mix")]
     assert torch.equal(*zero)
     with pytest.raises(ValueError, match="individual_chain"):
         composed_sample(pair, strategies, cond, 12, 4, individual_chain="both")
@@ -95,7 +95,7 @@ def test_own_individual_chain_ignores_the_mix_and_mix_chain_follows_it(pair):
 def test_weight_shapes(granularity, pair):
     mixer = small_random(Mixer(TINY, granularity), 3, std=0.05)
     cond = Conditions(torch.randn(1, 384), torch.randn(1, 2, 384))
-    out = composed_sample(pair, [Learned(mixer), DualMDM(), Fixed(0.3)], cond, frames=16, steps=3, seed=0)
+    out = composed_sample(pair, [MixerStrategy(mixer), DualMDM(), DiffusionBlending(0.3)], cond, frames=16, steps=3, seed=0)
     assert out.weights.shape == (3, 3, 16, 2, 22)
     w = out.weights[:, 0]
     assert ((w >= 0) & (w <= 1)).all()
@@ -107,14 +107,14 @@ def test_weight_shapes(granularity, pair):
 
 def test_batched_strategies_equal_separate_runs(pair):
     cond = Conditions(torch.randn(1, 384), torch.randn(1, 2, 384))
-    both = composed_sample(pair, [Fixed(0.2), DualMDM()], cond, frames=12, steps=3, seed=1)
+    both = composed_sample(pair, [DiffusionBlending(0.2), DualMDM()], cond, frames=12, steps=3, seed=1)
     alone = composed_sample(pair, [DualMDM()], cond, frames=12, steps=3, seed=1)
     assert torch.allclose(both.mixed[1], alone.mixed[0], atol=1e-5)
 
 
 def test_batched_prompts_equal_separate_runs(pair):
     cond = Conditions(torch.randn(2, 384), torch.randn(2, 2, 384))
-    strategies = [Fixed(0.2), DualMDM()]
+    strategies = [DiffusionBlending(0.2), DualMDM()]
     both = composed_sample(pair, strategies, cond, frames=12, steps=3, seed=[4, 9])
     second = composed_sample(pair, strategies, Conditions(cond.text[1:], cond.person_text[1:]), frames=12, steps=3, seed=9)
     assert both.mixed.shape == (4, 12, 2, 262) and both.weights.shape == (3, 4, 12, 2, 22)

@@ -4,7 +4,7 @@ import torch
 
 from mixermdm_core.composition.loading import load_mixers, load_pair
 from mixermdm_core.composition.sampler import Conditions, composed_sample
-from mixermdm_core.composition.strategies import Fixed, Learned
+from mixermdm_core.composition.strategies import DiffusionBlending, MixerStrategy
 from mixermdm_core.models.precision import check_precision, in_precision
 
 from test_app_fixtures import make_tiny_checkpoints
@@ -31,7 +31,7 @@ def test_unknown_precision_is_a_clear_error(tmp_path):
 
 def test_bf16_composed_sample_stays_close_and_keeps_mix_exact(tmp_path):
     folder = make_tiny_checkpoints(tmp_path, ("ST",))
-    strategies = [Fixed(0.0, name="interaction"), Fixed(1.0, name="individual"), Learned(load_mixers(folder)["ST"])]
+    strategies = [DiffusionBlending(0.0, name="interaction"), DiffusionBlending(1.0, name="individual"), MixerStrategy(load_mixers(folder)["ST"])]
     cond = Conditions(torch.randn(1, 384), torch.randn(1, 2, 384))
     exact = composed_sample(load_pair(folder), strategies, cond, 24, steps=4, seed=3)
     low = composed_sample(load_pair(folder, precision="bf16"), strategies, cond, 24, steps=4, seed=3)

@@ -26,7 +26,7 @@ class MixInputs:
 
 
 @dataclass
-class Fixed:
+class DiffusionBlending:
     """DiffusionBlending: one constant weight (0 = interaction model only, 1 = individual only)."""
 
     weight: float
@@ -70,7 +70,7 @@ class DualMDM:
 
 
 @dataclass
-class Learned:
+class MixerStrategy:
     """MixerMDM: weights predicted by a trained Mixer from both predictions, the texts and t."""
 
     mixer: Mixer
@@ -90,20 +90,20 @@ def parse_strategy(name: str, mixers: dict[str, Mixer] | None = None):
     """Strategy from a CLI name: interaction, individual, g, t, s, st, blend:W, dualmdm[:RATE]."""
     key = name.strip().lower()
     if key == "interaction":
-        return Fixed(0.0, name="interaction")
+        return DiffusionBlending(0.0, name="interaction")
     if key == "individual":
-        return Fixed(1.0, name="individual")
+        return DiffusionBlending(1.0, name="individual")
     if key.startswith("blend:"):
         try:
             weight = float(key.split(":", 1)[1])
         except ValueError as err:
             raise ValueError(f"blend needs a number, as in blend:0.5 (got {name!r})") from err
-        return Fixed(weight)
+        return DiffusionBlending(weight)
     if key == "dualmdm" or key.startswith("dualmdm:"):
         return DualMDM(rate=float(key.split(":", 1)[1])) if ":" in key else DualMDM()
     if key.upper() in GRANULARITIES:
         mixers = mixers or {}
         if key.upper() not in mixers:
             raise ValueError(f"no trained {key.upper()} mixer is loaded")
-        return Learned(mixers[key.upper()], name=key)
+        return MixerStrategy(mixers[key.upper()], name=key)
     raise ValueError(f"unknown strategy {name!r}; choose from {', '.join(STRATEGY_NAMES)}")

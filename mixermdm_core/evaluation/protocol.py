@@ -17,7 +17,7 @@ import torch
 
 from ..composition.pipeline import ComposedPipeline
 from ..composition.sampler import Conditions, composed_sample
-from ..composition.strategies import Fixed, parse_strategy
+from ..composition.strategies import DiffusionBlending, parse_strategy
 from ..corpus.prompts import MixingCase
 from ..models.evaluator import TextMotionEvaluator
 from ..representation.interhuman import features_to_joints
@@ -135,7 +135,7 @@ def best_fixed_weight(pipe: ComposedPipeline, prompts: Sequence[Prompt], candida
                       prompts_per_batch: int = 8, cache: BatchCache | None = None,
                       individual_chain: str = "own") -> tuple[float, dict]:
     """The DiffusionBlending weight with the best overall alignment on validation prompts (not the test ones)."""
-    strategies = [Fixed(w) for w in candidates]
+    strategies = [DiffusionBlending(w) for w in candidates]
     gen = generate(pipe, prompts, strategies, frames, steps, guidance, seed, prompts_per_batch=prompts_per_batch,
                    cache=cache, individual_chain=individual_chain)
     text_emb, person_emb = embed_prompts(pipe, prompts)
@@ -155,7 +155,7 @@ def strategies_for(methods: Sequence[str], pipe: ComposedPipeline, best_weight: 
     out = []
     for m in methods:
         if m == "blend:best":
-            out.append(Fixed(best_weight, name="blend:best"))
+            out.append(DiffusionBlending(best_weight, name="blend:best"))
         else:
             out.append(parse_strategy(m, pipe.mixers))
     return out
@@ -191,9 +191,9 @@ def weight_effect(pipe: ComposedPipeline, cases: Sequence[MixingCase], weights: 
     """DiffusionBlending at each of ``weights`` (from 0 to 1): the median share of the individual model's action
     amplitude that the mix keeps, over the mixed people whose asked action has a reliable rule."""
     signatures = signatures or Signatures.load()
-    gen = generate(pipe, [c.texts for c in cases], [Fixed(w) for w in weights], frames, steps, guidance, seed,
+    gen = generate(pipe, [c.texts for c in cases], [DiffusionBlending(w) for w in weights], frames, steps, guidance, seed,
                    prompts_per_batch=prompts_per_batch, cache=cache, individual_chain=individual_chain)
     people = _asked(cases, signatures)
-    values = np.stack([_action_values(gen[Fixed(w).name], people, signatures) for w in weights])
+    values = np.stack([_action_values(gen[DiffusionBlending(w).name], people, signatures) for w in weights])
     thresholds = np.array([signatures.actions[a].threshold for _, _, a in people])
     return amplitude_kept(values, thresholds).tolist()

@@ -25,7 +25,7 @@ from tqdm import tqdm
 from ..composition.centering import align_people, center_people
 from ..composition.loading import load_mixer
 from ..composition.sampler import Conditions, DenoiserPair, composed_sample, mix
-from ..composition.strategies import Learned
+from ..composition.strategies import MixerStrategy
 from ..evaluation.signatures import Signatures, detail_transfer
 from ..models.discriminator import MotionDiscriminator
 from ..models.io import save_checkpoint
@@ -147,7 +147,7 @@ class TransferCheck:
     def __call__(self, mixer: Mixer) -> dict[str, float]:
         device = next(mixer.parameters()).device
         cond = Conditions(self.cond.text.to(device), self.cond.person_text.to(device))
-        out = composed_sample(self.pair, [Learned(mixer)], cond, self.frames, self.steps, seed=range(len(self.cases)))
+        out = composed_sample(self.pair, [MixerStrategy(mixer)], cond, self.frames, self.steps, seed=range(len(self.cases)))
         joints = features_to_joints(out.mixed.float().cpu()).numpy()
         found = detail_transfer(joints, [c.kind for c in self.cases], [c.actions for c in self.cases], self.signatures)
         return {f"val_{k}": v for k, v in found.items() if k != "people"}
