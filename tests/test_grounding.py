@@ -7,7 +7,8 @@ import torch
 
 from mixermdm_core.corpus.generate import make_clip
 from mixermdm_core.evaluation.metrics import floor_penetration, foot_skating
-from mixermdm_core.representation.grounding import LEGS, MAX_EXTENSION, ground
+from mixermdm_core.representation.grounding import LEGS, ground
+from mixermdm_core.representation.limbs import MAX_EXTENSION
 from mixermdm_core.representation.interhuman import CONTACT, POS, VEL, features_to_joints
 from mixermdm_core.skeleton import bone_lengths
 
@@ -78,7 +79,9 @@ def test_a_body_below_the_floor_is_lifted_onto_it(walk):
 
 
 def test_batches_of_pairs_match_one_by_one(walk):
-    pair = torch.cat((walk, skated(walk, 0.3)), dim=1)  # (T, 2, 262)
+    apart = walk.clone()
+    apart[..., POS.start:POS.stop:3] += 3.0  # three metres away: no contact to close
+    pair = torch.cat((walk, skated(apart, 0.3)), dim=1)  # (T, 2, 262)
     batch = torch.stack((pair, skated(pair, 0.2)))
     out = ground(batch)
     assert out.shape == batch.shape and out.dtype == batch.dtype

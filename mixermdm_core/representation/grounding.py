@@ -1,7 +1,8 @@
 """Grounding: the clean-up a generated motion gets before it is shown, like the foot-skate removal of the
-HumanML3D tools. Planted toes stop sliding (held still in the floor plane; their height stays as generated)
-and the legs follow by two-bone IK (hip fixed, bone lengths kept); then each frame is lifted so that no joint
-is below the floor.
+HumanML3D tools. For two people, the hand contacts the network nearly makes are closed first (``touch.py``).
+Planted toes stop sliding (held still in the floor plane; their height stays as generated) and the legs
+follow by two-bone IK (hip fixed, bone lengths kept); then each frame is lifted so that no joint is below the
+floor.
 
 A toe counts as planted on a step where the motion's own contact flag says so, or where it is as low and
 slow as the representation's contact rule asks. The pin is the toe's mean ground position over the planted
@@ -16,17 +17,19 @@ import torch
 from ..kinematics import facing_direction
 from ..skeleton import JOINT
 from .interhuman import CONTACT, FEATURE_DIM, POS, VEL, features_to_joints, foot_contacts
+from .limbs import ease_offsets, stretches, two_bone_ik
+from .touch import close_contacts
 
 # (hip, knee, ankle, toe, contact column of the toe) for the left and the right leg
 LEGS = tuple((JOINT[f"{s}_hip"], JOINT[f"{s}_knee"], JOINT[f"{s}_ankle"], JOINT[f"{s}_foot"], col)
              for s, col in (("left", 1), ("right", 3)))
 BLEND = 2  # frames over which a pin eases in before and out after a planted stretch
 CONTACT_FLAG = 0.5  # a generated contact value above this plants the foot
-MAX_EXTENSION = 0.995  # hip-ankle distance over leg length that IK may reach: the corpus's straightest legs
 
 
 def ground(features: torch.Tensor) -> torch.Tensor:
-    """Grounded copy of raw features (..., T, P, 262): planted toes still, no joint below y = 0."""
+    """Grounded copy of raw features (..., T, P, 262): near contacts closed, planted toes still, no joint
+    below y = 0."""
     if features.ndim < 3 or features.shape[-1] != FEATURE_DIM:
         raise ValueError(f"features must be (..., frames, people, {FEATURE_DIM}), got {tuple(features.shape)}")
     if features.shape[-3] < 2:
@@ -36,6 +39,8 @@ def ground(features: torch.Tensor) -> torch.Tensor:
     flat = f.reshape(-1, T, P, FEATURE_DIM)
     joints = features_to_joints(torch.from_numpy(flat)).numpy()  # (N, T, P, 22, 3)
     for n in range(flat.shape[0]):
+        if P == 2:
+            joints[n] = close_contacts(joints[n])
         for p in range(P):
             j = lift_above_floor(lock_feet(joints[n, :, p], planted_steps(joints[n, :, p], flat[n, :, p, CONTACT])))
             flat[n, :, p, POS] = j.reshape(T, -1)
@@ -74,55 +79,12 @@ def lock_feet(joints: np.ndarray, planted: np.ndarray) -> np.ndarray:
 
 def pin_offsets(toe: np.ndarray, frames: np.ndarray) -> np.ndarray:
     """(T, 3) displacement that holds ``toe`` (T, 3) still over each stretch of ``frames``, eased to 0
-    over BLEND frames on both sides (averaged where two eases meet)."""
-    T = len(toe)
-    offset, weight = np.zeros((T, 3)), np.zeros(T)
-    for start, end in _stretches(frames):
-        held = toe[start:end].mean(0) - toe[start:end]
-        held[:, 1] = 0.0
-        offset[start:end] += held
-        weight[start:end] += 1
-        for k in range(1, BLEND + 1):
-            share = 1 - k / (BLEND + 1)
-            for t, edge in ((end - 1 + k, held[-1]), (start - k, held[0])):
-                if 0 <= t < T and not frames[t]:
-                    offset[t] += share * edge
-                    weight[t] += share
-    shared = weight > 1
-    offset[shared] /= weight[shared, None]
-    return offset
-
-
-def _stretches(flags: np.ndarray) -> list[tuple[int, int]]:
-    """[start, end) of each run of True in a 1-D bool array."""
-    edges = np.diff(np.concatenate(([0], flags.astype(np.int8), [0])))
-    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
-
-
-def two_bone_ik(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, target: np.ndarray,
-                forward: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Knee and ankle (T, 3) that bring the ankle to ``target`` with the hip fixed and both bone lengths
-    kept; the knee bends in the plane of the original knee (or forward where the leg was straight). A
-    target out of reach is met as closely as a leg stretched to MAX_EXTENSION (or as far as it already was)
-    allows: IK never locks a knee straighter than the motion did."""
-    upper = np.linalg.norm(knee - hip, axis=-1)
-    lower = np.linalg.norm(ankle - knee, axis=-1)
-    reach = target - hip
-    dist = np.linalg.norm(reach, axis=-1)
-    axis = reach / np.maximum(dist, 1e-9)[:, None]
-    longest = np.maximum(MAX_EXTENSION * (upper + lower), np.linalg.norm(ankle - hip, axis=-1))
-    dist = np.clip(dist, np.abs(upper - lower) + 1e-6, np.minimum(longest, upper + lower - 1e-6))
-    along = (upper ** 2 - lower ** 2 + dist ** 2) / (2 * dist)
-    height = np.sqrt(np.clip(upper ** 2 - along ** 2, 0, None))
-    pole = _perpendicular(knee - hip, axis)
-    straight = np.linalg.norm(pole, axis=-1) < 1e-6
-    pole[straight] = _perpendicular(forward, axis)[straight]
-    pole /= np.maximum(np.linalg.norm(pole, axis=-1, keepdims=True), 1e-9)
-    return hip + axis * along[:, None] + pole * height[:, None], hip + axis * dist[:, None]
-
-
-def _perpendicular(v: np.ndarray, axis: np.ndarray) -> np.ndarray:
-    return v - (v * axis).sum(-1, keepdims=True) * axis
+    over BLEND frames on both sides."""
+    held = np.zeros_like(toe)
+    for start, end in stretches(frames):
+        held[start:end] = toe[start:end].mean(0) - toe[start:end]
+    held[:, 1] = 0.0
+    return ease_offsets(held, frames, BLEND)
 
 
 def lift_above_floor(joints: np.ndarray) -> np.ndarray:
