@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 
-from mixermdm_core.composition.loading import set_threads
+from mixermdm_core.models.precision import set_threads
 from mixermdm_core.composition.pipeline import ComposedPipeline
 from mixermdm_core.models.io import CheckpointError
 from mixermdm_core.text.encoders import TextEncoder

@@ -6,8 +6,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from mixermdm_core.composition.loading import DEFAULT_DIR
 from mixermdm_core.models.precision import check_precision, native_cpu_precision
+from mixermdm_core.paths import checkpoints_dir
 
 
 def _int_env(name: str, default: int) -> int:
@@ -35,7 +35,7 @@ class Settings:
         """``MIXERMDM_CHECKPOINTS``, ``MIXERMDM_OUTPUT_DIR``, ``MIXERMDM_KEEP_REQUESTS``,
         ``MIXERMDM_MAX_AGE_S``, ``MIXERMDM_CONCURRENCY`` and ``MIXERMDM_PRECISION``, with the defaults above."""
         return cls(
-            checkpoints=Path(os.environ.get("MIXERMDM_CHECKPOINTS") or DEFAULT_DIR),
+            checkpoints=checkpoints_dir(),
             output_dir=Path(os.environ.get("MIXERMDM_OUTPUT_DIR") or Path(tempfile.gettempdir()) / "mixermdm_studio"),
             keep_requests=max(1, _int_env("MIXERMDM_KEEP_REQUESTS", cls.keep_requests)),
             max_age_s=max(60, _int_env("MIXERMDM_MAX_AGE_S", cls.max_age_s)),

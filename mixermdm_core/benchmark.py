@@ -50,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--precision", choices=PRECISIONS, default="fp32", help="of the networks (bf16: bfloat16)")
     args = p.parse_args(argv)
 
-    from .composition.loading import DEFAULT_DIR, set_threads
+    from .models.precision import set_threads
+    from .paths import DEFAULT_DIR
     from .composition.pipeline import ComposedPipeline, InteractionPipeline, frames_for
 
     set_threads()

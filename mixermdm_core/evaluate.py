@@ -189,10 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", default=None, help="write everything (rows, curves, settings) here")
     args = p.parse_args(argv)
 
-    from .composition.loading import DEFAULT_DIR, set_threads
+    from .models.precision import set_threads
+    from .paths import DEFAULT_DIR
     from .composition.pipeline import ComposedPipeline, frames_for
     from .corpus import mixing_cases, mixing_prompts
-    from .training.evaluator import load_evaluator
+    from .models.pretrained import load_evaluator
     from .evaluation import protocol
 
     set_threads()

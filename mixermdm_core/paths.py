@@ -28,3 +28,6 @@ def checkpoints_dir() -> Path:
         return Path(override)
     candidates = [SOURCE_ROOT / "checkpoints", *_installed_dirs("checkpoints")]
     return next((c for c in candidates if (c / "interaction.safetensors").is_file()), candidates[0])
+
+
+DEFAULT_DIR = checkpoints_dir()  # read once, at import

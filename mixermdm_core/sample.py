@@ -46,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
 
     from .composition import pipeline as pl
-    from .composition.loading import DEFAULT_DIR, set_threads
+    from .models.precision import set_threads
+    from .paths import DEFAULT_DIR
 
     set_threads()
     ckpt = Path(args.checkpoints) if args.checkpoints else DEFAULT_DIR

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from mixermdm_core.composition.loading import load_denoiser, load_mixer, load_pair
+from mixermdm_core.composition.loading import load_pair
+from mixermdm_core.models.pretrained import load_denoiser, load_mixer
 from mixermdm_core.models.config import NetConfig
 from mixermdm_core.models.denoisers import IndividualDenoiser, InteractionDenoiser
 from mixermdm_core.models.io import CheckpointError, save_checkpoint

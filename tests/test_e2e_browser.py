@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from mixermdm_core.composition.loading import DEFAULT_DIR
+from mixermdm_core.paths import DEFAULT_DIR
 
 from test_app_fixtures import make_tiny_checkpoints
 

@@ -11,7 +11,9 @@ from mixermdm_core.evaluation.embeddings import embed_motions, embed_texts
 from mixermdm_core.evaluation.metrics import r_precision, text_groups
 from mixermdm_core.models.evaluator import EvaluatorConfig, TextMotionEvaluator
 from mixermdm_core.representation.interhuman import RigidTransform
-from mixermdm_core.training.evaluator import EvaluatorFileError, load_evaluator, save_evaluator, train_evaluator
+from mixermdm_core.models.io import CheckpointError
+from mixermdm_core.models.pretrained import load_evaluator, save_evaluator
+from mixermdm_core.training.evaluator import train_evaluator
 
 SMALL = EvaluatorConfig(latent=32, layers=2, heads=2, ff=64, dropout=0.1, max_frames=32, embed=16)
 
@@ -133,20 +135,20 @@ def test_save_load_round_trip(individual, texts, tmp_path):
 
 def test_bad_files_name_the_file_and_shape(tmp_path):
     missing = tmp_path / "nope.safetensors"
-    with pytest.raises(FileNotFoundError, match="nope.safetensors"):
+    with pytest.raises(CheckpointError, match="nope.safetensors"):
         load_evaluator(missing)
     corrupt = tmp_path / "corrupt.safetensors"
     corrupt.write_bytes(b"\x00\x01 not a safetensors file" * 10)
-    with pytest.raises(EvaluatorFileError, match="corrupt.safetensors"):
+    with pytest.raises(CheckpointError, match="corrupt.safetensors"):
         load_evaluator(corrupt)
     model = small(2)
     tensors = {k: v.contiguous() for k, v in model.state_dict().items()}
     wrong = tmp_path / "wrong.safetensors"
     bigger = {"people": 2, **SMALL.__dict__, "latent": 48}
-    save_file(tensors, str(wrong), metadata={"format": "mixermdm-evaluator/1", "config": json.dumps(bigger)})
-    with pytest.raises(EvaluatorFileError, match=r"wrong\.safetensors.*expected \(48"):
+    save_file(tensors, str(wrong), metadata={"kind": "evaluator", "config": json.dumps(bigger)})
+    with pytest.raises(CheckpointError, match=r"wrong\.safetensors: tensor .* expected \(.*48"):
         load_evaluator(wrong)
     bare = tmp_path / "bare.safetensors"
     save_file(tensors, str(bare))
-    with pytest.raises(EvaluatorFileError, match="bare.safetensors"):
+    with pytest.raises(CheckpointError, match="bare.safetensors"):
         load_evaluator(bare)

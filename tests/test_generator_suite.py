@@ -76,7 +76,7 @@ def test_too_few_long_clips_is_a_clear_error(monkeypatch):
 def test_command_line_writes_the_table_csv_and_json(tmp_path, monkeypatch):
     from mixermdm_core import evaluate
     from mixermdm_core.composition import pipeline
-    from mixermdm_core.training.evaluator import save_evaluator
+    from mixermdm_core.models.pretrained import save_evaluator
 
     monkeypatch.setattr(generators, "load_or_generate", lambda kind, n, split, seed, *a: tiny_corpus(kind, n, seed))
     monkeypatch.setattr(pipeline, "default_encoder", FakeEncoder)
@@ -132,7 +132,7 @@ def test_a_cached_evaluation_resumes_from_its_batches_and_remakes_broken_ones(tm
 def test_mixing_command_line_with_a_cache_gives_the_same_table_when_run_again(tmp_path, monkeypatch):
     from mixermdm_core import evaluate
     from mixermdm_core.composition import pipeline
-    from mixermdm_core.training.evaluator import save_evaluator
+    from mixermdm_core.models.pretrained import save_evaluator
 
     monkeypatch.setattr(pipeline, "default_encoder", FakeEncoder)
     ckpt = make_tiny_checkpoints(tmp_path / "ckpt")

@@ -2,7 +2,8 @@
 import pytest
 import torch
 
-from mixermdm_core.composition.loading import load_mixers, load_pair
+from mixermdm_core.composition.loading import load_pair
+from mixermdm_core.models.pretrained import load_mixers
 from mixermdm_core.composition.sampler import Conditions, composed_sample
 from mixermdm_core.composition.strategies import DiffusionBlending, MixerStrategy
 from mixermdm_core.models.precision import check_precision, in_precision

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from mixermdm_core.composition.loading import load_denoiser, load_mixers, load_pair
+from mixermdm_core.composition.loading import load_pair
+from mixermdm_core.models.pretrained import load_denoiser, load_mixers
 from mixermdm_core.composition.sampler import Conditions, composed_sample
 from mixermdm_core.composition.strategies import parse_strategy
 from mixermdm_core.diffusion import NoiseSchedule

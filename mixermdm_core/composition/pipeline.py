@@ -21,7 +21,9 @@ from ..representation.interhuman import features_to_joints
 from ..skeleton import FPS
 from ..text.encoders import TextEncoder, clean_prompt, default_encoder
 from ..vocabulary import DEFAULT_GUIDANCE
-from .loading import DEFAULT_DIR, load_denoiser, load_mixers, load_pair
+from ..models.pretrained import load_denoiser, load_mixers
+from ..paths import DEFAULT_DIR
+from .loading import load_pair
 from .sampler import Conditions, DenoiserPair, composed_sample
 from .strategies import parse_strategy
 

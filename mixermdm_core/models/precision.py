@@ -41,3 +41,10 @@ def in_precision(fn: Callable[..., torch.Tensor], precision: str, t: torch.Tenso
             return fn(*args).float()
 
     return call
+
+
+def set_threads() -> None:
+    """Use every core for one request on CPU machines (PyTorch's default can be lower)."""
+    import os
+
+    torch.set_num_threads(max(1, os.cpu_count() or 1))

@@ -1,4 +1,4 @@
-"""Training, saving and loading of the contrastive text-motion evaluators.
+"""Training of the contrastive text-motion evaluators (saved and loaded by ``models/pretrained.py``).
 
 Loss: symmetric InfoNCE with the model's learnable temperature. Several clips share a caption, so identical
 text embeddings are treated as positives of each other: each row's target is spread evenly over the batch
@@ -6,27 +6,17 @@ items with the same text (rather than de-duplicating the batch), in both directi
 """
 from __future__ import annotations
 
-import json
 import logging
 import math
-from dataclasses import asdict
-from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-from safetensors import SafetensorError, safe_open
-from safetensors.torch import save_file
 
 from ..evaluation.metrics import mm_dist, r_precision, text_groups
-from ..models.evaluator import EvaluatorConfig, TextMotionEvaluator
+from ..models.evaluator import TextMotionEvaluator
 
-FORMAT = "mixermdm-evaluator/1"
 MAX_LOGIT_SCALE = 100.0
 log = logging.getLogger(__name__)
-
-
-class EvaluatorFileError(ValueError):
-    """An evaluator weights file that cannot be read or does not match its stored configuration."""
 
 
 def contrastive_loss(motion_emb: torch.Tensor, text_emb: torch.Tensor, groups: torch.Tensor,
@@ -125,51 +115,3 @@ def train_evaluator(model: TextMotionEvaluator, motions: torch.Tensor, masks: to
     del result["step"]
     model.eval()
     return result
-
-
-def save_evaluator(model: TextMotionEvaluator, path: str | Path) -> Path:
-    """Write the weights and normalisation statistics as safetensors, the configuration as JSON metadata."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    config = {"people": model.people, **asdict(model.config)}
-    tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    save_file(tensors, str(path), metadata={"format": FORMAT, "config": json.dumps(config)})
-    return path
-
-
-def load_evaluator(path: str | Path, device: str | torch.device = "cpu") -> TextMotionEvaluator:
-    """Rebuild an evaluator from :func:`save_evaluator`'s file, in eval mode.
-
-    Raises FileNotFoundError for a missing file and :class:`EvaluatorFileError` for an unreadable one, a
-    missing configuration, or a tensor that is absent or not of the shape its configuration implies.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"evaluator weights not found: {path} (expected a safetensors file "
-                                f"written by save_evaluator)")
-    try:
-        with safe_open(str(path), framework="pt") as f:
-            meta = f.metadata() or {}
-            tensors = {k: f.get_tensor(k) for k in f.keys()}
-    except (SafetensorError, OSError, ValueError, RuntimeError) as err:
-        raise EvaluatorFileError(f"{path} is not a readable safetensors evaluator file: {err}") from err
-    if meta.get("format") != FORMAT or "config" not in meta:
-        raise EvaluatorFileError(f"{path} has no evaluator configuration (expected metadata format={FORMAT!r})")
-    try:
-        config = json.loads(meta["config"])
-        people = config.pop("people")
-        model = TextMotionEvaluator(people, EvaluatorConfig(**config))
-    except (ValueError, KeyError, TypeError) as err:
-        raise EvaluatorFileError(f"{path} has an invalid evaluator configuration: {err}") from err
-    expected = model.state_dict()
-    unexpected = sorted(set(tensors) - set(expected))
-    if unexpected:
-        raise EvaluatorFileError(f"{path} holds tensors this evaluator does not have: {unexpected[:5]}")
-    for name, ref in expected.items():
-        if name not in tensors:
-            raise EvaluatorFileError(f"{path} lacks tensor {name!r} (expected shape {tuple(ref.shape)})")
-        if tensors[name].shape != ref.shape:
-            raise EvaluatorFileError(f"{path}: tensor {name!r} has shape {tuple(tensors[name].shape)}, "
-                                     f"expected {tuple(ref.shape)}")
-    model.load_state_dict({k: tensors[k].to(expected[k].dtype) for k in expected})
-    return model.to(device).eval()

@@ -14,7 +14,8 @@ from ..data.batching import ClipBatcher
 from ..models.evaluator import EvaluatorConfig, TextMotionEvaluator
 from . import datasets
 from .config import TrainConfig
-from .evaluator import save_evaluator, train_evaluator
+from ..models.pretrained import save_evaluator
+from .evaluator import train_evaluator
 from .loop import device_name
 
 

@@ -23,7 +23,7 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from ..composition.centering import align_people, center_people
-from ..composition.loading import load_mixer
+from ..models.pretrained import load_mixer
 from ..composition.sampler import Conditions, DenoiserPair, composed_sample, mix
 from ..composition.strategies import MixerStrategy
 from ..evaluation.signatures import Signatures, detail_transfer
