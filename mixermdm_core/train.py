@@ -20,6 +20,10 @@ def main(argv: list[str] | None = None) -> None:
                         "then `mixer --cache DIR` trains from them without running the denoisers")
     p.add_argument("--config", required=True, help="TOML config (see configs/)")
     p.add_argument("--out", default=None, help="run folder (default runs/<what>)")
+    p.add_argument("--data", default=None,
+                   help="training clips: corpus (the procedural corpus, default), humanml3d:PATH (a HumanML3D "
+                        "folder: new_joint_vecs + texts, for the individual model) or interhuman:PATH (InterHuman "
+                        "with in2IN's annots_individual)")
     p.add_argument("--granularity", choices=GRANULARITIES, default="ST", help="mixer granularity")
     p.add_argument("--people", type=int, choices=[1, 2], default=2, help="evaluator: 1 individual, 2 interaction")
     p.add_argument("--checkpoints", default="checkpoints", help="folder of the pre-trained models (mixer)")
@@ -35,6 +39,8 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
 
     cfg = load_config(args.config, mixer=args.what.startswith("mixer"))
+    if args.data is not None:
+        cfg.data.source = args.data
     if args.steps is not None:
         cfg.train.steps = args.steps
     if args.time_budget is not None:

@@ -70,11 +70,11 @@ def tiny_corpus(kind: str, n: int, seed: int = 0) -> TinyCorpus:
 @pytest.fixture
 def tiny_corpora(monkeypatch):
     """Make every training loop read tiny synthetic corpora instead of the procedural one."""
-    from mixermdm_core.training import datasets
+    from mixermdm_core.training import sources
 
     def fake(cfg, split):
         s = 0 if split == "train" else 1
         return tiny_corpus("individual", 6, s), tiny_corpus("interaction", 6, s)
 
-    monkeypatch.setattr(datasets, "corpora", fake)
+    monkeypatch.setattr(sources, "corpora", fake)
     return fake

@@ -11,10 +11,13 @@ import torch
 
 class ClipBatcher:
     def __init__(self, features: np.ndarray | torch.Tensor, offsets: np.ndarray, max_frames: int,
-                 device: str | torch.device = "cpu", dtype: torch.dtype = torch.float32):
+                 device: str | torch.device = "cpu", dtype: torch.dtype = torch.float32,
+                 clip_of: np.ndarray | None = None):
+        """``clip_of``: the packed clip each item reads, when items share clips (default: item i is clip i)."""
         self.features = torch.as_tensor(np.asarray(features)).to(device=device, dtype=dtype)
-        self.starts = torch.as_tensor(offsets[:-1], dtype=torch.long, device=device)
-        self.lengths = torch.as_tensor(np.diff(offsets), dtype=torch.long, device=device)
+        clip_of = np.arange(len(offsets) - 1) if clip_of is None else np.asarray(clip_of)
+        self.starts = torch.as_tensor(offsets[:-1][clip_of], dtype=torch.long, device=device)
+        self.lengths = torch.as_tensor(np.diff(offsets)[clip_of], dtype=torch.long, device=device)
         if (self.lengths < 2).any():
             raise ValueError("every clip needs at least 2 frames")
         self.max_frames = max_frames

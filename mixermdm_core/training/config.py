@@ -10,6 +10,7 @@ from ..models.config import NetConfig
 
 @dataclass
 class DataConfig:
+    source: str = "corpus"  # or humanml3d:PATH (individual model), interhuman:PATH (in2IN texts): see sources.py
     n_individual: int = 10000
     n_interaction: int = 10000
     n_val: int = 500

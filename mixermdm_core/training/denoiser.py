@@ -21,7 +21,7 @@ from ..models.config import NetConfig
 from ..models.denoisers import IndividualDenoiser, InteractionDenoiser
 from ..models.io import load_weights, read_checkpoint, read_normalizer, save_checkpoint
 from ..representation.normalization import Normalizer
-from . import datasets
+from . import datasets, sources
 from .config import TrainConfig
 from .loop import Distributed, Log, device_name, load_state, lr_at, make_ema, save_state, time_fraction, update_ema
 from .losses import (GEOMETRY_MAX_T, affinity_loss, bone_length_loss, distance_map_loss, floor_loss, foot_contact_loss,
@@ -38,18 +38,17 @@ def build_sets(kind: str, cfg: TrainConfig, device, norm: Normalizer | None = No
     d = cfg.data
     sets = []
     for split in ("train", "val"):
-        ind, inter = datasets.corpora(d, split)
         if kind == "interaction":
-            store = datasets.text_store(d, list(inter.texts) + [p for pair in inter.person_texts for p in pair])
-            if norm is None:
-                norm = datasets.fit_normalizer(inter.features, "interaction", save=True)
-            sets.append(datasets.interaction_set(inter, store, d.max_frames, device))
+            clips = sources.interaction_clips(d, split)
+            store = datasets.text_store(d, list(clips.texts) + [p for pair in clips.person_texts for p in pair])
+            make = datasets.interaction_set
         else:
-            feats, offsets, texts = datasets.individual_people(ind, inter)
-            store = datasets.text_store(d, texts)
-            if norm is None:
-                norm = datasets.fit_normalizer(feats, "individual", save=True)
-            sets.append(datasets.individual_set(feats, offsets, texts, store, d.max_frames, device))
+            clips = sources.individual_clips(d, split)
+            store = datasets.text_store(d, list(clips.texts))
+            make = datasets.individual_set
+        if norm is None:
+            norm = datasets.fit_normalizer(clips.features, kind, save=True)
+        sets.append(make(clips, store, d.max_frames, device))
     return sets[0], sets[1], norm
 
 

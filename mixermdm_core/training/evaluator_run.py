@@ -12,7 +12,7 @@ import torch
 
 from ..data.batching import ClipBatcher
 from ..models.evaluator import EvaluatorConfig, TextMotionEvaluator
-from . import datasets
+from . import datasets, sources
 from .config import TrainConfig
 from ..models.pretrained import save_evaluator
 from .evaluator import train_evaluator
@@ -21,12 +21,9 @@ from .loop import device_name
 
 def evaluator_data(people: int, cfg: TrainConfig, split: str) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """All clips of a split as (N, T, P, 262) padded motions, (N, T) masks and (N, 384) text embeddings."""
-    ind, inter = datasets.corpora(cfg.data, split)
-    if people == 2:
-        feats, offsets, texts = inter.features, inter.offsets, list(inter.texts)
-    else:
-        feats, offsets, texts = datasets.individual_people(ind, inter)
-    batcher = ClipBatcher(feats, offsets, cfg.data.max_frames)
+    clips = (sources.interaction_clips if people == 2 else sources.individual_clips)(cfg.data, split)
+    texts = list(clips.texts)
+    batcher = ClipBatcher(clips.features, clips.offsets, cfg.data.max_frames, clip_of=clips.clip_of)
     motions, masks = batcher.gather(torch.arange(len(batcher)))
     return motions, masks, datasets.text_store(cfg.data, texts).lookup(texts)
 
