@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
                         "mix, as the official sampler does (which erases individual actions; see the README)")
     p.add_argument("--seconds", type=float, default=4.0)
     p.add_argument("--steps", type=int, default=50)
-    p.add_argument("--guidance", type=float, default=None, help="guidance scale (interaction 3.5, individual 2.5)")
+    p.add_argument("--guidance", type=float, default=None, help=f"guidance scale of both models (default: interaction {DEFAULT_GUIDANCE[0]}, individual {DEFAULT_GUIDANCE[1]})")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--checkpoints", default=None, help="folder of the checkpoints (default: the shipped ones)")
     p.add_argument("--out", default="motion.npy")
@@ -53,19 +53,20 @@ def main(argv: list[str] | None = None) -> int:
     ckpt = Path(args.checkpoints) if args.checkpoints else DEFAULT_DIR
     weights = None
     try:
+        g = args.guidance
+        guidance = DEFAULT_GUIDANCE if g is None else (g, g)
         if args.strategy:
-            g = args.guidance
             pipe = pl.ComposedPipeline.from_pretrained(ckpt, args.device, precision=args.precision)
             res = pipe(args.interaction, (args.person1, args.person2), [args.strategy], args.seconds, args.steps,
-                       (g or DEFAULT_GUIDANCE[0], g or DEFAULT_GUIDANCE[1]), args.seed, ground=args.ground, individual_chain=args.individual_chain)
+                       guidance, args.seed, ground=args.ground, individual_chain=args.individual_chain)
             result = res.strategies[next(iter(res.strategies))]
             weights = result.weights
         elif args.model == "individual":
             result = pl.IndividualPipeline.from_pretrained(ckpt, args.device, precision=args.precision)(
-                args.person1, args.seconds, args.steps, args.guidance or 2.5, args.seed, ground=args.ground)
+                args.person1, args.seconds, args.steps, guidance[1], args.seed, ground=args.ground)
         else:
             result = pl.InteractionPipeline.from_pretrained(ckpt, args.device, precision=args.precision)(
-                args.interaction, (args.person1, args.person2), args.seconds, args.steps, args.guidance or 3.5, args.seed,
+                args.interaction, (args.person1, args.person2), args.seconds, args.steps, guidance[0], args.seed,
                 ground=args.ground)
     except (ValueError, FileNotFoundError, RuntimeError) as err:
         print(f"error: {err}", file=sys.stderr)

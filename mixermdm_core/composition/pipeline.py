@@ -17,7 +17,7 @@ import torch
 from ..diffusion import NoiseSchedule, ddim_sample, guided_x0
 from ..models.precision import check_precision, in_precision
 from ..representation.grounding import ground as ground_features
-from ..representation.interhuman import features_to_joints
+from ..representation.interhuman import FEATURE_DIM, features_to_joints
 from ..skeleton import FPS
 from ..text.encoders import TextEncoder, clean_prompt, default_encoder
 from ..vocabulary import DEFAULT_GUIDANCE
@@ -117,7 +117,7 @@ class InteractionPipeline(_Texts):
         emb = self.embed([interaction_text, *texts], self.device)
         text, person = emb[:1], emb[None, 1:]
         g = torch.Generator().manual_seed(int(seed))
-        noise = torch.randn((1, frames, 2, 262), generator=g).to(self.device)
+        noise = torch.randn((1, frames, 2, FEATURE_DIM), generator=g).to(self.device)
         norm = self.pair.norm_a
 
         def denoise(x, t):
@@ -152,7 +152,7 @@ class IndividualPipeline(_Texts):
             raise ValueError("the individual model needs a text describing the person's motion")
         emb = self.embed([text], self.device)
         g = torch.Generator().manual_seed(int(seed))
-        noise = torch.randn((1, frames, 262), generator=g).to(self.device)
+        noise = torch.randn((1, frames, FEATURE_DIM), generator=g).to(self.device)
 
         def denoise(x, t):
             return guided_x0(in_precision(self.net, self.precision, t), x, t, (emb,), None, guidance)

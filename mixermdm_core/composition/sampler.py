@@ -25,6 +25,7 @@ from ..diffusion import NoiseSchedule, ddim_step, ddim_timesteps, guided_x0
 from ..models.denoisers import IndividualDenoiser, InteractionDenoiser
 from ..models.mixer import weights_per_joint, weights_to_features
 from ..models.precision import check_precision, in_precision
+from ..representation.interhuman import FEATURE_DIM
 from ..representation.normalization import Normalizer
 from ..vocabulary import DEFAULT_GUIDANCE, mixed_people
 from .centering import align_people, center_people
@@ -108,7 +109,7 @@ def mix(x_a: torch.Tensor, x_b: torch.Tensor, w: torch.Tensor, active: torch.Ten
 def initial_noise(batch: int, frames: int, seed: int, device: torch.device | str = "cpu") -> torch.Tensor:
     """The seeded x_T shared by every strategy of a request, drawn on the CPU for reproducibility."""
     g = torch.Generator().manual_seed(seed)
-    return torch.randn((1, frames, 2, 262), generator=g).expand(batch, -1, -1, -1).to(device).clone()
+    return torch.randn((1, frames, 2, FEATURE_DIM), generator=g).expand(batch, -1, -1, -1).to(device).clone()
 
 
 INDIVIDUAL_CHAINS = ("own", "mix")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..representation.interhuman import FEATURE_DIM
 from .generate import VERSION, generate_clips
 
 
@@ -48,7 +49,7 @@ def generate_corpus(kind: str, n: int, split: str = "train", seed: int = 0, work
     """Generate ``n`` clips of ``kind`` ("individual" or "interaction") for ``split`` with ``seed``."""
     items = generate_clips(kind, n, split, seed, workers)
     lengths = np.array([f.shape[0] for f, *_ in items], dtype=np.int64)
-    features = np.concatenate([f for f, *_ in items]) if items else np.zeros((0, 1 if kind == "individual" else 2, 262), np.float16)
+    features = np.concatenate([f for f, *_ in items]) if items else np.zeros((0, 1 if kind == "individual" else 2, FEATURE_DIM), np.float16)
     return MotionCorpus(
         kind=kind, features=features, offsets=np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
         actions=[a for _, a, _, _ in items], texts=[t for _, _, t, _ in items],

@@ -23,7 +23,7 @@ from ..diffusion import ddim_sample, guided_x0
 from ..models.evaluator import TextMotionEvaluator
 from ..models.precision import in_precision
 from ..representation.grounding import ground
-from ..representation.interhuman import features_to_joints
+from ..representation.interhuman import FEATURE_DIM, features_to_joints
 from .embeddings import embed_motions, embed_texts
 from .metrics import diversity, fid, min_hand_distance, mm_dist, multimodality, r_precision, replicate, text_groups
 from .protocol import physical
@@ -66,7 +66,7 @@ def generate_interactions(pair: DenoiserPair, text_emb: torch.Tensor, person_emb
     out, device = [], next(pair.interaction.parameters()).device
     for start in range(0, len(text_emb), batch):
         text, person = text_emb[start:start + batch].to(device), person_emb[start:start + batch].to(device)
-        noise = torch.randn((len(text), frames, 2, 262), generator=torch.Generator().manual_seed(seed + start)).to(device)
+        noise = torch.randn((len(text), frames, 2, FEATURE_DIM), generator=torch.Generator().manual_seed(seed + start)).to(device)
 
         def denoise(x, t):
             return pair.norm_a.normalize(pair.predict_interaction(x, t, text, person, None, guidance))
@@ -84,7 +84,7 @@ def generate_individuals(pair: DenoiserPair, text_emb: torch.Tensor, frames: int
     out, device = [], next(pair.individual.parameters()).device
     for start in range(0, len(text_emb), batch):
         text = text_emb[start:start + batch].to(device)
-        noise = torch.randn((len(text), frames, 262), generator=torch.Generator().manual_seed(seed + start)).to(device)
+        noise = torch.randn((len(text), frames, FEATURE_DIM), generator=torch.Generator().manual_seed(seed + start)).to(device)
 
         def denoise(x, t):
             return guided_x0(in_precision(pair.individual, pair.precision, t), x, t, (text,), None, guidance)
