@@ -6,7 +6,7 @@ import torch
 
 from mixermdm_core.representation.grounding import ground
 from mixermdm_core.representation.interhuman import FEATURE_DIM, POS
-from mixermdm_core.representation.touch import ARMS, HAND_GAP_M, close_contacts
+from mixermdm_core.representation.touch import ARMS, CLOSE_M, HAND_GAP_M, NEAR_M, close_contacts, closed_excess
 from mixermdm_core.skeleton import JOINT, rest_joints
 
 R_WRIST, R_ELBOW = JOINT["right_wrist"], JOINT["right_elbow"]
@@ -42,7 +42,7 @@ def arm_lengths(pair: np.ndarray) -> np.ndarray:
 
 
 def test_hands_the_network_brings_close_meet_and_only_the_arms_move():
-    pair = facing_pair([0.15] * 12)
+    pair = facing_pair([0.12] * 12)
     closed = close_contacts(pair)
     np.testing.assert_allclose(wrist_gap(closed), HAND_GAP_M, atol=1e-3)
     np.testing.assert_allclose(arm_lengths(closed), arm_lengths(pair), atol=1e-9)
@@ -50,22 +50,32 @@ def test_hands_the_network_brings_close_meet_and_only_the_arms_move():
     assert set(np.flatnonzero(moved)) == {R_ELBOW, R_WRIST}
 
 
-def test_far_hands_and_brief_approaches_are_left_alone():
-    far = facing_pair([0.35] * 12)
+def test_far_hands_are_left_alone():
+    far = facing_pair([HAND_GAP_M + NEAR_M + 0.01] * 12)
     np.testing.assert_array_equal(close_contacts(far), far)
-    brief = facing_pair([0.5] * 5 + [0.15] * 3 + [0.5] * 5)  # three frames: hands passing by
-    np.testing.assert_array_equal(close_contacts(brief), brief)
 
 
-def test_a_contact_eases_in_and_out():
-    pair = facing_pair([0.6] * 6 + [0.15] * 8 + [0.6] * 6)
-    shift = np.linalg.norm(close_contacts(pair)[:, 0, R_WRIST] - pair[:, 0, R_WRIST], axis=-1)
-    assert shift[:2].max() < 1e-9 and shift[-2:].max() < 1e-9
-    assert 0 < shift[4] < shift[5] < shift[6] and shift[13] > shift[14] > shift[16] > 0
+def test_closing_is_continuous_in_the_distance():
+    excess = np.linspace(-0.05, 0.3, 351)
+    closed = closed_excess(excess)
+    assert (closed[excess <= CLOSE_M] == 0).all() and (closed[excess >= NEAR_M] == excess[excess >= NEAR_M]).all()
+    assert (np.diff(closed) >= 0).all() and np.abs(np.diff(closed)).max() < 0.01  # monotone, no jump
+    assert (closed <= np.maximum(excess, 0)).all()  # never pushes hands apart
+
+
+def test_an_approach_is_pulled_in_smoothly():
+    gaps = np.concatenate((np.linspace(0.6, 0.1, 10), np.full(4, 0.1), np.linspace(0.1, 0.6, 10)))
+    pair = facing_pair(list(gaps))
+    closed = wrist_gap(close_contacts(pair))
+    far = gaps - HAND_GAP_M >= NEAR_M
+    np.testing.assert_allclose(closed[far], gaps[far], atol=1e-9)
+    np.testing.assert_allclose(closed[gaps <= HAND_GAP_M + CLOSE_M], HAND_GAP_M, atol=1e-3)
+    steepest = NEAR_M / (NEAR_M - CLOSE_M)  # the ramp speeds an approach up by at most this: no snapping
+    assert np.abs(np.diff(closed)).max() <= np.abs(np.diff(gaps)).max() * steepest + 1e-9
 
 
 def test_grounding_a_pair_closes_its_contact_and_a_person_alone_has_none():
-    pair = facing_pair([0.15] * 12)
+    pair = facing_pair([0.12] * 12)
     f = torch.zeros(12, 2, FEATURE_DIM, dtype=torch.float64)
     f[..., POS] = torch.from_numpy(pair.reshape(12, 2, 66))
     grounded = ground(f)[..., POS].reshape(12, 2, 22, 3).numpy()
