@@ -17,7 +17,7 @@ import torch
 from ..kinematics import facing_direction
 from ..skeleton import JOINT
 from .interhuman import CONTACT, FEATURE_DIM, POS, VEL, features_to_joints, foot_contacts
-from .limbs import ease_offsets, stretches, two_bone_ik
+from .limbs import two_bone_ik
 from .touch import close_contacts
 
 # (hip, knee, ankle, toe, contact column of the toe) for the left and the right leg
@@ -81,10 +81,35 @@ def pin_offsets(toe: np.ndarray, frames: np.ndarray) -> np.ndarray:
     """(T, 3) displacement that holds ``toe`` (T, 3) still over each stretch of ``frames``, eased to 0
     over BLEND frames on both sides."""
     held = np.zeros_like(toe)
-    for start, end in stretches(frames):
+    for start, end in _stretches(frames):
         held[start:end] = toe[start:end].mean(0) - toe[start:end]
     held[:, 1] = 0.0
     return ease_offsets(held, frames, BLEND)
+
+
+def ease_offsets(offset: np.ndarray, frames: np.ndarray, blend: int) -> np.ndarray:
+    """(T, 3) ``offset`` kept on each stretch of ``frames`` and eased to 0 over ``blend`` frames on both
+    sides (averaged where two eases meet); 0 elsewhere."""
+    T = len(offset)
+    out, weight = np.zeros((T, 3)), np.zeros(T)
+    for start, end in _stretches(frames):
+        out[start:end] += offset[start:end]
+        weight[start:end] += 1
+        for k in range(1, blend + 1):
+            share = 1 - k / (blend + 1)
+            for t, edge in ((end - 1 + k, offset[end - 1]), (start - k, offset[start])):
+                if 0 <= t < T and not frames[t]:
+                    out[t] += share * edge
+                    weight[t] += share
+    shared = weight > 1
+    out[shared] /= weight[shared, None]
+    return out
+
+
+def _stretches(flags: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) of each run of True in a 1-D bool array."""
+    edges = np.diff(np.concatenate(([0], flags.astype(np.int8), [0])))
+    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
 
 
 def lift_above_floor(joints: np.ndarray) -> np.ndarray:

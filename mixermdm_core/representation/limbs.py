@@ -1,35 +1,10 @@
-"""Position-space helpers shared by the clean-ups of a generated motion (grounding, closing contacts):
-runs of flagged frames, offsets eased in and out around them, and two-bone IK that keeps bone lengths."""
+"""Two-bone IK in joint positions, shared by the clean-ups of a generated motion (feet in grounding, hands in
+closing contacts): moves a limb's end joint and keeps both bone lengths."""
 from __future__ import annotations
 
 import numpy as np
 
 MAX_EXTENSION = 0.995  # root-to-end distance over limb length that IK may reach: the corpus's straightest legs
-
-
-def ease_offsets(offset: np.ndarray, frames: np.ndarray, blend: int) -> np.ndarray:
-    """(T, 3) ``offset`` kept on each stretch of ``frames`` and eased to 0 over ``blend`` frames on both
-    sides (averaged where two eases meet); 0 elsewhere."""
-    T = len(offset)
-    out, weight = np.zeros((T, 3)), np.zeros(T)
-    for start, end in stretches(frames):
-        out[start:end] += offset[start:end]
-        weight[start:end] += 1
-        for k in range(1, blend + 1):
-            share = 1 - k / (blend + 1)
-            for t, edge in ((end - 1 + k, offset[end - 1]), (start - k, offset[start])):
-                if 0 <= t < T and not frames[t]:
-                    out[t] += share * edge
-                    weight[t] += share
-    shared = weight > 1
-    out[shared] /= weight[shared, None]
-    return out
-
-
-def stretches(flags: np.ndarray) -> list[tuple[int, int]]:
-    """[start, end) of each run of True in a 1-D bool array."""
-    edges = np.diff(np.concatenate(([0], flags.astype(np.int8), [0])))
-    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
 
 
 def two_bone_ik(root: np.ndarray, middle: np.ndarray, end: np.ndarray, target: np.ndarray,
