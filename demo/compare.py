@@ -51,7 +51,7 @@ def run(runtime: Runtime, outdir: OutputDir, request: Request, chosen: list[Chos
     start = time.perf_counter()
     pipe = runtime.pipeline()
     result = pipe(request.interaction, texts=request.texts, seconds=request.seconds, steps=request.steps,
-                  guidance=request.guidance, seed=request.seed, strategy_objects=[c.strategy for c in chosen],
+                  guidance=request.guidance, seed=request.seed, strategies=[c.strategy for c in chosen],
                   callback=lambda done, total: step("Denoising", done, total))
     sampled = time.perf_counter()
     folder = outdir.new_request()

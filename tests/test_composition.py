@@ -132,6 +132,15 @@ def test_seeded_runs_are_identical_and_seeds_differ(pair):
     assert not (a["blend:0.5"].features == c["blend:0.5"].features).all()
 
 
+def test_strategies_may_be_names_or_objects(pair):
+    pipe = ComposedPipeline(pair, {}, FakeEncoder())
+    by_name = pipe("two people hug", ("", "the person waves"), ["blend:0.3", "dualmdm"], seconds=1, steps=3, seed=7)
+    mixed = pipe("two people hug", ("", "the person waves"), [DiffusionBlending(0.3), "dualmdm"], seconds=1, steps=3,
+                 seed=7)
+    assert list(mixed.strategies) == ["blend:0.3", "dualmdm"]
+    assert (mixed["blend:0.3"].features == by_name["blend:0.3"].features).all()
+
+
 def test_dualmdm_schedule_matches_in2in():
     s = DualMDM()
     assert s.at(980) == pytest.approx(0.843, abs=1e-3)

@@ -175,12 +175,12 @@ class ComposedPipeline(_Texts):
         return cls(load_pair(directory, device, precision), load_mixers(directory, device), encoder, device)
 
     @torch.no_grad()
-    def __call__(self, interaction_text: str, texts: tuple[str, str] = ("", ""), strategies: Sequence[str] = ("st",),
+    def __call__(self, interaction_text: str, texts: tuple[str, str] = ("", ""), strategies: Sequence = ("st",),
                  seconds: float = 4.0, steps: int = 50, guidance: tuple[float, float] = DEFAULT_GUIDANCE, seed: int = 0,
-                 callback: Progress | None = None, strategy_objects: Sequence | None = None,
-                 ground: bool = True, individual_chain: str = "own") -> CompositionResult:
-        """``strategies`` are CLI names (st, dualmdm, blend:0.3, ...); ``strategy_objects`` may pass
-        ready strategy instances instead (e.g. a DualMDM with edited parameters). ``ground=False`` keeps the
+                 callback: Progress | None = None, ground: bool = True,
+                 individual_chain: str = "own") -> CompositionResult:
+        """``strategies``: CLI names (st, dualmdm, blend:0.3, ...) or strategy instances (a DualMDM with edited
+        parameters, say), mixed freely. ``ground=False`` keeps the
         mixes as sampled, feet unpinned; the two models' last predictions are always kept raw.
         ``individual_chain="mix"`` feeds the individual model the mix, as the official sampler does."""
         start = time.perf_counter()
@@ -193,7 +193,7 @@ class ComposedPipeline(_Texts):
         cleaned = tuple(clean_prompt(t) for t in (interaction_text, *texts))
         if not any(cleaned):
             raise ValueError("type an interaction text or an individual text")
-        objs = list(strategy_objects) if strategy_objects is not None else [parse_strategy(s, self.mixers) for s in strategies]
+        objs = [parse_strategy(s, self.mixers) if isinstance(s, str) else s for s in strategies]
         if not objs:
             raise ValueError("choose at least one strategy")
         names = [o.name for o in objs]
