@@ -8,12 +8,13 @@ import numpy as np
 import pytest
 from matplotlib.colors import rgb_to_hsv
 
+from mixermdm_core.skeleton import JOINT, rest_joints
 from mixermdm_core.visualize import (
     build_scene, demo_pair, gl_available, open_renderer, render_frames, render_video, save_gif,
 )
 
 # Hue ranges (0..1) of the palette: person 1 blue, person 2 orange, the "mixed" ring lime.
-HUES = {"person_1": (0.55, 0.70), "person_2": (0.03, 0.12), "ring": (0.20, 0.33)}
+HUES = {"person_1": (0.55, 0.70), "person_2": (0.03, 0.12), "ring": (0.20, 0.33), "glow": (0.13, 0.18)}
 SIZE = (424, 240)
 
 
@@ -36,6 +37,15 @@ def assert_both_people_in_view(frame: np.ndarray) -> None:
         assert mask.sum() > 300, f"{person} is missing from the frame"
         border = np.concatenate((mask[0], mask[-1], mask[:, 0], mask[:, -1]))
         assert not border.any(), f"{person} touches the frame border"
+
+
+def fingertip_pair(gap: float, frames: int = 2) -> np.ndarray:
+    """(T, 2, 22, 3): two rest bodies face to face whose right wrists are ``gap`` metres apart."""
+    one = rest_joints()
+    other = one * np.array([-1.0, 1.0, -1.0])
+    wrist = JOINT["right_wrist"]
+    other = other + (one[wrist] - other[wrist]) + (0.0, 0.0, gap)
+    return np.repeat(np.stack((one, other))[None], frames, axis=0).astype(np.float32)
 
 
 def gl_or_skip() -> None:
@@ -102,3 +112,13 @@ def test_render_video_accepts_features_and_rejects_odd_size(tmp_path) -> None:
 def test_save_gif_subsamples_to_its_frame_rate(pair: np.ndarray, tmp_path) -> None:
     path = save_gif(pair, tmp_path / "clip.gif", fps=15, size=(212, 120))
     assert iio.imread(path, index=None).shape[0] == len(pair) // 2
+
+
+@pytest.mark.parametrize("backend", ["gl", "mpl"])
+def test_touching_joints_glow(backend: str) -> None:
+    if backend == "gl":
+        gl_or_skip()
+    touching = render_frames(fingertip_pair(0.0), SIZE, backend=backend)[0]
+    apart = render_frames(fingertip_pair(0.3), SIZE, backend=backend)[0]
+    assert colour_mask(touching, "glow").sum() > 20
+    assert colour_mask(apart, "glow").sum() == 0

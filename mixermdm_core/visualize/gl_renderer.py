@@ -134,17 +134,18 @@ class GLRenderer:
         self._segments = np.ascontiguousarray(segments.reshape(frames, -1, 6))
         self._blobs = np.ascontiguousarray(np.concatenate((self._segments, dots.reshape(frames, -1, 6)), axis=1))
 
-        sphere_attr = np.concatenate(
-            (np.tile(JOINT_RADII, people)[:, None], np.repeat(scene.colors, len(JOINT_RADII), axis=0)), axis=1)
+        radii, colors = scene.joint_spheres()
+        self._spheres = np.ascontiguousarray(np.concatenate((radii[..., None], colors), -1).reshape(frames, -1, 4), "f4")
+        sphere_radius = np.tile(JOINT_RADII, people)  # shadows keep the plain size
         bone_attr = np.concatenate(
             (np.full((people * len(BONES), 1), BONE_RADIUS), np.repeat(scene.colors * 0.9, len(BONES), axis=0)), axis=1)
-        blob_radius = np.concatenate((bone_attr[:, 0], sphere_attr[:, 0]))
-        self._counts = {"spheres": len(sphere_attr), "bones": len(bone_attr), "blobs": len(blob_radius)}
+        blob_radius = np.concatenate((bone_attr[:, 0], sphere_radius))
+        self._counts = {"spheres": len(sphere_radius), "bones": len(bone_attr), "blobs": len(blob_radius)}
 
         self._center_buf = self._own(ctx.buffer(reserve=self._centers[0].nbytes))
         self._segment_buf = self._own(ctx.buffer(reserve=self._segments[0].nbytes))
         self._blob_buf = self._own(ctx.buffer(reserve=self._blobs[0].nbytes))
-        sphere_attr_buf = self._own(ctx.buffer(sphere_attr.astype("f4")))
+        self._sphere_buf = self._own(ctx.buffer(reserve=self._spheres[0].nbytes))
         bone_attr_buf = self._own(ctx.buffer(bone_attr.astype("f4")))
         blob_radius_buf = self._own(ctx.buffer(blob_radius.astype("f4")))
         cx, cz = scene.floor_center
@@ -156,7 +157,7 @@ class GLRenderer:
             "sphere": ctx.vertex_array(prog["sphere"], [
                 (buf["sphere_v"], "3f", "in_pos"),
                 (self._center_buf, "3f/i", "i_center"),
-                (sphere_attr_buf, "1f 3f/i", "i_radius", "i_color"),
+                (self._sphere_buf, "1f 3f/i", "i_radius", "i_color"),
             ], index_buffer=buf["sphere_f"]),
             "bone": ctx.vertex_array(prog["bone"], [
                 (buf["cylinder_v"], "3f", "in_pos"),
@@ -229,6 +230,7 @@ class GLRenderer:
             ring = scene.ring(frame)
             self._gl.programs["overlay"]["u_ring"].value = (*ring, 1.0) if ring else (0.0, 0.0, 0.0, 0.0)
             self._center_buf.write(self._centers[frame])
+            self._sphere_buf.write(self._spheres[frame])
             self._segment_buf.write(self._segments[frame])
             self._blob_buf.write(self._blobs[frame])
             ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)

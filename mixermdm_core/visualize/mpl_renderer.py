@@ -14,7 +14,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
 
 from .scene import (
-    BACKGROUND, BONE_RADIUS, BONES, FLOOR, GRID, GRID_SPACING, GRID_WIDTH, HIGHLIGHT, JOINT_RADII, RING_WIDTH,
+    BACKGROUND, BONE_RADIUS, BONES, FLOOR, GRID, GRID_SPACING, GRID_WIDTH, HIGHLIGHT, RING_WIDTH,
     Scene, shadow_points,
 )
 
@@ -56,6 +56,7 @@ class MplRenderer:
 
     def __init__(self, scene: Scene):
         self.scene = scene
+        self._radii, self._colors = scene.joint_spheres()
         w, h = scene.size
         self._focal = (h / 2) / np.tan(np.radians(scene.camera.fov_y) / 2)
         self._fig = Figure(figsize=(w / DPI, h / DPI), dpi=DPI, facecolor=BACKGROUND)
@@ -116,8 +117,12 @@ class MplRenderer:
             self._bones[person].set_segments(px[BONES][order])
             self._bones[person].set_linewidths(self._points(2 * BONE_RADIUS * self._focal / bone_depth[order]))
             order = np.argsort(-depth)
+            colors = self._colors[frame, person, order]
+            self._joints[person].set_facecolors(colors)
+            self._joints[person].set_edgecolors(colors * 0.7)
             self._joints[person].set_offsets(px[order])
-            self._joints[person].set_sizes(self._points(2 * JOINT_RADII[order] * self._focal / depth[order]) ** 2)
+            radii = self._radii[frame, person, order]
+            self._joints[person].set_sizes(self._points(2 * radii * self._focal / depth[order]) ** 2)
             draw(self._bones[person])
             draw(self._joints[person])
         return np.asarray(self._canvas.buffer_rgba())[:, :, :3].copy()

@@ -18,6 +18,7 @@ BACKGROUND = np.array((0.93, 0.94, 0.96))
 FLOOR = np.array((0.86, 0.86, 0.85))
 GRID = np.array((0.62, 0.63, 0.65))
 HIGHLIGHT = np.array((0.45, 0.80, 0.18))  # lime: distinct from both person colours
+GLOW = np.array((1.00, 0.86, 0.10))  # a joint touching the other person: yellow, distinct from both people
 PERSON_COLORS = np.array(((0.20, 0.45, 0.90), (0.95, 0.50, 0.15)))  # blue-ish, orange-ish
 LIGHT_DIR = np.array((-0.35, 0.85, 0.40)) / np.linalg.norm((-0.35, 0.85, 0.40))  # towards the light
 
@@ -26,6 +27,8 @@ GRID_WIDTH = 0.012  # metres
 RING_RADIUS = 0.45  # metres, radius of the "mixed" highlight ring around the pelvis
 RING_WIDTH = 0.035  # metres
 BONE_RADIUS = 0.028
+TOUCH_M = 0.08  # joint centres this close between the two people: the spheres meet, the joints glow
+GLOW_SCALE = 1.8  # a glowing joint's sphere grows by this, so the contact shows past the bones around it
 BONES = np.array([(PARENTS[j], j) for j in range(1, NUM_JOINTS)])  # (21, 2) parent, child
 
 
@@ -149,10 +152,18 @@ class Scene:
     floor_half: float  # half side of the square floor, metres
     fog: tuple[float, float]  # floor fades to the background between these distances from floor_center
     shadow_rect: tuple[float, float, float, float]  # x_min, z_min, x_max, z_max covered by shadows
+    touching: np.ndarray  # (T, P, 22) bool: joints within TOUCH_M of a joint of the other person
 
     @property
     def num_frames(self) -> int:
         return self.joints.shape[0]
+
+    def joint_spheres(self) -> tuple[np.ndarray, np.ndarray]:
+        """Radius (T, P, 22) and colour (T, P, 22, 3) of every joint sphere in every frame: the person's
+        colour, and GLOW on a larger sphere where the joint touches the other person."""
+        colors = np.broadcast_to(self.colors[None, :, None], self.touching.shape + (3,))
+        return (np.where(self.touching, JOINT_RADII * GLOW_SCALE, JOINT_RADII),
+                np.where(self.touching[..., None], GLOW, colors))
 
     def ring(self, frame: int) -> tuple[float, float, float] | None:
         """(x, z, radius) of the highlight ring around the mixed person's pelvis at ``frame``, or None."""
@@ -160,6 +171,15 @@ class Scene:
             return None
         x, _, z = self.joints[frame, self.mixed_person, 0]
         return float(x), float(z), RING_RADIUS
+
+
+def touching_joints(joints: np.ndarray) -> np.ndarray:
+    """(T, P, 22) bool: for two people, the joints within TOUCH_M of any joint of the other person."""
+    touching = np.zeros(joints.shape[:3], bool)
+    if joints.shape[1] == 2:
+        near = np.linalg.norm(joints[:, 0, :, None] - joints[:, 1, None], axis=-1) < TOUCH_M  # (T, 22, 22)
+        touching[:, 0], touching[:, 1] = near.any(2), near.any(1)
+    return touching
 
 
 def shadow_points(points: np.ndarray) -> np.ndarray:
@@ -187,5 +207,5 @@ def build_scene(joints: np.ndarray, size: tuple[int, int] = DEFAULT_SIZE, mixed_
     return Scene(
         joints=joints, size=size, camera=camera, colors=PERSON_COLORS[:num_people], mixed_person=mixed_person,
         floor_center=centre, floor_half=3 * reach + extent, fog=(0.9 * reach + extent / 2, 2.2 * reach + extent),
-        shadow_rect=tuple(float(v) for v in rect),
+        shadow_rect=tuple(float(v) for v in rect), touching=touching_joints(joints),
     )
