@@ -122,3 +122,12 @@ def test_touching_joints_glow(backend: str) -> None:
     apart = render_frames(fingertip_pair(0.3), SIZE, backend=backend)[0]
     assert colour_mask(touching, "glow").sum() > 20
     assert colour_mask(apart, "glow").sum() == 0
+
+
+def test_scene_spheres_add_a_nose_in_front_of_each_head() -> None:
+    scene = build_scene(fingertip_pair(0.3), SIZE)
+    centers, radii, colors = scene.spheres()
+    assert centers.shape == (2, 2, 23, 3) and radii.shape == (2, 2, 23) and colors.shape == (2, 2, 23, 3)
+    head = centers[0, :, JOINT["head"]]
+    nose = centers[0, :, 22]
+    assert nose[0, 2] - head[0, 2] > 0.09 and head[1, 2] - nose[1, 2] > 0.09  # person 1 faces +Z, person 2 -Z

@@ -130,17 +130,17 @@ class GLRenderer:
         frames, people = joints.shape[:2]
         segments = np.concatenate((joints[:, :, BONES[:, 0]], joints[:, :, BONES[:, 1]]), axis=-1)
         dots = np.concatenate((joints, joints), axis=-1)  # a joint's shadow is a zero-length segment
-        self._centers = np.ascontiguousarray(joints.reshape(frames, -1, 3))
+        centers, radii, colors = scene.spheres()
+        self._centers = np.ascontiguousarray(centers.reshape(frames, -1, 3), "f4")
         self._segments = np.ascontiguousarray(segments.reshape(frames, -1, 6))
         self._blobs = np.ascontiguousarray(np.concatenate((self._segments, dots.reshape(frames, -1, 6)), axis=1))
 
-        radii, colors = scene.joint_spheres()
         self._spheres = np.ascontiguousarray(np.concatenate((radii[..., None], colors), -1).reshape(frames, -1, 4), "f4")
-        sphere_radius = np.tile(JOINT_RADII, people)  # shadows keep the plain size
+        joint_radius = np.tile(JOINT_RADII, people)  # shadows keep the plain joint sizes
         bone_attr = np.concatenate(
             (np.full((people * len(BONES), 1), BONE_RADIUS), np.repeat(scene.colors * 0.9, len(BONES), axis=0)), axis=1)
-        blob_radius = np.concatenate((bone_attr[:, 0], sphere_radius))
-        self._counts = {"spheres": len(sphere_radius), "bones": len(bone_attr), "blobs": len(blob_radius)}
+        blob_radius = np.concatenate((bone_attr[:, 0], joint_radius))
+        self._counts = {"spheres": self._centers.shape[1], "bones": len(bone_attr), "blobs": len(blob_radius)}
 
         self._center_buf = self._own(ctx.buffer(reserve=self._centers[0].nbytes))
         self._segment_buf = self._own(ctx.buffer(reserve=self._segments[0].nbytes))

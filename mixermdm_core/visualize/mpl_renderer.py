@@ -56,7 +56,7 @@ class MplRenderer:
 
     def __init__(self, scene: Scene):
         self.scene = scene
-        self._radii, self._colors = scene.joint_spheres()
+        self._centers, self._radii, self._colors = scene.spheres()
         w, h = scene.size
         self._focal = (h / 2) / np.tan(np.radians(scene.camera.fov_y) / 2)
         self._fig = Figure(figsize=(w / DPI, h / DPI), dpi=DPI, facecolor=BACKGROUND)
@@ -110,12 +110,14 @@ class MplRenderer:
             draw(self._ring_fill)
             draw(self._ring_line)
         projected = [cam.project(body, size) for body in bodies]
+        spheres = [cam.project(c, size) for c in self._centers[frame].astype(np.float64)]
         for person in np.argsort([-depth.mean() for _, depth in projected]):
             px, depth = projected[person]
             bone_depth = depth[BONES].mean(-1)
             order = np.argsort(-bone_depth)
             self._bones[person].set_segments(px[BONES][order])
             self._bones[person].set_linewidths(self._points(2 * BONE_RADIUS * self._focal / bone_depth[order]))
+            px, depth = spheres[person]
             order = np.argsort(-depth)
             colors = self._colors[frame, person, order]
             self._joints[person].set_facecolors(colors)

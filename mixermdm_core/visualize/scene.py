@@ -29,6 +29,9 @@ RING_WIDTH = 0.035  # metres
 BONE_RADIUS = 0.028
 TOUCH_M = 0.08  # joint centres this close between the two people: the spheres meet, the joints glow
 GLOW_SCALE = 1.8  # a glowing joint's sphere grows by this, so the contact shows past the bones around it
+NOSE_OFFSET = 0.10  # metres in front of the head centre: the nose sphere that shows where a person faces
+NOSE_RADIUS = 0.035
+NOSE_SHADE = 0.55  # the nose is the person's colour, darker
 BONES = np.array([(PARENTS[j], j) for j in range(1, NUM_JOINTS)])  # (21, 2) parent, child
 
 
@@ -158,12 +161,19 @@ class Scene:
     def num_frames(self) -> int:
         return self.joints.shape[0]
 
-    def joint_spheres(self) -> tuple[np.ndarray, np.ndarray]:
-        """Radius (T, P, 22) and colour (T, P, 22, 3) of every joint sphere in every frame: the person's
-        colour, and GLOW on a larger sphere where the joint touches the other person."""
+    def spheres(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Centre (T, P, 23, 3), radius (T, P, 23) and colour (T, P, 23, 3) of every sphere in every frame: the
+        22 joints in the person's colour (GLOW on a larger sphere where a joint touches the other person),
+        then a darker nose in front of the head, so which way a person faces shows in any frame."""
         colors = np.broadcast_to(self.colors[None, :, None], self.touching.shape + (3,))
-        return (np.where(self.touching, JOINT_RADII * GLOW_SCALE, JOINT_RADII),
-                np.where(self.touching[..., None], GLOW, colors))
+        radii = np.where(self.touching, JOINT_RADII * GLOW_SCALE, JOINT_RADII)
+        colors = np.where(self.touching[..., None], GLOW, colors)
+        forward = facing_direction(self.joints.astype(np.float64))  # (T, P, 3)
+        nose = self.joints[:, :, JOINT["head"]] + NOSE_OFFSET * forward
+        nose_color = np.broadcast_to(self.colors[None] * NOSE_SHADE, nose.shape)
+        return (np.concatenate((self.joints, nose[:, :, None]), 2),
+                np.concatenate((radii, np.full(radii.shape[:2] + (1,), NOSE_RADIUS)), 2),
+                np.concatenate((colors, nose_color[:, :, None]), 2))
 
     def ring(self, frame: int) -> tuple[float, float, float] | None:
         """(x, z, radius) of the highlight ring around the mixed person's pelvis at ``frame``, or None."""
