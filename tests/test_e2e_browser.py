@@ -115,6 +115,10 @@ def test_compare_two_strategies_in_the_browser(app_url, tmp_path):
             page.evaluate("""() => Promise.all([...document.querySelectorAll('#mixer-results video')].map(v =>
                 new Promise(done => { v.pause(); v.addEventListener('seeked', done, {once: true});
                                       v.currentTime = Math.min(2, v.duration / 2); })))""")
+            # Headless Chromium may not have composited a seeked frame yet: play each video until it presents
+            # a frame, then pause it there.
+            page.evaluate("""() => Promise.all([...document.querySelectorAll('#mixer-results video')].map(v =>
+                new Promise(done => { v.requestVideoFrameCallback(() => { v.pause(); done(); }); v.play(); })))""")
             page.wait_for_timeout(500)
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot), full_page=True)
