@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import torch
 
-from ..representation.interhuman import CONTACT, features_to_joints
 from ..kinematics import facing_direction
+from ..representation.interhuman import CONTACT, features_to_joints
 from ..skeleton import FOOT_JOINTS, PARENTS
 
 GEOMETRY_MAX_T = 700
