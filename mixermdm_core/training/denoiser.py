@@ -2,8 +2,9 @@
 
 x0-prediction diffusion on normalised features: pick clips, pick a step t, noise the clips, predict
 them back, regress (plus bone-length, foot-contact and, for two people, distance, contact and facing
-terms at low noise). Conditions are dropped at random so classifier-free guidance works at sampling. Resumable: ``state.pt`` in the run folder
-holds the step, weights, EMA and optimiser; the shipped checkpoint is the EMA in float16.
+terms at low noise). Conditions are dropped at random so classifier-free guidance works at sampling.
+Resumable: ``state.pt`` in the run folder holds the step, weights, EMA and optimiser; the shipped
+checkpoint is the EMA in float16.
 """
 from __future__ import annotations
 
