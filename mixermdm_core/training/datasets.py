@@ -12,7 +12,7 @@ from ..data.batching import ClipBatcher
 from ..representation.normalization import Normalizer
 from ..text.store import EmbeddingStore
 from .config import DataConfig
-from .sources import Clips, individual_texts, interaction_clips
+from .sources import Clips, mixing_clips
 
 STATS_DIR = Path(__file__).resolve().parents[2] / "assets" / "stats"
 
@@ -63,6 +63,6 @@ def individual_set(clips: Clips, store: EmbeddingStore, max_frames: int, device)
 def mixing_set(cfg: DataConfig, max_frames: int, device) -> tuple[TrainingSet, torch.Tensor]:
     """What Mixer training draws from: the interaction clips with their texts, and the pool of individual texts
     (N, text_dim) that may replace a person's text."""
-    inter, pool = interaction_clips(cfg, "train"), individual_texts(cfg, "train")
+    inter, pool = mixing_clips(cfg, "train")
     store = text_store(cfg, list(inter.texts) + [p for pr in inter.person_texts for p in pr] + pool)
     return interaction_set(inter, store, max_frames, device), store.lookup(pool).to(device)

@@ -66,8 +66,7 @@ def interaction_clips(cfg: DataConfig, split: str) -> Clips:
     """Two-person clips of a split, (frames, 2, 262), person 1 canonical at frame 0."""
     name, path = parse_source(cfg.source)
     if name == "corpus":
-        inter = corpora(cfg, split)[1]
-        return Clips(inter.features, inter.offsets, list(inter.texts), list(inter.person_texts))
+        return _as_clips(corpora(cfg, split)[1])
     if name == "interhuman":
         return _interhuman(path, split)
     raise ValueError(f"{cfg.source}: HumanML3D holds one person per clip; train the individual model on it")
@@ -82,7 +81,7 @@ def individual_clips(cfg: DataConfig, split: str) -> Clips:
     if name == "corpus":
         ind, corpus = corpora(cfg, split)
         singles, texts, clip_of = [ind.clip(i) for i in range(len(ind))], list(ind.texts), list(range(len(ind)))
-        inter = Clips(corpus.features, corpus.offsets, list(corpus.texts), list(corpus.person_texts))
+        inter = _as_clips(corpus)
     else:
         inter, singles, texts, clip_of = _interhuman(path, split), [], [], []
     items = inter.items()
@@ -96,6 +95,11 @@ def individual_clips(cfg: DataConfig, split: str) -> Clips:
     return pack(singles, texts, [], clip_of)
 
 
+def _as_clips(corpus) -> Clips:
+    """A procedural two-person corpus as training items, one per clip."""
+    return Clips(corpus.features, corpus.offsets, list(corpus.texts), list(corpus.person_texts))
+
+
 def corpora(cfg: DataConfig, split: str):
     """The (individual, interaction) procedural corpora of a split, generated once and cached on disk."""
     from ..corpus import load_or_generate
@@ -106,15 +110,16 @@ def corpora(cfg: DataConfig, split: str):
             load_or_generate("interaction", n_int, split, cfg.seed, cfg.cache_dir, workers))
 
 
-def individual_texts(cfg: DataConfig, split: str) -> list[str]:
-    """The distinct texts of one person's own motion a source holds (the pool a Mixer's swapped texts come
-    from): the corpus's individual clips, or the InterHuman people's descriptions."""
+def mixing_clips(cfg: DataConfig, split: str) -> tuple[Clips, list[str]]:
+    """What Mixer training draws from, each source read once: the two-person clips, and the distinct texts of
+    one person's own motion that may replace a person's text (the corpus's individual clips, or the
+    InterHuman people's descriptions)."""
     name, path = parse_source(cfg.source)
     if name == "corpus":
-        return sorted(set(corpora(cfg, split)[0].texts))
-    if name == "interhuman":
-        return sorted({t for pair in _interhuman(path, split).person_texts for t in pair})
-    return sorted(set(_humanml3d(path, split).texts))
+        ind, inter = corpora(cfg, split)
+        return _as_clips(inter), sorted(set(ind.texts))
+    clips = interaction_clips(cfg, split)
+    return clips, sorted({t for pair in clips.person_texts for t in pair})
 
 
 def _split_ids(listed, folder: Path, split: str, what: str) -> list[str]:
