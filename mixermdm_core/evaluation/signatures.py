@@ -24,6 +24,7 @@ from typing import Callable
 import numpy as np
 
 from ..kinematics import facing_direction
+from ..representation.touch import TORSO
 from ..skeleton import FPS, JOINT, PARENTS
 from .metrics import HANDS as WRISTS, min_hand_distance
 
@@ -40,7 +41,6 @@ CONTACT_M = 0.10  # hand contacts: wrists of the two people closer than this
 BODY_CONTACT_M = 0.15  # body contacts (hug, push): a hand this close to a torso joint of the other person
 HAND_CONTACT_KINDS = ("handshake", "high_five", "pass_object", "help_up")
 BODY_CONTACT_KINDS = ("hug", "push")
-TORSO = tuple(JOINT[n] for n in ("pelvis", "spine1", "spine2", "spine3", "neck"))
 ANKLES = (JOINT["left_ankle"], JOINT["right_ankle"])
 DEFAULT_PATH = Path(__file__).with_name("signatures.json")
 

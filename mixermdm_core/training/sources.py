@@ -84,14 +84,15 @@ def individual_clips(cfg: DataConfig, split: str) -> Clips:
         inter = _as_clips(corpus)
     else:
         inter, singles, texts, clip_of = _interhuman(path, split), [], [], []
-    items = inter.items()
-    for c in range(len(inter.offsets) - 1):
+    items_of = [[] for _ in range(len(inter.offsets) - 1)]  # the items (descriptions) of each packed clip
+    for i, c in enumerate(inter.items()):
+        items_of[c].append(i)
+    for c, items in enumerate(items_of):
         clip = torch.from_numpy(inter.packed(c).astype(np.float32))
         for k in range(2):
             singles.append(canonicalize_features(clip[:, k])[0][:, None].numpy())
-            for i in np.flatnonzero(items == c):
-                texts.append(inter.person_texts[i][k])
-                clip_of.append(len(singles) - 1)
+            texts += [inter.person_texts[i][k] for i in items]
+            clip_of += [len(singles) - 1] * len(items)
     return pack(singles, texts, [], clip_of)
 
 
