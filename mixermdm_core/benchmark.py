@@ -52,12 +52,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from .models.precision import set_threads
     from .paths import DEFAULT_DIR
-    from .composition.pipeline import ComposedPipeline, InteractionPipeline, frames_for
+    from .composition.pipeline import ComposedPipeline, frames_for
 
     set_threads()
     pipe = ComposedPipeline.from_pretrained(Path(args.checkpoints) if args.checkpoints else DEFAULT_DIR, args.device,
                                             precision=args.precision)
-    alone = InteractionPipeline(pipe.pair, pipe.encoder, args.device)
+    alone = pipe.interaction_pipeline()
     texts = ("two people shake hands", "the person is limping", "the person waves with the left hand")
     pipe.embed(list(texts), args.device)  # warm the text cache: text encoding is not what we time
     run = dict(seconds=args.seconds, steps=args.steps, seed=0)

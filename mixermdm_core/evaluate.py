@@ -183,7 +183,7 @@ def _report_models(pipe, evals, s: dict, args) -> int:
     from .evaluation.generators import evaluate_models
 
     t0 = time.time()
-    rows = evaluate_models(pipe.pair, evals, lambda texts: pipe.embed(texts, "cpu"), s["n"], frames_for(s["seconds"]),
+    rows = evaluate_models((pipe.interaction_pipeline(), pipe.individual_pipeline()), evals, lambda texts: pipe.embed(texts, "cpu"), s["n"], frames_for(s["seconds"]),
                            s["steps"], DEFAULT_GUIDANCE, s["replications"], s["multimodality"], args.seed, print)
     table = models_table(rows) + "\n\nGenerated, grounded (raw network output) / real held-out clips:\n\n" + interaction_table(rows)
     print(table)

@@ -123,6 +123,28 @@ def test_batched_prompts_equal_separate_runs(pair):
         composed_sample(pair, strategies, cond, frames=12, steps=3, seed=1)
 
 
+def test_pipelines_sample_lists_of_prompts_as_one_request_each(pair):
+    """``sample`` over a list gives each prompt what a single call with its seed gives (before grounding)."""
+    pipe = ComposedPipeline(pair, {}, FakeEncoder())
+    prompts = [("two people hug", "", "the person waves"), ("two people bow", "the person jumps", "")]
+    cond = pipe.conditions(prompts)
+    many = pipe.sample(cond, ["blend:0.5", "dualmdm"], frames=30, steps=3, seeds=[3, 4])
+    one = pipe(*prompts[1][:1], texts=prompts[1][1:], strategies=["blend:0.5", "dualmdm"], seconds=1, steps=3,
+               seed=4, ground=False)
+    assert torch.allclose(many.mixed[3], torch.as_tensor(one["dualmdm"].features), atol=1e-5)
+    alone = pipe.interaction_pipeline()
+    motions = alone.sample(cond, frames=30, steps=3, seeds=[3, 4])
+    assert torch.allclose(motions[1], torch.as_tensor(alone(*prompts[1][:1], texts=prompts[1][1:], seconds=1, steps=3,
+                                                              seed=4, ground=False).features), atol=1e-5)
+    solo = pipe.individual_pipeline()
+    motions = solo.sample(cond.person_text[:, 1], frames=30, steps=3, seeds=[3, 4])
+    assert motions.shape == (2, 30, 1, 262)
+    assert torch.allclose(motions[0], torch.as_tensor(solo("the person waves", seconds=1, steps=3, seed=3,
+                                                            ground=False).features), atol=1e-5)
+    with pytest.raises(ValueError, match="2 prompts need as many seeds"):
+        alone.sample(cond, frames=30, steps=3, seeds=[1])
+
+
 def test_seeded_runs_are_identical_and_seeds_differ(pair):
     pipe = ComposedPipeline(pair, {}, FakeEncoder())
     a = pipe("two people hug", ("", "the person waves"), ["blend:0.5"], seconds=1, steps=3, seed=7)

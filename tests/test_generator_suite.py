@@ -22,9 +22,10 @@ SMALL = EvaluatorConfig(latent=32, layers=1, heads=2, ff=64, embed=16)
 @pytest.fixture
 def suite(tmp_path, monkeypatch):
     monkeypatch.setattr(generators, "load_or_generate", lambda kind, n, split, seed, *a: tiny_corpus(kind, n, seed))
-    pair = load_pair(make_tiny_checkpoints(tmp_path))
+    pipe = ComposedPipeline(load_pair(make_tiny_checkpoints(tmp_path)), {}, FakeEncoder())
+    pipes = (pipe.interaction_pipeline(), pipe.individual_pipeline())
     evals = (TextMotionEvaluator(2, SMALL).eval(), TextMotionEvaluator(1, SMALL).eval())
-    return lambda seed: generators.evaluate_models(pair, evals, FakeEncoder().encode, n=6, frames=20, steps=3,
+    return lambda seed: generators.evaluate_models(pipes, evals, FakeEncoder().encode, n=6, frames=20, steps=3,
                                                    guidance=(2.0, 2.0), replications=2, multimodality_shape=(2, 3),
                                                    seed=seed)
 
@@ -119,8 +120,8 @@ def test_a_cached_evaluation_resumes_from_its_batches_and_remakes_broken_ones(tm
     assert len(files) == 2
     files[0].write_bytes(b"cut short")
     made = []
-    real_sample = protocol.composed_sample
-    monkeypatch.setattr(protocol, "composed_sample", lambda *a, **k: made.append(1) or real_sample(*a, **k))
+    real_sample = pipe.sample
+    monkeypatch.setattr(pipe, "sample", lambda *a, **k: made.append(1) or real_sample(*a, **k))
     again = run()
     assert len(made) == 1  # only the broken batch was sampled again
     for name in first:

@@ -3,6 +3,10 @@
     pipe = ComposedPipeline.from_pretrained("checkpoints")
     result = pipe("two people shake hands", texts=("the person is limping", ""), strategies=["st", "dualmdm"])
     result["st"].joints  # (frames, 2, 22, 3)
+
+Calling a pipeline makes one request, checked and grounded, as the app and the CLI need. ``sample`` is the
+batched form behind it, for evaluation and scripts: a list of prompts (``conditions``), one seed per prompt,
+raw features out. Prompt i's motion depends only on its own seed, whatever else shares the batch.
 """
 from __future__ import annotations
 
@@ -24,11 +28,12 @@ from ..vocabulary import DEFAULT_GUIDANCE
 from ..models.pretrained import load_denoiser, load_mixers
 from ..paths import DEFAULT_DIR
 from .loading import load_pair
-from .sampler import Conditions, DenoiserPair, composed_sample
+from .sampler import ComposedOutput, Conditions, DenoiserPair, composed_sample, initial_noise
 from .strategies import parse_strategy
 
 MIN_SECONDS, MAX_SECONDS = 1.0, 8.0
 Progress = Callable[[int, int], None]
+Prompt = tuple[str, str, str]  # interaction text, person 1's text, person 2's text (either may be empty)
 
 
 def frames_for(seconds: float) -> int:
@@ -92,6 +97,18 @@ class _Texts:
             self.encoder = default_encoder()
         return self.encoder.encode(list(texts)).to(device)
 
+    def conditions(self, prompts: Sequence[Prompt], device="cpu") -> Conditions:
+        """The text embeddings of a list of prompts, for ``sample``."""
+        flat = self.embed([t for p in prompts for t in p], device).reshape(len(prompts), 3, -1)
+        return Conditions(flat[:, 0], flat[:, 1:])
+
+
+def _seeds(seeds: int | Sequence[int], prompts: int) -> list[int]:
+    seeds = [int(seeds)] if np.ndim(seeds) == 0 else [int(s) for s in seeds]
+    if len(seeds) != prompts:
+        raise ValueError(f"{prompts} prompts need as many seeds, got {len(seeds)}")
+    return seeds
+
 
 class InteractionPipeline(_Texts):
     """M^a alone: a two-person motion from an interaction text and optional per-person texts."""
@@ -113,18 +130,21 @@ class InteractionPipeline(_Texts):
         """``ground=False`` returns the network's raw output, feet unpinned."""
         frames = frames_for(seconds)
         check_sampling(steps, guidance)
-        steps = int(steps)
-        emb = self.embed([interaction_text, *texts], self.device)
-        text, person = emb[:1], emb[None, 1:]
-        g = torch.Generator().manual_seed(int(seed))
-        noise = torch.randn((1, frames, 2, FEATURE_DIM), generator=g).to(self.device)
-        norm = self.pair.norm_a
+        cond = self.conditions([(interaction_text, *texts)], self.device)
+        raw = self.sample(cond, frames, int(steps), guidance, seed, callback)
+        return Motion.from_features(raw[0], ground)
+
+    @torch.no_grad()
+    def sample(self, cond: Conditions, frames: int, steps: int = 50, guidance: float = DEFAULT_GUIDANCE[0],
+               seeds: int | Sequence[int] = 0, callback: Progress | None = None) -> torch.Tensor:
+        """Raw motions (N, frames, 2, 262), one DDIM chain for all N prompts of ``cond``."""
+        noise = torch.cat([initial_noise(1, frames, s, self.device) for s in _seeds(seeds, len(cond.text))])
+        text, person, norm = cond.text.to(self.device), cond.person_text.to(self.device), self.pair.norm_a
 
         def denoise(x, t):
             return norm.normalize(self.pair.predict_interaction(x, t, text, person, None, guidance))
 
-        x0 = ddim_sample(denoise, noise, self.pair.schedule, steps, callback=callback)
-        return Motion.from_features(norm.denormalize(x0)[0], ground)
+        return norm.denormalize(ddim_sample(denoise, noise, self.pair.schedule, steps, callback=callback)).float()
 
 
 class IndividualPipeline(_Texts):
@@ -150,15 +170,23 @@ class IndividualPipeline(_Texts):
         steps = int(steps)
         if not clean_prompt(text):
             raise ValueError("the individual model needs a text describing the person's motion")
-        emb = self.embed([text], self.device)
-        g = torch.Generator().manual_seed(int(seed))
-        noise = torch.randn((1, frames, FEATURE_DIM), generator=g).to(self.device)
+        raw = self.sample(self.embed([text], self.device), frames, steps, guidance, seed, callback)
+        return Motion.from_features(raw[0], ground)
+
+    @torch.no_grad()
+    def sample(self, text: torch.Tensor, frames: int, steps: int = 50, guidance: float = DEFAULT_GUIDANCE[1],
+               seeds: int | Sequence[int] = 0, callback: Progress | None = None) -> torch.Tensor:
+        """Raw centred motions (N, frames, 1, 262) for N text embeddings, one DDIM chain for all."""
+        seeds = _seeds(seeds, len(text))
+        noise = torch.cat([torch.randn((1, frames, FEATURE_DIM), generator=torch.Generator().manual_seed(s))
+                           for s in seeds]).to(self.device)
+        text = text.to(self.device)
 
         def denoise(x, t):
-            return guided_x0(in_precision(self.net, self.precision, t), x, t, (emb,), None, guidance)
+            return guided_x0(in_precision(self.net, self.precision, t), x, t, (text,), None, guidance)
 
         x0 = ddim_sample(denoise, noise, self.schedule, steps, callback=callback)
-        return Motion.from_features(self.norm.denormalize(x0)[0][:, None], ground)
+        return self.norm.denormalize(x0)[:, :, None].float()
 
 
 class ComposedPipeline(_Texts):
@@ -193,18 +221,41 @@ class ComposedPipeline(_Texts):
         cleaned = tuple(clean_prompt(t) for t in (interaction_text, *texts))
         if not any(cleaned):
             raise ValueError("type an interaction text or an individual text")
+        objs = self.strategies(strategies)
+        out = self.sample(self.conditions([cleaned], self.device), objs, frames, steps, guidance, seed, callback,
+                          individual_chain)
+        results = {}
+        for k, name in enumerate(o.name for o in objs):
+            m = Motion.from_features(out.mixed[k], ground)
+            results[name] = StrategyResult(m.features, m.joints, out.weights[:, k].cpu().numpy(),
+                                           out.interaction[k].cpu().numpy(), out.individual[k].cpu().numpy())
+        return CompositionResult(results, out.timesteps, cleaned, time.perf_counter() - start)
+
+    def interaction_pipeline(self) -> InteractionPipeline:
+        """M^a alone, sharing this pipeline's networks and text encoder."""
+        return InteractionPipeline(self.pair, self.encoder, self.device)
+
+    def individual_pipeline(self) -> IndividualPipeline:
+        """M^b alone, sharing this pipeline's networks and text encoder."""
+        return IndividualPipeline(self.pair.individual, self.pair.norm_b, self.encoder, self.device, self.pair.precision)
+
+    def strategies(self, strategies: Sequence) -> list:
+        """Strategy objects from CLI names (st, dualmdm, blend:0.3, ...) or objects, mixed freely; names must differ."""
         objs = [parse_strategy(s, self.mixers) if isinstance(s, str) else s for s in strategies]
         if not objs:
             raise ValueError("choose at least one strategy")
         names = [o.name for o in objs]
         if len(set(names)) != len(names):
             raise ValueError(f"strategies must differ, got {names}")
-        emb = self.embed(cleaned, self.device)
-        cond = Conditions(emb[:1], emb[None, 1:])
-        out = composed_sample(self.pair, objs, cond, frames, steps, guidance, int(seed), callback, individual_chain)
-        results = {}
-        for k, name in enumerate(names):
-            m = Motion.from_features(out.mixed[k], ground)
-            results[name] = StrategyResult(m.features, m.joints, out.weights[:, k].cpu().numpy(),
-                                           out.interaction[k].cpu().numpy(), out.individual[k].cpu().numpy())
-        return CompositionResult(results, out.timesteps, cleaned, time.perf_counter() - start)
+        return objs
+
+    @torch.no_grad()
+    def sample(self, cond: Conditions, strategies: Sequence, frames: int, steps: int = 50,
+               guidance: tuple[float, float] = DEFAULT_GUIDANCE, seeds: int | Sequence[int] = 0,
+               callback: Progress | None = None, individual_chain: str = "own") -> ComposedOutput:
+        """Every prompt of ``cond`` under every strategy, as one batch: row p * S + k of the output is prompt p
+        under strategy k, all strategies of a prompt from the same noise (its seed)."""
+        seeds = _seeds(seeds, len(cond.text))
+        cond = Conditions(cond.text.to(self.device), cond.person_text.to(self.device))
+        return composed_sample(self.pair, self.strategies(strategies), cond, frames, steps, guidance, seeds, callback,
+                               individual_chain)

@@ -17,13 +17,12 @@ from typing import Callable
 import numpy as np
 import torch
 
-from ..composition.sampler import DenoiserPair
+from ..composition.pipeline import IndividualPipeline, InteractionPipeline
+from ..composition.sampler import Conditions
 from ..corpus import load_or_generate
-from ..diffusion import ddim_sample, guided_x0
 from ..models.evaluator import TextMotionEvaluator
-from ..models.precision import in_precision
 from ..representation.grounding import ground
-from ..representation.interhuman import FEATURE_DIM, features_to_joints
+from ..representation.interhuman import features_to_joints
 from .embeddings import embed_motions, embed_texts
 from .metrics import diversity, fid, min_hand_distance, mm_dist, multimodality, r_precision, replicate, text_groups
 from .protocol import physical
@@ -58,40 +57,19 @@ def held_out(kind: str, n: int, frames: int, embed: Callable[[list[str]], torch.
     return HeldOut(motions, text_emb, person, [corpus.actions[i] for i in keep])
 
 
-@torch.no_grad()
-def generate_interactions(pair: DenoiserPair, text_emb: torch.Tensor, person_emb: torch.Tensor, frames: int,
-                          steps: int, guidance: float, seed: int, batch: int = 32,
-                          progress: Progress | None = None) -> torch.Tensor:
-    """(N, frames, 2, 262) raw motions from M^a alone, ``batch`` prompts per DDIM chain."""
-    out, device = [], next(pair.interaction.parameters()).device
+def generate(pipe: InteractionPipeline | IndividualPipeline, text_emb: torch.Tensor, person_emb: torch.Tensor | None,
+             frames: int, steps: int, guidance: float, seed: int, batch: int = 32,
+             progress: Progress | None = None) -> torch.Tensor:
+    """Raw motions (N, frames, P, 262) from one model alone, ``batch`` prompts per DDIM chain, prompt i from
+    seed + i; M^b's are centred."""
+    out = []
     for start in range(0, len(text_emb), batch):
-        text, person = text_emb[start:start + batch].to(device), person_emb[start:start + batch].to(device)
-        noise = torch.randn((len(text), frames, 2, FEATURE_DIM), generator=torch.Generator().manual_seed(seed + start)).to(device)
-
-        def denoise(x, t):
-            return pair.norm_a.normalize(pair.predict_interaction(x, t, text, person, None, guidance))
-
-        out.append(pair.norm_a.denormalize(ddim_sample(denoise, noise, pair.schedule, steps)).float().cpu())
+        rows = slice(start, start + batch)
+        seeds = range(seed + start, seed + start + len(text_emb[rows]))
+        cond = text_emb[rows] if person_emb is None else Conditions(text_emb[rows], person_emb[rows])
+        out.append(pipe.sample(cond, frames, steps, guidance, seeds).cpu())
         if progress is not None:
-            progress(start + len(text), len(text_emb))
-    return torch.cat(out)
-
-
-@torch.no_grad()
-def generate_individuals(pair: DenoiserPair, text_emb: torch.Tensor, frames: int, steps: int, guidance: float,
-                         seed: int, batch: int = 32, progress: Progress | None = None) -> torch.Tensor:
-    """(N, frames, 1, 262) raw, centred motions from M^b alone."""
-    out, device = [], next(pair.individual.parameters()).device
-    for start in range(0, len(text_emb), batch):
-        text = text_emb[start:start + batch].to(device)
-        noise = torch.randn((len(text), frames, FEATURE_DIM), generator=torch.Generator().manual_seed(seed + start)).to(device)
-
-        def denoise(x, t):
-            return guided_x0(in_precision(pair.individual, pair.precision, t), x, t, (text,), None, guidance)
-
-        out.append(pair.norm_b.denormalize(ddim_sample(denoise, noise, pair.schedule, steps))[:, :, None].float().cpu())
-        if progress is not None:
-            progress(start + len(text), len(text_emb))
+            progress(start + len(text_emb[rows]), len(text_emb))
     return torch.cat(out)
 
 
@@ -133,7 +111,7 @@ def _repeat_first(emb: torch.Tensor | None, prompts: int, generations: int) -> t
     return None if emb is None else emb[:prompts].repeat_interleave(generations, 0)
 
 
-def evaluate_models(pair: DenoiserPair, evaluators: tuple[TextMotionEvaluator, TextMotionEvaluator],
+def evaluate_models(pipes: tuple[InteractionPipeline, IndividualPipeline], evaluators: tuple[TextMotionEvaluator, TextMotionEvaluator],
                     embed: Callable[[list[str]], torch.Tensor], n: int, frames: int, steps: int,
                     guidance: tuple[float, float], replications: int, multimodality_shape: tuple[int, int], seed: int,
                     progress: Callable[[str], None] | None = None) -> list[dict]:
@@ -141,15 +119,13 @@ def evaluate_models(pair: DenoiserPair, evaluators: tuple[TextMotionEvaluator, T
     individual clips; each model row also holds ``top3_of_real``, its top-3 R-precision over the real one."""
     rows = []
     prompts, generations = min(multimodality_shape[0], n), multimodality_shape[1]
-    for kind, evaluator in zip(("interaction", "individual"), evaluators):
+    for kind, evaluator, pipe, scale in zip(("interaction", "individual"), evaluators, pipes, guidance):
         data = held_out(kind, n, frames, embed, seed)
         real_emb = embed_motions(evaluator, data.motions)
         real = {"model": f"real held-out {kind} clips", **score(evaluator, data.motions, data.text_emb, replications)}
 
         def run(texts: torch.Tensor, people: torch.Tensor | None, seed_: int) -> torch.Tensor:
-            if kind == "interaction":
-                return generate_interactions(pair, texts, people, frames, steps, guidance[0], seed_)
-            return generate_individuals(pair, texts, frames, steps, guidance[1], seed_)
+            return generate(pipe, texts, people, frames, steps, scale, seed_)
 
         if progress is not None:
             progress(f"sampling {n} + {prompts}x{generations} {kind} motions")

@@ -16,7 +16,6 @@ import numpy as np
 import torch
 
 from ..composition.pipeline import ComposedPipeline
-from ..composition.sampler import Conditions, composed_sample
 from ..composition.strategies import DiffusionBlending, parse_strategy
 from ..corpus.prompts import MixingCase
 from ..models.evaluator import TextMotionEvaluator
@@ -77,10 +76,8 @@ def generate(pipe: ComposedPipeline, prompts: Sequence[Prompt], strategies: Sequ
                                                      list(guidance), seed + start, individual_chain)
         saved = None if path is None else cache.load(path)
         if saved is None:
-            text, person_text = embed_prompts(pipe, chunk)
-            cond = Conditions(text.to(pipe.device), person_text.to(pipe.device))
-            res = composed_sample(pipe.pair, strategies, cond, frames, steps, guidance,
-                                  range(seed + start, seed + start + len(chunk)), individual_chain=individual_chain)
+            res = pipe.sample(pipe.conditions(chunk), strategies, frames, steps, guidance,
+                              range(seed + start, seed + start + len(chunk)), individual_chain=individual_chain)
             saved = res.mixed.cpu(), res.weights.cpu()
             if path is not None:
                 cache.save(path, *saved)
@@ -146,8 +143,8 @@ def best_fixed_weight(pipe: ComposedPipeline, prompts: Sequence[Prompt], candida
 
 def embed_prompts(pipe: ComposedPipeline, prompts: Sequence[Prompt]) -> tuple[torch.Tensor, torch.Tensor]:
     """(N, D) interaction and (N, 2, D) individual text embeddings of the prompts."""
-    flat = pipe.embed([t for p in prompts for t in p], "cpu").reshape(len(prompts), 3, -1)
-    return flat[:, 0], flat[:, 1:]
+    cond = pipe.conditions(prompts)
+    return cond.text, cond.person_text
 
 
 def strategies_for(methods: Sequence[str], pipe: ComposedPipeline, best_weight: float | None):
