@@ -8,12 +8,10 @@ checkpoint is the EMA in float16.
 """
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import torch
 from torch import nn
-from tqdm import tqdm
 
 from ..diffusion import NoiseSchedule
 from ..models.blocks import TextProjection
@@ -23,7 +21,7 @@ from ..models.io import load_weights, read_checkpoint, read_normalizer, save_che
 from ..representation.normalization import Normalizer
 from . import datasets, sources
 from .config import TrainConfig
-from .loop import Distributed, Log, device_name, load_state, lr_at, make_ema, save_state, time_fraction, update_ema
+from .loop import Run, make_ema
 from .losses import (GEOMETRY_MAX_T, affinity_loss, bone_length_loss, distance_map_loss, floor_loss, foot_contact_loss,
                      masked_mse, relative_facing_loss)
 
@@ -121,44 +119,29 @@ def train_denoiser(kind: str, cfg: TrainConfig, out_dir: str | Path, device: str
                    init: str | Path | None = None) -> Path:
     """Train M^a (``kind='interaction'``) or M^b (``'individual'``); returns the shipped checkpoint path.
     ``init``: a checkpoint to fine-tune from (used when the run folder has no state to resume)."""
-    dist = Distributed(device)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     opt_cfg = cfg.train
-    torch.manual_seed(opt_cfg.seed + dist.rank)
+    run = Run(out_dir, opt_cfg, device, f"train {kind}")
     net_cls = InteractionDenoiser if kind == "interaction" else IndividualDenoiser
     model = net_cls(cfg.model)
-    state_path = out_dir / "state.pt"
     init_norm = init_from_checkpoint(model, init, kind) if init is not None else None
-    train_set, val_set, norm = build_sets(kind, cfg, dist.device, init_norm)
-    model = model.to(dist.device)
+    train_set, val_set, norm = build_sets(kind, cfg, run.device, init_norm)
+    model = model.to(run.device)
     ema = make_ema(model)
     opt = torch.optim.AdamW(model.parameters(), lr=opt_cfg.lr, weight_decay=opt_cfg.weight_decay)
-    step, extra = 0, {"wall_s": 0.0}
-    if resume and state_path.is_file():
-        step, extra = load_state(state_path, {"model": model, "ema": ema}, {"opt": opt})
-    ddp_model = dist.wrap(model)
+    run.resume({"model": model, "ema": ema}, {"opt": opt}, resume)
+    ddp_model = run.dist.wrap(model)
     schedule = NoiseSchedule()
-    log = Log(out_dir, dist.main)
-    use_amp = dist.device.type == "cuda"
-    start, wall0 = time.time(), extra["wall_s"]
-    bar = tqdm(total=opt_cfg.steps, initial=step, disable=not dist.main, desc=f"train {kind}")
+    use_amp = run.device.type == "cuda"
 
-    def checkpoint() -> None:
-        extra["wall_s"] = wall0 + time.time() - start
-        if dist.main:
-            save_state(state_path, step, {"model": model, "ema": ema}, {"opt": opt}, extra)
-
-    while step < opt_cfg.steps:
+    while run.running:
         x, mask, idx = train_set.batcher.sample(opt_cfg.batch_size)
         x = norm.normalize(x)
         t = sample_steps(x.shape[0], schedule, opt_cfg.high_t_share, opt_cfg.high_t_from, x.device)
         x_t = schedule.q_sample(x, t, torch.randn_like(x)) * mask[..., None, None]
         pt = None if train_set.person_texts is None else train_set.person_texts[idx]
         text, pt = drop_conditions(train_set.texts[idx], pt, opt_cfg.cond_drop, opt_cfg.person_text_drop)
-        for group in opt.param_groups:
-            group["lr"] = lr_at(step, opt_cfg.lr, opt_cfg.warmup, opt_cfg.steps, time_fraction(start, opt_cfg.time_budget_s) if opt_cfg.anneal_by_time else 0.0)
-        with torch.autocast(dist.device.type, dtype=torch.bfloat16, enabled=use_amp):
+        lr = run.set_lr(opt)
+        with torch.autocast(run.device.type, dtype=torch.bfloat16, enabled=use_amp):
             pred = denoise(ddp_model, kind, x_t, t, text, pt, mask)
         pred = pred.float()
         loss_x0 = masked_mse(pred, x, mask)
@@ -180,31 +163,24 @@ def train_denoiser(kind: str, cfg: TrainConfig, out_dir: str | Path, device: str
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), opt_cfg.grad_clip)
         opt.step()
-        update_ema(ema, model, opt_cfg.ema if step > opt_cfg.warmup else 0.0)
-        step += 1
-        bar.update(1)
-        if step % opt_cfg.log_every == 0:
-            log(step=step, loss=loss.item(), x0=loss_x0.item(), bone_cm2=loss_bone.item(), foot_cm2=loss_foot.item(),
-                floor_cm2=loss_floor.item(), **{k: v.item() for k, v in terms.items()},
-                lr=opt.param_groups[0]["lr"])
-        if step % opt_cfg.val_every == 0 and dist.main:
+        run.update_ema(ema, model)
+        run.advance()
+        if run.every(opt_cfg.log_every):
+            run.log(step=run.step, loss=loss.item(), x0=loss_x0.item(), bone_cm2=loss_bone.item(),
+                    foot_cm2=loss_foot.item(), floor_cm2=loss_floor.item(), **{k: v.item() for k, v in terms.items()},
+                    lr=lr)
+        if run.every(opt_cfg.val_every) and run.dist.main:
             ema_val, text_gain = validation_loss(ema, kind, val_set, norm, schedule, 256)
-            extra["val_loss"] = ema_val
-            log(step=step, val_loss=ema_val, val_text_gain=text_gain)
-        if step % opt_cfg.save_every == 0:
-            checkpoint()
-        if opt_cfg.time_budget_s and time.time() - start > opt_cfg.time_budget_s:
-            break
-    bar.close()
-    checkpoint()
-    final = out_dir / f"{kind}.safetensors"
-    if dist.main:
+            run.extra["val_loss"] = ema_val
+            run.log(step=run.step, val_loss=ema_val, val_text_gain=text_gain)
+    run.finish()
+    final = run.out_dir / f"{kind}.safetensors"
+    if run.dist.main:
         val, text_gain = validation_loss(ema, kind, val_set, norm, schedule, 256)
-        info = {"steps": step, "target_steps": opt_cfg.steps, "wall_s": round(extra["wall_s"], 1),
-                "device": device_name(dist.device), "init": str(init) if init else None,
-                "val_loss": val, "val_text_gain": text_gain, "config": cfg.source, "batch_size": opt_cfg.batch_size * dist.world,
-                "data": {"n_individual": cfg.data.n_individual, "n_interaction": cfg.data.n_interaction, "seed": cfg.data.seed}}
+        info = run.info(init=str(init) if init else None, val_loss=val, val_text_gain=text_gain, config=cfg.source,
+                        data={"n_individual": cfg.data.n_individual, "n_interaction": cfg.data.n_interaction,
+                              "seed": cfg.data.seed})
         save_checkpoint(final, ema, kind, cfg.model.to_dict(), {"motion": norm}, info)
-        log(step=step, final_val_loss=val, final_val_text_gain=text_gain)
-    dist.close()
+        run.log(step=run.step, final_val_loss=val, final_val_text_gain=text_gain)
+    run.dist.close()
     return final

@@ -1,4 +1,5 @@
-"""Pieces every training loop shares: schedules, EMA, resumable state, DDP set-up, a logger."""
+"""Pieces every training loop shares: schedules, EMA, resumable state, DDP set-up, a logger, and ``Run``, the
+scaffolding of a resumable, time-boxed run that holds them together."""
 from __future__ import annotations
 
 import copy
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import torch
 from torch import nn
+from tqdm import tqdm
 
 
 def lr_at(step: int, base: float, warmup: int, total: int, time_fraction: float = 0.0) -> float:
@@ -108,3 +110,80 @@ class Log:
         with open(self.path, "a") as f:
             f.write(json.dumps(values) + "\n")
         print(" ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in values.items()), flush=True)
+
+
+class Run:
+    """One resumable training run: its folder, device, seed, step counter, wall clock, time budget, learning-rate
+    schedule, EMA decay and checkpoints (``state.pt``, with ``wall_s`` summed over sessions).
+
+    A loop builds its networks, calls ``resume``, then repeats ``while run.running``: ``set_lr``, one update,
+    ``advance``; and ends with ``finish``. ``oc`` is the config's [train] section."""
+
+    def __init__(self, out_dir: str | Path, oc, device: str | None, desc: str):
+        self.dist = Distributed(device)
+        self.out_dir = Path(out_dir)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.oc, self.desc = oc, desc
+        torch.manual_seed(oc.seed + self.dist.rank)
+        self.state_path = self.out_dir / "state.pt"
+        self.log = Log(self.out_dir, self.dist.main)
+        self.step, self.extra = 0, {"wall_s": 0.0}
+
+    @property
+    def device(self) -> torch.device:
+        return self.dist.device
+
+    def resume(self, modules: dict[str, nn.Module], optimizers: dict[str, torch.optim.Optimizer],
+               resume: bool = True) -> bool:
+        """Load the run's saved state when asked and present (returns whether it did); starts the clock."""
+        self.modules, self.optimizers = modules, optimizers
+        loaded = resume and self.state_path.is_file()
+        if loaded:
+            self.step, self.extra = load_state(self.state_path, modules, optimizers)
+        self.start, self.wall0 = time.time(), self.extra.get("wall_s", 0.0)
+        self.bar = tqdm(total=self.oc.steps, initial=self.step, disable=not self.dist.main, desc=self.desc)
+        return loaded
+
+    @property
+    def running(self) -> bool:
+        """Steps are left and the time budget (if any) is not spent."""
+        budget = self.oc.time_budget_s
+        return self.step < self.oc.steps and not (budget and time.time() - self.start > budget)
+
+    def set_lr(self, optimizer: torch.optim.Optimizer, base: float | None = None) -> float:
+        """Warm-up then cosine decay over the steps (or over the time budget with ``anneal_by_time``)."""
+        oc = self.oc
+        lr = lr_at(self.step, oc.lr if base is None else base, oc.warmup, oc.steps,
+                   time_fraction(self.start, oc.time_budget_s) if oc.anneal_by_time else 0.0)
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        return lr
+
+    def update_ema(self, ema: nn.Module, model: nn.Module) -> None:
+        """EMA of the weights, a plain copy during warm-up."""
+        update_ema(ema, model, self.oc.ema if self.step > self.oc.warmup else 0.0)
+
+    def advance(self) -> None:
+        """Count a finished update; checkpoint every ``save_every`` steps."""
+        self.step += 1
+        self.bar.update(1)
+        if self.every(self.oc.save_every):
+            self.checkpoint()
+
+    def every(self, n: int) -> bool:
+        return bool(n) and self.step % n == 0
+
+    def checkpoint(self) -> None:
+        self.extra["wall_s"] = self.wall0 + time.time() - self.start
+        if self.dist.main:
+            save_state(self.state_path, self.step, self.modules, self.optimizers, self.extra)
+
+    def finish(self) -> None:
+        """Close the progress bar and save the final state."""
+        self.bar.close()
+        self.checkpoint()
+
+    def info(self, **more) -> dict:
+        """What a model card records of the run."""
+        return {"steps": self.step, "target_steps": self.oc.steps, "wall_s": round(self.extra["wall_s"], 1),
+                "device": device_name(self.device), "batch_size": self.oc.batch_size * self.dist.world, **more}

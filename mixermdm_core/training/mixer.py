@@ -15,12 +15,10 @@ validation mixing prompts and the log records how often the asked action shows i
 """
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-from tqdm import tqdm
 
 from ..composition.centering import align_people, center_people
 from ..models.pretrained import load_mixer
@@ -35,7 +33,7 @@ from ..vocabulary import mixed_people
 from . import datasets
 from .config import TrainConfig
 from .prediction_cache import CachedPredictions
-from .loop import Distributed, Log, device_name, load_state, lr_at, make_ema, save_state, time_fraction, update_ema
+from .loop import Run, make_ema
 
 
 VALIDATION_SEED = 10_000  # mixing prompts of this seed check training; evaluation tests on seed 0
@@ -160,80 +158,56 @@ def train_mixer(granularity: str, pair: DenoiserPair, cfg: TrainConfig, out_dir:
     Mixer (not the discriminators) from a shipped mixer checkpoint, e.g. after the denoisers changed.
     ``cache`` reads the frozen models' predictions from a prediction cache instead of running them (its
     denoiser hashes must equal ``denoisers`` when given)."""
-    dist = Distributed(device)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     oc = cfg.train
-    torch.manual_seed(oc.seed + dist.rank)
-    pair.frozen_on(dist.device)
+    run = Run(out_dir, oc, device, f"train mixer {granularity}")
+    pair.frozen_on(run.device)
     if cache is not None:
-        cached = CachedPredictions(cache, pair, dist.device, denoisers)
+        cached = CachedPredictions(cache, pair, run.device, denoisers)
         next_batch = lambda: cached.sample(oc.batch_size)  # noqa: E731
     else:
-        data, pool = datasets.mixing_set(cfg.data, cfg.data.max_frames, dist.device)
+        data, pool = datasets.mixing_set(cfg.data, cfg.data.max_frames, run.device)
         next_batch = lambda: live_batch(pair, data, pool, oc)  # noqa: E731
 
-    mixer = Mixer(cfg.model, granularity).to(dist.device)
+    mixer = Mixer(cfg.model, granularity).to(run.device)
     ema = make_ema(mixer)
-    d_a = MotionDiscriminator(cfg.discriminator, people=2).to(dist.device)
-    d_b = MotionDiscriminator(cfg.discriminator, people=1).to(dist.device)
+    d_a = MotionDiscriminator(cfg.discriminator, people=2).to(run.device)
+    d_b = MotionDiscriminator(cfg.discriminator, people=1).to(run.device)
     opt_g = torch.optim.AdamW(mixer.parameters(), lr=oc.lr, weight_decay=oc.weight_decay, betas=(0.5, 0.9))
     opt_d = torch.optim.AdamW(list(d_a.parameters()) + list(d_b.parameters()), lr=oc.d_lr, weight_decay=oc.weight_decay, betas=(0.5, 0.9))
     modules = {"mixer": mixer, "ema": ema, "d_a": d_a, "d_b": d_b}
-    optims = {"g": opt_g, "d": opt_d}
-    state_path = out_dir / "state.pt"
-    step, extra = 0, {"wall_s": 0.0}
-    if resume and state_path.is_file():
-        step, extra = load_state(state_path, modules, optims)
-    elif init is not None:
+    if not run.resume(modules, {"g": opt_g, "d": opt_d}, resume) and init is not None:
         start_from = load_mixer(init)
         if start_from.granularity != granularity:
             raise ValueError(f"{init} holds a {start_from.granularity} mixer, not {granularity}")
         for net in (mixer, ema):
             net.load_state_dict(start_from.state_dict())
-        extra["init"] = str(init)
-    g_mixer, g_da, g_db = dist.wrap(mixer), dist.wrap(d_a), dist.wrap(d_b)
-    log = Log(out_dir, dist.main)
+        run.extra["init"] = str(init)
+    g_mixer, g_da, g_db = run.dist.wrap(mixer), run.dist.wrap(d_a), run.dist.wrap(d_b)
     check = None
-    start, wall0 = time.time(), extra["wall_s"]
-    bar = tqdm(total=oc.steps, initial=step, disable=not dist.main, desc=f"train mixer {granularity}")
-    curve = extra.setdefault("curve", [])
+    curve = run.extra.setdefault("curve", [])
 
-    def checkpoint() -> None:
-        extra["wall_s"] = wall0 + time.time() - start
-        if dist.main:
-            save_state(state_path, step, modules, optims, extra)
-
-    while step < oc.steps:
+    while run.running:
         batch = next_batch()
-        for group in opt_g.param_groups:
-            group["lr"] = lr_at(step, oc.lr, oc.warmup, oc.steps, time_fraction(start, oc.time_budget_s) if oc.anneal_by_time else 0.0)
+        run.set_lr(opt_g)
         losses, w, active = adversarial_step(pair, g_mixer, g_da, g_db, opt_g, opt_d, batch, oc)
-        update_ema(ema, mixer, oc.ema if step > oc.warmup else 0.0)
-        step += 1
-        bar.update(1)
-        if step % oc.log_every == 0:
+        run.update_ema(ema, mixer)
+        run.advance()
+        if run.every(oc.log_every):
             w = w.detach()
-            entry = {"step": step, **losses, "w_std": float(w.std()),
+            entry = {"step": run.step, **losses, "w_std": float(w.std()),
                      **weight_by_noise(w, batch["t"], active, pair.schedule.num_steps)}
             curve.append(entry)
-            log(**entry)
-        if dist.main and oc.val_every and step % oc.val_every == 0:
+            run.log(**entry)
+        if run.dist.main and run.every(oc.val_every):
             check = check or TransferCheck(pair, cfg)
-            log(step=step, **check(ema))
-        if step % oc.save_every == 0:
-            checkpoint()
-        if oc.time_budget_s and time.time() - start > oc.time_budget_s:
-            break
-    bar.close()
-    checkpoint()
-    if dist.main and oc.val_every and step % oc.val_every:  # the run's last word on detail transfer
-        log(step=step, **(check or TransferCheck(pair, cfg))(ema))
-    final = out_dir / f"mixer_{granularity.lower()}.safetensors"
-    if dist.main:
-        info = {"granularity": granularity, "steps": step, "init": extra.get("init"), "target_steps": oc.steps,
-                "wall_s": round(extra["wall_s"], 1), "device": device_name(dist.device), "cache": str(cache) if cache else None,
-                "config": cfg.source, "batch_size": oc.batch_size * dist.world, "curve": curve[-50:]}
+            run.log(step=run.step, **check(ema))
+    run.finish()
+    if run.dist.main and oc.val_every and not run.every(oc.val_every):  # the run's last word on detail transfer
+        run.log(step=run.step, **(check or TransferCheck(pair, cfg))(ema))
+    final = run.out_dir / f"mixer_{granularity.lower()}.safetensors"
+    if run.dist.main:
+        info = run.info(granularity=granularity, init=run.extra.get("init"), cache=str(cache) if cache else None,
+                        config=cfg.source, curve=curve[-50:])
         save_checkpoint(final, ema, "mixer", {**cfg.model.to_dict(), "granularity": granularity}, {}, info)
-    dist.close()
+    run.dist.close()
     return final
