@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Iterator
 
 import gradio as gr
 from matplotlib.figure import Figure
@@ -14,10 +14,9 @@ from .cancel import CancelFlags, Cancelled
 from .files import OutputDir
 from .runtime import Runtime
 from .strategies import MAX_COMPARED
+from .view import ShownResults, SlotUpdate, Update
 
 log = logging.getLogger(__name__)
-SLOT_OUTPUTS = 4  # per result slot: column, video, heatmap, downloads
-SHARED_OUTPUTS = 7  # status, timing, mean-weight chart, results state, step slider, 3D view choice, 3D view
 
 
 def _session(request: gr.Request | None) -> str:
@@ -42,8 +41,9 @@ class Callbacks:
     def generate(self, interaction: str, text1: str, text2: str, seconds: float, seed: float, steps: float,
                  guidance_interaction: float, guidance_individual: float, selected: list[str], blend_weight: float,
                  rate: float, scale: float, shape: str, request: gr.Request = None,
-                 progress: gr.Progress = gr.Progress()) -> list[Any]:
-        """Run one comparison; a bad input or a failure gives a message in the UI, never an exception."""
+                 progress: gr.Progress = gr.Progress()) -> Iterator[Update]:
+        """Run one comparison, showing each result as soon as it is rendered; the last update holds the whole
+        page. A bad input or a failure gives a message in the UI, never an exception."""
         session = _session(request)
         self.flags.start(session)
 
@@ -54,62 +54,60 @@ class Callbacks:
         try:
             self.flags.check(session)  # cancelled while it waited in the queue
             req = inputs.parse(interaction, text1, text2, seconds, seed, steps, guidance_interaction, guidance_individual)
-            mixers = self.runtime.pipeline().mixers
-            chosen = strategies.build(selected, mixers, blend_weight, rate, scale, shape)
+            chosen = strategies.build(selected, self.runtime.pipeline().mixers, blend_weight, rate, scale, shape)
             for note in req.notes:
                 gr.Warning(note)
-            result = compare.run(self.runtime, self.outdir, req, chosen, step)
+            for comparison in compare.run(self.runtime, self.outdir, req, chosen, step):
+                yield self._progress(req, comparison)
         except (ValueError, CheckpointError, Cancelled) as err:
-            return self._failure(str(err))
+            yield self._failure(str(err))
         except Exception as err:  # noqa: BLE001 - the UI boundary: log it, tell the user, keep serving
             log.exception("request failed")
-            return self._failure(f"the request failed ({type(err).__name__}: {err})")
+            yield self._failure(f"the request failed ({type(err).__name__}: {err})")
         finally:
             self.flags.finish(session)
-        return self._success(req, result)
 
-    def _failure(self, message: str) -> list[Any]:
+    def _failure(self, message: str) -> Update:
         gr.Warning(message)
-        return [status_box([message], error=True)] + [gr.skip()] * (SHARED_OUTPUTS - 1 + MAX_COMPARED * SLOT_OUTPUTS)
+        return Update(status=status_box([message], error=True))
 
-    def _success(self, req: inputs.Request, result: compare.Comparison) -> list[Any]:
-        series = [(o.title, o.weights) for o in result.outputs]
-        titles = [o.title for o in result.outputs]
-        state = {"titles": titles, "weights": [o.weights for o in result.outputs], "mixed": result.mixed,
-                 "timesteps": result.timesteps, "glb": {o.title: str(o.written.glb) for o in result.outputs}}
-        out: list[Any] = [
-            status_box(list(req.notes), error=False),
-            result.summary(req),
-            plots.mean_weight_chart(series, result.mixed, result.timesteps),
-            state,
-            gr.update(minimum=1, maximum=req.steps, value=req.steps, interactive=True),
-            gr.update(choices=titles, value=titles[0]),
-            state["glb"][titles[0]],
-        ]
-        for k in range(MAX_COMPARED):
-            if k >= len(result.outputs):
-                out += [gr.update(visible=False), None, None, None]
-                continue
-            o = result.outputs[k]
-            out += [
-                gr.update(visible=True),
-                gr.update(value=str(o.written.video), label=o.title),
-                plots.weights_heatmap(o.weights, req.steps, result.mixed, o.title, result.timesteps),
-                [str(p) for p in o.written.downloads],
-            ]
-        return out
+    def _progress(self, req: inputs.Request, comparison: compare.Comparison) -> Update:
+        """The page after sampling (chart, empty slots hidden), after each video (its slot), and when done (all)."""
+        outputs = comparison.outputs
+        if not outputs:
+            return Update(status=status_box(list(req.notes), error=False), timing=comparison.summary(req),
+                          slots={k: SlotUpdate.hidden() for k in range(comparison.asked, MAX_COMPARED)})
+        if not comparison.done:
+            k, o = len(outputs) - 1, outputs[-1]
+            return Update(timing=comparison.summary(req), slots={k: self._slot(req, comparison, o, [o.video])})
+        titles = [o.title for o in outputs]
+        shown = ShownResults(titles, [o.weights for o in outputs], comparison.mixed, comparison.timesteps,
+                             {o.title: str(o.written.glb) for o in outputs})
+        slots = {k: self._slot(req, comparison, o, o.written.downloads) for k, o in enumerate(outputs)}
+        slots.update({k: SlotUpdate.hidden() for k in range(len(outputs), MAX_COMPARED)})
+        return Update(status=status_box(list(req.notes), error=False), timing=comparison.summary(req),
+                      chart=plots.mean_weight_chart([(o.title, o.weights) for o in outputs], comparison.mixed,
+                                                    comparison.timesteps),
+                      results=shown, step=gr.update(minimum=1, maximum=req.steps, value=req.steps, interactive=True),
+                      shown=gr.update(choices=titles, value=titles[0]), model3d=shown.glb[titles[0]], slots=slots)
 
-    def replot(self, state: dict | None, step: float) -> list[Figure | None]:
+    @staticmethod
+    def _slot(req: inputs.Request, comparison: compare.Comparison, o: compare.StrategyOutput,
+              downloads: list) -> SlotUpdate:
+        heatmap = plots.weights_heatmap(o.weights, req.steps, comparison.mixed, o.title, comparison.timesteps)
+        return SlotUpdate(True, o.title, o.video, heatmap, list(downloads))
+
+    def replot(self, shown: ShownResults | None, step: float) -> list[Figure | None]:
         """Heatmaps of every shown result at another denoising step, from the stored weights (no resampling)."""
-        if not state:
+        if not shown:
             return [gr.skip()] * MAX_COMPARED
-        figures = [plots.weights_heatmap(w, int(step), state["mixed"], title, state["timesteps"])
-                   for title, w in zip(state["titles"], state["weights"])]
+        figures = [plots.weights_heatmap(w, int(step), shown.mixed, title, shown.timesteps)
+                   for title, w in zip(shown.titles, shown.weights)]
         return figures + [None] * (MAX_COMPARED - len(figures))
 
-    def view3d(self, state: dict | None, title: str) -> str | dict:
+    def view3d(self, shown: ShownResults | None, title: str) -> str | dict:
         """The animated GLB of the result chosen for the 3D view."""
-        return state["glb"][title] if state and title in state["glb"] else gr.skip()
+        return shown.glb[title] if shown and title in shown.glb else gr.skip()
 
     def curve(self, rate: float, scale: float, shape: str) -> Figure | dict:
         """The DualMDM schedule drawn for the edited parameters (a warning, not an error, if they are bad)."""

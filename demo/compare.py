@@ -1,15 +1,17 @@
-"""One comparison request: sample every chosen strategy together, then render and export each result."""
+"""One comparison request: sample every chosen strategy together, then render each result as it comes, then
+write the exports, which the first result does not wait for."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
 from mixermdm_core.skeleton import FPS
 
-from .exports import Written, write_result
+from .exports import Written, write_exports, write_video
 from .files import OutputDir
 from .inputs import Request
 from .runtime import Runtime
@@ -21,24 +23,37 @@ Step = Callable[[str, int, int], None]  # (phase, done, total): progress report,
 @dataclass(frozen=True)
 class StrategyOutput:
     title: str
-    written: Written
+    video: Path
     weights: np.ndarray  # (steps, T, 2, 22)
+    written: Written | None = None  # the exports, once written
 
 
-@dataclass(frozen=True)
+@dataclass
 class Comparison:
-    outputs: list[StrategyOutput]
+    """A request as far as it has got: sampled, then each result rendered, then every export written."""
+
+    outputs: list[StrategyOutput]  # rendered so far, in the order chosen
+    asked: int  # how many strategies were asked for
     mixed: list[bool]  # which people have an individual text
     timesteps: list[int]
-    timing: dict[str, float]  # seconds spent sampling, rendering/exporting, in total
+    timing: dict[str, float]  # seconds: sampling, first_result, rendering (and exports), total
+
+    @property
+    def done(self) -> bool:
+        return "total" in self.timing
 
     def summary(self, request: Request) -> str:
-        """One line for the UI: what was run and how long it took."""
+        """One line for the UI: what was run, how far it got and how long it took."""
         t = self.timing
+        if not self.done:
+            doing = (f"rendering {len(self.outputs) + 1} of {self.asked}" if len(self.outputs) < self.asked
+                     else "writing the downloads")
+            return f"{self.asked} strategies sampled in {t['sampling']:.1f} s — {doing}…"
         frames = self.outputs[0].weights.shape[1]
-        return (f"{len(self.outputs)} strategies · {frames / FPS:g} s of motion ({frames} frames) · "
+        return (f"{self.asked} strategies · {frames / FPS:g} s of motion ({frames} frames) · "
                 f"{request.steps} DDIM steps · seed {request.seed} — sampling {t['sampling']:.1f} s, "
-                f"rendering and exports {t['rendering']:.1f} s, **total {t['total']:.1f} s**")
+                f"first result at {t['first_result']:.1f} s, rendering and exports {t['rendering']:.1f} s, "
+                f"**total {t['total']:.1f} s**")
 
 
 def mixed_person(mixed: list[bool]) -> int | None:
@@ -46,21 +61,30 @@ def mixed_person(mixed: list[bool]) -> int | None:
     return mixed.index(True) if sum(mixed) == 1 else None
 
 
-def run(runtime: Runtime, outdir: OutputDir, request: Request, chosen: list[Chosen], step: Step) -> Comparison:
-    """Sample, render and export; ValueError / CheckpointError / Cancelled propagate to the caller."""
+def run(runtime: Runtime, outdir: OutputDir, request: Request, chosen: list[Chosen], step: Step) -> Iterator[Comparison]:
+    """Sample every strategy as one batch, render each result (yielding after sampling and after each video),
+    then write the exports (yielding once more, done). ValueError / CheckpointError / Cancelled propagate."""
     start = time.perf_counter()
-    pipe = runtime.pipeline()
-    result = pipe(request.interaction, texts=request.texts, seconds=request.seconds, steps=request.steps,
-                  guidance=request.guidance, seed=request.seed, strategies=[c.strategy for c in chosen],
-                  callback=lambda done, total: step("Denoising", done, total))
+    result = runtime.pipeline()(request.interaction, texts=request.texts, seconds=request.seconds,
+                                steps=request.steps, guidance=request.guidance, seed=request.seed,
+                                strategies=[c.strategy for c in chosen],
+                                callback=lambda done, total: step("Denoising", done, total))
     sampled = time.perf_counter()
     folder = outdir.new_request()
-    outputs = []
+    comparison = Comparison([], len(chosen), request.mixed, list(result.timesteps), {"sampling": sampled - start})
+    yield comparison
+    person = mixed_person(request.mixed)
     for k, c in enumerate(chosen):
-        step("Rendering and exporting", k, len(chosen))
+        step("Rendering", k, len(chosen))
         res = result.strategies[c.strategy.name]
-        written = write_result(folder, c.key, res, mixed_person(request.mixed))
-        outputs.append(StrategyOutput(c.title, written, res.weights))
+        comparison.outputs.append(StrategyOutput(c.title, write_video(folder, c.key, res, person), res.weights))
+        comparison.timing.setdefault("first_result", time.perf_counter() - start)
+        yield comparison
+    for k, c in enumerate(chosen):
+        step("Exporting", k, len(chosen))
+        out = comparison.outputs[k]
+        comparison.outputs[k] = replace(out, written=write_exports(folder, c.key, result.strategies[c.strategy.name],
+                                                                   out.video))
     end = time.perf_counter()
-    timing = {"sampling": sampled - start, "rendering": end - sampled, "total": end - start}
-    return Comparison(outputs, request.mixed, list(result.timesteps), timing)
+    comparison.timing.update(rendering=end - sampled, total=end - start)
+    yield comparison

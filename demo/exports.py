@@ -1,4 +1,5 @@
-"""Write one strategy's result to files: mp4, motion and weights npy, a BVH per person, animated GLB."""
+"""Write one strategy's result to files: the mp4 first (what the page shows), then the exports (motion and
+weights npy, a BVH per person, an animated GLB), which the first result need not wait for."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,9 +17,13 @@ class Written:
     downloads: list[Path]  # everything offered for download, the video first
 
 
-def write_result(folder: Path, key: str, result: StrategyResult, mixed_person: int | None) -> Written:
-    """Render and export ``result`` under ``folder`` with file names starting with ``key``."""
-    video = render_video(result.joints, folder / f"{key}.mp4", mixed_person=mixed_person)
+def write_video(folder: Path, key: str, result: StrategyResult, mixed_person: int | None) -> Path:
+    """Render ``result`` to ``folder/key.mp4``, the mixed person highlighted."""
+    return render_video(result.joints, folder / f"{key}.mp4", mixed_person=mixed_person)
+
+
+def write_exports(folder: Path, key: str, result: StrategyResult, video: Path) -> Written:
+    """Export ``result`` under ``folder`` with file names starting with ``key``, next to its ``video``."""
     motion = save_motion_npy(result.features, folder / f"{key}_motion.npy")
     bvh = write_bvh_pair(result.features, folder / f"{key}.bvh")
     weights = save_weights_npy(result.weights, folder / f"{key}_weights.npy")

@@ -1,6 +1,8 @@
 """The layout of the app and the wiring of its events."""
 from __future__ import annotations
 
+import functools
+
 import gradio as gr
 
 from mixermdm_core.composition.pipeline import MAX_SECONDS, MIN_SECONDS
@@ -14,6 +16,7 @@ from .inputs import MAX_SEED
 from .runtime import Runtime
 from .settings import Settings
 from .sync import SYNC_VIDEOS_JS
+from .view import Components, SlotComponents
 
 TITLE = "MixerMDM studio"
 INTRO = """
@@ -97,7 +100,7 @@ def build_demo(runtime: Runtime) -> gr.Blocks:
             with gr.Row():
                 timing = gr.Markdown("Results appear here, side by side.", elem_id="timing")
                 replay = gr.Button("▶ Play all together", size="sm", scale=0)
-            slots, outputs = [], []
+            slots = []
             for row in range(0, strategies.MAX_COMPARED, 3):
                 with gr.Row(equal_height=False):
                     for k in range(row, row + 3):
@@ -107,8 +110,7 @@ def build_demo(runtime: Runtime) -> gr.Blocks:
                             with gr.Accordion("Downloads", open=False):
                                 files = gr.File(label="mp4, motion npy (T, 2, 262), BVH per person, weights npy, GLB",
                                                 file_count="multiple", interactive=False)
-                        slots.append(heatmap)
-                        outputs += [column, video, heatmap, files]
+                        slots.append(SlotComponents(column, video, heatmap, files))
             with gr.Row(equal_height=False):
                 with gr.Column(scale=3):
                     step = gr.Slider(1, 50, value=50, step=1, interactive=False, label="Denoising step shown in the "
@@ -123,13 +125,20 @@ def build_demo(runtime: Runtime) -> gr.Blocks:
 
         inputs = [interaction, text1, text2, seconds, seed, steps, g_inter, g_indiv, selected, blend, rate, scale, shape]
         submitted = run.click(cb.submit, None, None, queue=False, api_visibility="private")
-        event = submitted.then(cb.generate, inputs, [status, timing, chart, results, step, shown, model3d] + outputs,
+        page = Components(status, timing, chart, results, step, shown, model3d, slots)
+
+        @functools.wraps(cb.generate)  # Gradio reads the request and progress parameters from its signature
+        def compare(*args, **kwargs):
+            for update in cb.generate(*args, **kwargs):
+                yield page.apply(update)
+
+        event = submitted.then(compare, inputs, page.outputs(),
                           api_name="compare",
                           concurrency_limit=s.concurrency, concurrency_id="sampling")
         event.then(None, js=SYNC_VIDEOS_JS)
         stop.click(cb.cancel, None, status, api_name="cancel", concurrency_limit=None, queue=False)
         replay.click(None, js=SYNC_VIDEOS_JS)
-        step.release(cb.replot, [results, step], slots, api_name="heatmaps", concurrency_limit=2,
+        step.release(cb.replot, [results, step], [s.heatmap for s in slots], api_name="heatmaps", concurrency_limit=2,
                      show_progress="hidden")
         shown.input(cb.view3d, [results, shown], model3d, api_visibility="private", concurrency_limit=2)
         for control in (rate, scale, shape):

@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from dataclasses import fields
 from pathlib import Path
 
 import gradio as gr
@@ -17,12 +19,13 @@ from mixermdm_core.composition.strategies import DualMDM
 from mixermdm_core.export import read_bvh
 
 from demo import plots, strategies
-from demo.callbacks import SHARED_OUTPUTS, SLOT_OUTPUTS, Callbacks
+from demo.callbacks import Callbacks
 from demo.files import OutputDir
 from demo.runtime import Runtime
 from demo.settings import Settings
 from demo.strategies import MAX_COMPARED
 from demo.ui import build_demo, launch_options
+from demo.view import Update
 from test_app_fixtures import FakeEncoder, make_tiny_checkpoints
 
 FAST = dict(seconds=1, seed=0, steps=5, guidance_interaction=3.5, guidance_individual=2.5, blend_weight=0.5,
@@ -39,34 +42,44 @@ def callbacks(checkpoints, tmp_path) -> Callbacks:
     return Callbacks(Runtime(Settings(checkpoints, tmp_path / "out", keep_requests=3), FakeEncoder()))
 
 
-def generate(cb: Callbacks, interaction="two people shake hands", text1="the person is limping", text2="",
-             selected=("st", "dualmdm"), progress=None, request=None, **overrides) -> list:
+def updates(cb: Callbacks, interaction="two people shake hands", text1="the person is limping", text2="",
+            selected=("st", "dualmdm"), progress=None, request=None, **overrides) -> Iterator[Update]:
     kw = {**FAST, **overrides}
     args = [interaction, text1, text2, kw["seconds"], kw["seed"], kw["steps"], kw["guidance_interaction"],
             kw["guidance_individual"], list(selected), kw["blend_weight"], kw["rate"], kw["scale"], kw["shape"]]
     return cb.generate(*args, request=request, progress=progress or gr.Progress())
 
 
-def slots(out: list) -> list[list]:
-    return [out[SHARED_OUTPUTS + k * SLOT_OUTPUTS: SHARED_OUTPUTS + (k + 1) * SLOT_OUTPUTS] for k in range(MAX_COMPARED)]
+def generate(cb: Callbacks, **kw) -> Update:
+    """The page after a request: its updates applied in order."""
+    page = Update()
+    for update in updates(cb, **kw):
+        for f in fields(update):
+            if f.name != "slots" and getattr(update, f.name) is not None:
+                setattr(page, f.name, getattr(update, f.name))
+        page.slots.update(update.slots)
+    return page
 
 
 def test_generate_writes_every_file_and_figure(callbacks):
     out = generate(callbacks)
-    status, timing, chart, state, step, shown, model3d = out[:SHARED_OUTPUTS]
+    status, timing, chart, state, step, shown, model3d = (out.status, out.timing, out.chart, out.results, out.step,
+                                                          out.shown, out.model3d)
     assert status["visible"] is False
     assert "2 strategies" in timing and "total" in timing
     assert isinstance(chart, Figure) and len(chart.axes[0].lines) == 2
     assert step["maximum"] == 5 and step["value"] == 5
     titles = ["MixerMDM-ST", "DualMDM (exp, rate 0.0085, scale 1)"]
-    assert state["titles"] == titles and shown["choices"] == titles and shown["value"] == titles[0]
-    assert model3d == state["glb"][titles[0]] and Path(model3d).read_bytes()[:4] == b"glTF"
-    assert callbacks.view3d(state, titles[1]) == state["glb"][titles[1]] != model3d
-    shown, hidden = slots(out)[:2], slots(out)[2:]
-    for column, video, heatmap, files in shown:
-        assert column["visible"] is True
-        assert Path(video["value"]).stat().st_size > 1000 and video["value"].endswith(".mp4")
-        assert isinstance(heatmap, Figure)
+    assert state.titles == titles and shown["choices"] == titles and shown["value"] == titles[0]
+    assert model3d == state.glb[titles[0]] and Path(model3d).read_bytes()[:4] == b"glTF"
+    assert callbacks.view3d(state, titles[1]) == state.glb[titles[1]] != model3d
+    assert sorted(out.slots) == list(range(MAX_COMPARED))
+    for k in range(2):
+        slot = out.slots[k]
+        assert slot.visible and slot.title == titles[k]
+        assert slot.video.stat().st_size > 1000 and slot.video.suffix == ".mp4"
+        assert isinstance(slot.heatmap, Figure)
+        files = slot.downloads
         names = [Path(f).name for f in files]
         key = names[0].removesuffix(".mp4")
         assert names == [f"{key}.mp4", f"{key}_motion.npy", f"{key}_p1.bvh", f"{key}_p2.bvh", f"{key}_weights.npy",
@@ -76,12 +89,26 @@ def test_generate_writes_every_file_and_figure(callbacks):
         assert np.load(folder / f"{key}_weights.npy").shape == (5, 30, 2, 22)
         assert read_bvh(folder / f"{key}_p1.bvh").shape == (30, 22, 3)
         assert folder.parent == callbacks.outdir.requests
-    assert all(s[0]["visible"] is False and s[1] is None for s in hidden)
+    assert all(not out.slots[k].visible and out.slots[k].video is None for k in range(2, MAX_COMPARED))
+
+
+def test_each_result_shows_as_soon_as_its_video_is_rendered(callbacks):
+    stream = updates(callbacks, selected=("st", "dualmdm", "blend"))
+    sampled = next(stream)
+    assert "sampled in" in sampled.timing and sorted(sampled.slots) == [3, 4, 5]  # unused slots hidden at once
+    for k in range(3):
+        shown = next(stream)
+        assert list(shown.slots) == [k] and shown.slots[k].video.is_file() and shown.results is None
+        assert shown.slots[k].downloads == [shown.slots[k].video]  # the exports come after every video
+        assert not list(shown.slots[k].video.parent.glob("*.glb"))
+    done = next(stream)
+    assert "total" in done.timing and len(done.slots[0].downloads) == 6 and done.results.titles[2].startswith("Diffusion")
+    assert next(stream, None) is None
 
 
 def test_same_seed_same_motion_other_seed_other_motion(callbacks):
     def motion(seed: int) -> np.ndarray:
-        files = slots(generate(callbacks, seed=seed, selected=["st"]))[0][3]
+        files = generate(callbacks, seed=seed, selected=["st"]).slots[0].downloads
         return np.load(files[1])
 
     first = motion(7)
@@ -111,10 +138,9 @@ def test_same_seed_same_motion_other_seed_other_motion(callbacks):
 ])
 def test_bad_input_gives_a_message_not_an_exception(callbacks, overrides, message):
     with pytest.warns(UserWarning, match="."):  # gr.Warning outside a running app
-        out = generate(callbacks, **overrides)
-    status = out[0]
-    assert status["visible"] is True and message in status["value"]
-    assert all(isinstance(o, dict) and o.get("__type__") == "update" and o == gr.skip() for o in out[1:])
+        out = list(updates(callbacks, **overrides))
+    assert len(out) == 1 and out[0] == Update(status=out[0].status)  # the message alone, the page kept
+    assert out[0].status["visible"] is True and message in out[0].status["value"]
     assert not callbacks.outdir.requests.exists()  # nothing written for a rejected request
 
 
@@ -122,14 +148,14 @@ def test_long_and_odd_prompts_still_run(callbacks):
     long_text = "two people shake hands " * 250  # 5,750 characters
     with pytest.warns(UserWarning, match="only the first 1,000 are used"):
         out = generate(callbacks, interaction=long_text)
-    assert "first 1,000" in out[0]["value"] and out[0]["visible"] is True
+    assert "first 1,000" in out.status["value"] and out.status["visible"] is True
     out = generate(callbacks, interaction="🤝 two people\x00 shake hands ✨ <b>&amp;</b>", text1="la personne boite 🦵")
-    assert out[0]["visible"] is False and Path(slots(out)[0][1]["value"]).is_file()
+    assert out.status["visible"] is False and out.slots[0].video.is_file()
 
 
 def test_person_without_text_follows_the_interaction_model(callbacks):
     out = generate(callbacks, selected=["individual"], text1="", text2="the person jumps")
-    weights = out[3]["weights"][0]
+    weights = out.results.weights[0]
     assert (weights[:, :, 0] == 0).all() and (weights[:, :, 1] == 1).all()
 
 
@@ -138,7 +164,7 @@ def test_missing_checkpoints_are_reported_in_the_ui(tmp_path):
     assert "interaction.safetensors" in runtime.load_error() and runtime.learned() == []
     with pytest.warns(UserWarning):
         out = generate(Callbacks(runtime), selected=["dualmdm"])
-    assert out[0]["visible"] is True and "checkpoint not found" in out[0]["value"]
+    assert out.status["visible"] is True and "checkpoint not found" in out.status["value"]
     assert isinstance(build_demo(runtime), gr.Blocks)
 
 
@@ -155,13 +181,12 @@ def test_only_loaded_learned_mixers_are_offered(tmp_path):
 
 
 def test_step_slider_replots_heatmaps_from_stored_weights(callbacks):
-    out = generate(callbacks)
-    state = out[3]
+    state = generate(callbacks).results
     figures = callbacks.replot(state, 1)
     assert [isinstance(f, Figure) for f in figures] == [True, True] + [False] * (MAX_COMPARED - 2)
     image = figures[0].axes[0].images[0].get_array()
     assert image.shape == (22, 30)
-    assert np.allclose(image, state["weights"][0][0, :, 0].T)
+    assert np.allclose(image, state.weights[0][0, :, 0].T)
     assert "step 1/5" in figures[0].axes[0].get_title()
     assert callbacks.replot(None, 3) == [gr.skip()] * MAX_COMPARED
 
@@ -196,20 +221,20 @@ def test_cancel_stops_a_running_request(callbacks):
 
     with pytest.warns(UserWarning, match="cancelled"):
         out = generate(callbacks, steps=20, request=Session(), progress=CancelAtStep3())
-    assert "cancelled" in out[0]["value"]
-    assert out[0]["visible"] is True and not callbacks.outdir.requests.exists()
-    assert generate(callbacks, request=Session())[0]["visible"] is False  # the next request runs
+    assert "cancelled" in out.status["value"]
+    assert out.status["visible"] is True and not callbacks.outdir.requests.exists()
+    assert generate(callbacks, request=Session()).status["visible"] is False  # the next request runs
 
 
 def test_cancel_while_queued_and_stray_cancels(callbacks):
     assert "nothing to cancel" in callbacks.cancel(Session())["value"]
-    assert generate(callbacks, request=Session())[0]["visible"] is False  # a stray click cancels nothing
+    assert generate(callbacks, request=Session()).status["visible"] is False  # a stray click cancels nothing
     callbacks.submit(Session())
     callbacks.cancel(Session())  # while the request waits in the queue
     with pytest.warns(UserWarning, match="cancelled"):
-        assert "cancelled" in generate(callbacks, request=Session())[0]["value"]
+        assert "cancelled" in generate(callbacks, request=Session()).status["value"]
     callbacks.submit(Session())
-    assert generate(callbacks, request=Session())[0]["visible"] is False
+    assert generate(callbacks, request=Session()).status["visible"] is False
 
 
 def test_cleanup_keeps_the_output_folder_bounded(tmp_path):

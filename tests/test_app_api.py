@@ -9,7 +9,6 @@ import pytest
 
 gradio_client = pytest.importorskip("gradio_client")
 
-from demo.callbacks import SHARED_OUTPUTS, SLOT_OUTPUTS  # noqa: E402
 from demo.runtime import Runtime  # noqa: E402
 from demo.settings import Settings  # noqa: E402
 from demo.ui import build_demo, launch_options  # noqa: E402
@@ -47,7 +46,8 @@ def test_compare_over_http_returns_videos_and_exports(client):
     status, timing = out[0], out[1]
     assert "2 strategies" in timing and "total" in timing
     assert status["visible"] is False and out[3]["maximum"] == 4 and out[5].endswith("st.glb")
-    shared, per_slot = SHARED_OUTPUTS - 1, SLOT_OUTPUTS - 1  # the API leaves out the state and each slot's column
+    # demo.view.Components.outputs() order, less what the API leaves out (the state, each slot's column):
+    shared, per_slot = 6, 3  # status, timing, chart, step slider, 3D choice, 3D view; video, heatmap, files
     first, second, third = (out[shared + k * per_slot:shared + (k + 1) * per_slot] for k in range(3))
     assert first[0]["label"] == "MixerMDM-ST" and second[0]["label"] == "DiffusionBlending (w = 0.3)"
     assert all(o is None for o in third)

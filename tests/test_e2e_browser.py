@@ -100,8 +100,10 @@ def test_compare_two_strategies_in_the_browser(app_url, tmp_path):
             for label in STRATEGY_LABELS:
                 page.get_by_label(label).check()
             page.locator("#generate").click()
+            # results stream in one by one; the timing line says "total" once the request is done
+            page.wait_for_function("document.querySelector('#timing').innerText.includes('total')", timeout=TIMEOUT_MS)
             page.wait_for_function(
-                f"document.querySelectorAll('#mixer-results video[src]').length === {len(STRATEGY_LABELS)}", timeout=TIMEOUT_MS)
+                f"document.querySelectorAll('#mixer-results video[src]').length === {len(STRATEGY_LABELS)}", timeout=60_000)
             page.wait_for_function(
                 "[...document.querySelectorAll('#mixer-results video')].every(v => v.readyState >= 2)", timeout=60_000)
             heatmaps = page.locator("#mixer-results img[src^='data:image/png']")
