@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mixermdm_core.composition.pipeline import StrategyResult
-from mixermdm_core.export import save_motion_npy, save_weights_npy, write_bvh_pair, write_glb
+from mixermdm_core.export import write_bundle
 from mixermdm_core.visualize import render_video
 
 
@@ -24,8 +24,5 @@ def write_video(folder: Path, key: str, result: StrategyResult, mixed_person: in
 
 def write_exports(folder: Path, key: str, result: StrategyResult, video: Path) -> Written:
     """Export ``result`` under ``folder`` with file names starting with ``key``, next to its ``video``."""
-    motion = save_motion_npy(result.features, folder / f"{key}_motion.npy")
-    bvh = write_bvh_pair(result.features, folder / f"{key}.bvh")
-    weights = save_weights_npy(result.weights, folder / f"{key}_weights.npy")
-    glb = write_glb(result.joints, folder / f"{key}.glb")
-    return Written(video, glb, [video, motion, *bvh, weights, glb])
+    glb, files = write_bundle(folder, key, result.features, result.joints, result.weights)
+    return Written(video, glb, [video, *files])
