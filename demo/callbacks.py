@@ -15,6 +15,7 @@ from .files import OutputDir
 from .runtime import Runtime
 from .strategies import MAX_COMPARED
 from .view import ShownResults, SlotUpdate, Update
+from .viewer import file_url
 
 log = logging.getLogger(__name__)
 
@@ -76,20 +77,20 @@ class Callbacks:
         outputs = comparison.outputs
         if not outputs:
             return Update(status=status_box(list(req.notes), error=False), timing=comparison.summary(req),
+                          viewer=file_url(comparison.view),
                           slots={k: SlotUpdate.hidden() for k in range(comparison.asked, MAX_COMPARED)})
         if not comparison.done:
             k, o = len(outputs) - 1, outputs[-1]
             return Update(timing=comparison.summary(req), slots={k: self._slot(req, comparison, o, [o.video])})
         titles = [o.title for o in outputs]
-        shown = ShownResults(titles, [o.weights for o in outputs], comparison.mixed, comparison.timesteps,
-                             {o.title: str(o.written.glb) for o in outputs})
+        shown = ShownResults(titles, [o.weights for o in outputs], comparison.mixed, comparison.timesteps)
         slots = {k: self._slot(req, comparison, o, o.written.downloads) for k, o in enumerate(outputs)}
         slots.update({k: SlotUpdate.hidden() for k in range(len(outputs), MAX_COMPARED)})
         return Update(status=status_box(list(req.notes), error=False), timing=comparison.summary(req),
-                      chart=plots.mean_weight_chart([(o.title, o.weights) for o in outputs], comparison.mixed,
+                      viewer=file_url(comparison.view), chart=plots.mean_weight_chart([(o.title, o.weights) for o in outputs], comparison.mixed,
                                                     comparison.timesteps),
                       results=shown, step=gr.update(minimum=1, maximum=req.steps, value=req.steps, interactive=True),
-                      shown=gr.update(choices=titles, value=titles[0]), model3d=shown.glb[titles[0]], slots=slots)
+                      slots=slots)
 
     @staticmethod
     def _slot(req: inputs.Request, comparison: compare.Comparison, o: compare.StrategyOutput,
@@ -104,10 +105,6 @@ class Callbacks:
         figures = [plots.weights_heatmap(w, int(step), shown.mixed, title, shown.timesteps)
                    for title, w in zip(shown.titles, shown.weights)]
         return figures + [None] * (MAX_COMPARED - len(figures))
-
-    def view3d(self, shown: ShownResults | None, title: str) -> str | dict:
-        """The animated GLB of the result chosen for the 3D view."""
-        return shown.glb[title] if shown and title in shown.glb else gr.skip()
 
     def curve(self, rate: float, scale: float, shape: str) -> Figure | dict:
         """The DualMDM schedule drawn for the edited parameters (a warning, not an error, if they are bad)."""

@@ -16,6 +16,7 @@ from .files import OutputDir
 from .inputs import Request
 from .runtime import Runtime
 from .strategies import Chosen
+from .viewer import write_view
 
 Step = Callable[[str, int, int], None]  # (phase, done, total): progress report, may raise Cancelled
 
@@ -34,6 +35,7 @@ class Comparison:
 
     outputs: list[StrategyOutput]  # rendered so far, in the order chosen
     asked: int  # how many strategies were asked for
+    view: Path  # the synchronised 3D view's data, written right after sampling
     mixed: list[bool]  # which people have an individual text
     timesteps: list[int]
     timing: dict[str, float]  # seconds: sampling, first_result, rendering (and exports), total
@@ -62,8 +64,8 @@ def mixed_person(mixed: list[bool]) -> int | None:
 
 
 def run(runtime: Runtime, outdir: OutputDir, request: Request, chosen: list[Chosen], step: Step) -> Iterator[Comparison]:
-    """Sample every strategy as one batch, render each result (yielding after sampling and after each video),
-    then write the exports (yielding once more, done). ValueError / CheckpointError / Cancelled propagate."""
+    """Sample every strategy as one batch and write the 3D view's data (yield), render each result's video (yield
+    after each), then write the exports (yield, done). ValueError / CheckpointError / Cancelled propagate."""
     start = time.perf_counter()
     result = runtime.pipeline()(request.interaction, texts=request.texts, seconds=request.seconds,
                                 steps=request.steps, guidance=request.guidance, seed=request.seed,
@@ -71,7 +73,11 @@ def run(runtime: Runtime, outdir: OutputDir, request: Request, chosen: list[Chos
                                 callback=lambda done, total: step("Denoising", done, total))
     sampled = time.perf_counter()
     folder = outdir.new_request()
-    comparison = Comparison([], len(chosen), request.mixed, list(result.timesteps), {"sampling": sampled - start})
+    results = [result.strategies[c.strategy.name] for c in chosen]
+    view = write_view(folder, [c.title for c in chosen], [r.joints for r in results], [r.weights[-1] for r in results],
+                      request.mixed)
+    comparison = Comparison([], len(chosen), view, request.mixed, list(result.timesteps),
+                            {"sampling": sampled - start})
     yield comparison
     person = mixed_person(request.mixed)
     for k, c in enumerate(chosen):

@@ -17,6 +17,7 @@ from .runtime import Runtime
 from .settings import Settings
 from .sync import SYNC_VIDEOS_JS
 from .view import Components, SlotComponents
+from .viewer import STATIC, viewer_component
 
 TITLE = "MixerMDM studio"
 INTRO = """
@@ -39,14 +40,29 @@ SYSTEM_FONTS = ["ui-sans-serif", "system-ui", "sans-serif"]  # no web fonts: the
 CSS = """
 .status-box { border: 1px solid #f59f00; border-radius: 8px; padding: 4px 12px; background: #fff9db; }
 #mixer-results .plot-container img { max-width: 100%; }
+.mixer-bar { display: flex; gap: 10px; align-items: center; margin: 4px 0; }
+.mixer-timeline { flex: 1; }
+.mixer-play { min-width: 2.4em; }
+.mixer-time { font-variant-numeric: tabular-nums; font-size: 0.85em; min-width: 11em; }
+.mixer-stage { position: relative; }
+.mixer-canvas { display: block; cursor: grab; border-radius: 6px; }
+.mixer-labels { position: absolute; inset: 0; display: grid; pointer-events: none; padding: 6px; }
+.mixer-label-row { display: flex; gap: 12px; align-items: flex-start; }
+.mixer-title { font-weight: 600; font-size: 0.85em; border-left: 5px solid; padding-left: 6px; height: fit-content; }
+.mixer-grid { display: grid; gap: 10px; margin-top: 6px; }
+.mixer-heatmap-wrap { position: relative; }
+.mixer-heatmap { display: block; width: 100%; height: 88px; image-rendering: pixelated; }
+.mixer-cursor { position: absolute; top: 0; bottom: 0; width: 2px; background: #e03131; transform: translateX(-1px); }
+.mixer-heatmap-note { font-size: 0.72em; opacity: 0.75; }
 """
 
 
 def launch_options(settings: Settings) -> dict:
-    """Keyword arguments of ``demo.launch``: theme, style and the only folder files are served from."""
+    """Keyword arguments of ``demo.launch``: theme, style and the only folders files are served from (the requests'
+    outputs and the 3D view's scripts)."""
     theme = gr.themes.Soft(primary_hue="orange", secondary_hue="blue", font=SYSTEM_FONTS,
                            font_mono=["ui-monospace", "monospace"])
-    return {"theme": theme, "css": CSS, "allowed_paths": [str(settings.output_dir)]}
+    return {"theme": theme, "css": CSS, "allowed_paths": [str(settings.output_dir), str(STATIC)]}
 
 
 def build_demo(runtime: Runtime) -> gr.Blocks:
@@ -99,7 +115,8 @@ def build_demo(runtime: Runtime) -> gr.Blocks:
         with gr.Column(elem_id="mixer-results"):
             with gr.Row():
                 timing = gr.Markdown("Results appear here, side by side.", elem_id="timing")
-                replay = gr.Button("▶ Play all together", size="sm", scale=0)
+                replay = gr.Button("▶ Play the videos together", size="sm", scale=0)
+            viewer = viewer_component()
             slots = []
             for row in range(0, strategies.MAX_COMPARED, 3):
                 with gr.Row(equal_height=False):
@@ -112,20 +129,14 @@ def build_demo(runtime: Runtime) -> gr.Blocks:
                                                 file_count="multiple", interactive=False)
                         slots.append(SlotComponents(column, video, heatmap, files))
             with gr.Row(equal_height=False):
-                with gr.Column(scale=3):
-                    step = gr.Slider(1, 50, value=50, step=1, interactive=False, label="Denoising step shown in the "
-                                     "heatmaps (1 = first, noisiest; the last is the final mix)")
-                    chart = gr.Plot(label="Mean weight per denoising step", show_label=False, format="png")
-                with gr.Column(scale=2):
-                    # Always mounted: Gradio's 3D viewer does not start inside hidden or closed containers.
-                    shown = gr.Radio([], label="Interactive 3D view of", info="drag to orbit, scroll to zoom",
-                                     interactive=True)
-                    model3d = gr.Model3D(label="Animated 3D view (GLB)", interactive=False, height=360)
+                step = gr.Slider(1, 50, value=50, step=1, interactive=False, label="Denoising step shown in the "
+                                 "heatmaps under the videos (1 = first, noisiest; the last is the final mix)")
+                chart = gr.Plot(label="Mean weight per denoising step", show_label=False, format="png")
         results = gr.State()
 
         inputs = [interaction, text1, text2, seconds, seed, steps, g_inter, g_indiv, selected, blend, rate, scale, shape]
         submitted = run.click(cb.submit, None, None, queue=False, api_visibility="private")
-        page = Components(status, timing, chart, results, step, shown, model3d, slots)
+        page = Components(status, timing, viewer, chart, results, step, slots)
 
         @functools.wraps(cb.generate)  # Gradio reads the request and progress parameters from its signature
         def compare(*args, **kwargs):
@@ -140,7 +151,6 @@ def build_demo(runtime: Runtime) -> gr.Blocks:
         replay.click(None, js=SYNC_VIDEOS_JS)
         step.release(cb.replot, [results, step], [s.heatmap for s in slots], api_name="heatmaps", concurrency_limit=2,
                      show_progress="hidden")
-        shown.input(cb.view3d, [results, shown], model3d, api_visibility="private", concurrency_limit=2)
         for control in (rate, scale, shape):
             control.change(cb.curve, [rate, scale, shape], curve, api_visibility="private", concurrency_limit=2,
                            trigger_mode="always_last", show_progress="hidden")

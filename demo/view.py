@@ -12,13 +12,12 @@ from matplotlib.figure import Figure
 
 @dataclass
 class ShownResults:
-    """The results on the page (kept in a ``gr.State``): what the heatmap slider and the 3D view read."""
+    """The results on the page (kept in a ``gr.State``): what the heatmap step slider reads."""
 
     titles: list[str]
     weights: list[np.ndarray]  # per result (steps, T, 2, 22)
     mixed: list[bool]  # which people have an individual text
     timesteps: list[int]
-    glb: dict[str, str]  # title -> animated GLB file
 
 
 @dataclass
@@ -42,11 +41,10 @@ class Update:
 
     status: dict | None = None  # gr.update of the message box
     timing: str | None = None
+    viewer: str | None = None  # URL of the request's view data, for the synchronised 3D view
     chart: Figure | None = None
     results: ShownResults | None = None
     step: dict | None = None  # gr.update of the heatmap step slider
-    shown: dict | None = None  # gr.update of the 3D-view choice
-    model3d: str | None = None
     slots: dict[int, SlotUpdate] = field(default_factory=dict)
 
 
@@ -64,11 +62,10 @@ class Components:
 
     status: Any
     timing: Any
+    viewer: Any
     chart: Any
     results: Any
     step: Any
-    shown: Any
-    model3d: Any
     slots: list[SlotComponents]
 
     def outputs(self) -> list:

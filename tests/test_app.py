@@ -26,6 +26,7 @@ from demo.settings import Settings
 from demo.strategies import MAX_COMPARED
 from demo.ui import build_demo, launch_options
 from demo.view import Update
+from demo.viewer import STATIC
 from test_app_fixtures import FakeEncoder, make_tiny_checkpoints
 
 FAST = dict(seconds=1, seed=0, steps=5, guidance_interaction=3.5, guidance_individual=2.5, blend_weight=0.5,
@@ -63,16 +64,20 @@ def generate(cb: Callbacks, **kw) -> Update:
 
 def test_generate_writes_every_file_and_figure(callbacks):
     out = generate(callbacks)
-    status, timing, chart, state, step, shown, model3d = (out.status, out.timing, out.chart, out.results, out.step,
-                                                          out.shown, out.model3d)
+    status, timing, chart, state, step = out.status, out.timing, out.chart, out.results, out.step
     assert status["visible"] is False
     assert "2 strategies" in timing and "total" in timing
     assert isinstance(chart, Figure) and len(chart.axes[0].lines) == 2
     assert step["maximum"] == 5 and step["value"] == 5
     titles = ["MixerMDM-ST", "DualMDM (exp, rate 0.0085, scale 1)"]
-    assert state.titles == titles and shown["choices"] == titles and shown["value"] == titles[0]
-    assert model3d == state.glb[titles[0]] and Path(model3d).read_bytes()[:4] == b"glTF"
-    assert callbacks.view3d(state, titles[1]) == state.glb[titles[1]] != model3d
+    assert state.titles == titles
+    view = json.loads(Path(out.viewer.removeprefix("/gradio_api/file=")).read_text())
+    assert [r["title"] for r in view["results"]] == titles and view["frames"] == 30 and view["mixed"] == [True, False]
+    for r, k in zip(view["results"], range(2)):
+        joints = np.load(out.slots[k].downloads[1])  # the motion npy: features; compare positions through the BVH
+        assert len(r["joints"]) == 30 * 2 * 22 * 3 and len(r["weights"]) == 30 * 2 * 22 and len(r["touching"]) == 30 * 44
+        assert joints.shape == (30, 2, 262)
+        assert np.allclose(np.array(r["weights"]).reshape(30, 2, 22) / 100, state.weights[k][-1], atol=0.006)
     assert sorted(out.slots) == list(range(MAX_COMPARED))
     for k in range(2):
         slot = out.slots[k]
@@ -96,6 +101,8 @@ def test_each_result_shows_as_soon_as_its_video_is_rendered(callbacks):
     stream = updates(callbacks, selected=("st", "dualmdm", "blend"))
     sampled = next(stream)
     assert "sampled in" in sampled.timing and sorted(sampled.slots) == [3, 4, 5]  # unused slots hidden at once
+    assert sampled.viewer.endswith("view.json")  # the 3D view shows every result before any video exists
+    assert not list(Path(sampled.viewer.removeprefix("/gradio_api/file=")).parent.glob("*.mp4"))
     for k in range(3):
         shown = next(stream)
         assert list(shown.slots) == [k] and shown.slots[k].video.is_file() and shown.results is None
@@ -254,7 +261,7 @@ def test_settings_from_environment(monkeypatch, tmp_path):
     assert (s.checkpoints, s.output_dir, s.keep_requests, s.concurrency) == (tmp_path / "ck", tmp_path / "out", 5, 1)
     monkeypatch.delenv("MIXERMDM_CHECKPOINTS")
     assert Settings.from_env().checkpoints.name == "checkpoints"
-    assert launch_options(s)["allowed_paths"] == [str(tmp_path / "out")]
+    assert launch_options(s)["allowed_paths"] == [str(tmp_path / "out"), str(STATIC)]  # outputs, the 3D view's scripts
     assert s.precision == "fp32" == s.network_precision()
     monkeypatch.setenv("MIXERMDM_PRECISION", "AUTO")
     assert Settings.from_env().network_precision() in ("fp32", "bf16")

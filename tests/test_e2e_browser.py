@@ -5,6 +5,7 @@ either way). The screenshot is written to ``$E2E_SCREENSHOT`` (default: the test
 """
 from __future__ import annotations
 
+import io
 import os
 import socket
 import subprocess
@@ -13,7 +14,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from mixermdm_core.paths import DEFAULT_DIR
 
@@ -83,6 +86,45 @@ def app_url(tmp_path):
 STRATEGY_LABELS = os.environ.get("E2E_STRATEGIES", "MixerMDM-ST|DualMDM (schedule)").split("|")
 
 
+def coloured_pixels_per_panel(page) -> list[int]:
+    """Per panel of the 3D view's canvas, as the page shows it: how many pixels are strongly coloured (the
+    bodies; floor, grid and background are grey)."""
+    image = np.asarray(Image.open(io.BytesIO(page.locator("#sync-view .mixer-canvas").screenshot())).convert("RGB"))
+    columns, rows, results = page.evaluate("[window.mixerView.columns, window.mixerView.rows, "
+                                           "window.mixerView.data.results.length]")
+    h, w = image.shape[0] // rows, image.shape[1] // columns
+    saturated = (image.max(-1).astype(int) - image.min(-1)) > 80
+    panels = range(1 if columns == 1 and rows == 1 else results)
+    return [int(saturated[(k // columns) * h:(k // columns + 1) * h, (k % columns) * w:(k % columns + 1) * w].sum())
+            for k in panels]
+
+
+def check_synchronised_view(page, results: int, screenshot: Path) -> None:
+    """The one-canvas 3D view: bodies drawn in every panel, a timeline that plays, and heatmap cursors that
+    follow it when scrubbed."""
+    page.locator("#sync-view .mixer-view[data-state=ready]").wait_for(timeout=60_000)
+    assert page.evaluate("window.mixerView.data.results.length") == results
+    page.wait_for_timeout(300)
+    drawn = coloured_pixels_per_panel(page)
+    assert len(drawn) == results and all(n > 200 for n in drawn), drawn
+    before = page.evaluate("window.mixerView.frame")
+    page.wait_for_timeout(700)
+    assert page.evaluate("window.mixerView.frame") != before  # it plays
+    page.locator("#sync-view .mixer-play").click()  # pause
+    frames = page.evaluate("window.mixerView.data.frames")
+    page.locator("#sync-view .mixer-timeline").fill(str(frames // 2))
+    cursors = page.evaluate("""() => [...document.querySelectorAll('#sync-view .mixer-cursor')]
+                                      .map(c => [c.dataset.frame, parseFloat(c.style.left)])""")
+    assert len(cursors) == results
+    for frame, left in cursors:
+        assert frame == str(frames // 2) and abs(left - (frames // 2 + 0.5) / frames * 100) < 0.01
+    assert page.evaluate("window.mixerView.frame") == frames // 2
+    page.locator("#sync-view .mixer-overlay input").check()  # every result in one panel
+    assert page.evaluate("window.mixerView.columns") == 1 and coloured_pixels_per_panel(page)[0] > 200
+    page.locator("#sync-view .mixer-overlay input").uncheck()
+    page.locator("#sync-view").screenshot(path=str(screenshot))
+
+
 def test_compare_two_strategies_in_the_browser(app_url, tmp_path):
     screenshot = Path(os.environ.get("E2E_SCREENSHOT") or tmp_path / "e2e.png")
     outside: list[str] = []
@@ -112,6 +154,7 @@ def test_compare_two_strategies_in_the_browser(app_url, tmp_path):
             assert f"{len(STRATEGY_LABELS)} strategies" in page.locator("#timing").inner_text()
             titles = page.locator("#mixer-results").inner_text()
             assert "MixerMDM-ST" in titles and "DualMDM" in titles
+            check_synchronised_view(page, len(STRATEGY_LABELS), screenshot.with_name(screenshot.stem + "_view.png"))
             page.wait_for_timeout(1500)  # let the synchronised videos play a little
             # Show a mid-clip frame in every panel: pause, seek, and wait until each video has painted it.
             page.evaluate("""() => Promise.all([...document.querySelectorAll('#mixer-results video')].map(v =>
