@@ -51,3 +51,5 @@ def test_installed_package_finds_its_checkpoints_and_signatures(installed: Path,
     assert str(REPO) not in package  # the installed copy, not the checkout
     assert Path(checkpoints) == installed / "share" / "mixermdm-studio" / "checkpoints"
     assert (Path(checkpoints) / "interaction.safetensors").is_file()
+    static = _run([str(installed / "bin" / "python"), "-c", "import demo.viewer as v; print(v.STATIC)"], tmp_path).strip()
+    assert str(REPO) not in static and {"viewer.js", "three.min.js", "three.LICENSE"} <= {f.name for f in Path(static).iterdir()}
