@@ -41,7 +41,7 @@ class Callbacks:
 
     def generate(self, interaction: str, text1: str, text2: str, seconds: float, seed: float, steps: float,
                  guidance_interaction: float, guidance_individual: float, selected: list[str], blend_weight: float,
-                 rate: float, scale: float, shape: str, request: gr.Request = None,
+                 rate: float, scale: float, shape: str, parts: list[list] | None = None, request: gr.Request = None,
                  progress: gr.Progress = gr.Progress()) -> Iterator[Update]:
         """Run one comparison, showing each result as soon as it is rendered; the last update holds the whole
         page. A bad input or a failure gives a message in the UI, never an exception."""
@@ -55,7 +55,7 @@ class Callbacks:
         try:
             self.flags.check(session)  # cancelled while it waited in the queue
             req = inputs.parse(interaction, text1, text2, seconds, seed, steps, guidance_interaction, guidance_individual)
-            chosen = strategies.build(selected, self.runtime.pipeline().mixers, blend_weight, rate, scale, shape)
+            chosen = strategies.build(selected, self.runtime.pipeline().mixers, blend_weight, rate, scale, shape, parts)
             for note in req.notes:
                 gr.Warning(note)
             for comparison in compare.run(self.runtime, self.outdir, req, chosen, step):

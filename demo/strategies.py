@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from mixermdm_core.composition.strategies import DiffusionBlending, DualMDM, parse_strategy
+from mixermdm_core.composition.strategies import BodyParts, DiffusionBlending, DualMDM, parse_strategy
 from mixermdm_core.vocabulary import GRANULARITIES
 
 MAX_COMPARED = 6  # result slots in the UI; each strategy adds one batch row to sampling
@@ -12,11 +12,17 @@ LEARNED_LABELS = {"G": "MixerMDM-G", "T": "MixerMDM-T", "S": "MixerMDM-S", "ST":
 FIXED_CHOICES = [
     ("DualMDM (schedule)", "dualmdm"),
     ("DiffusionBlending (fixed weight)", "blend"),
+    ("Body-part mix (hand-painted)", "parts"),
     ("Interaction model alone", "interaction"),
     ("Individual model alone", "individual"),
 ]
 FIXED_TITLES = {value: label for label, value in FIXED_CHOICES}
 DUALMDM_SHAPES = ["exp", "exp-inv", "linear"]
+PART_LABELS = {"root": "root trajectory", "legs": "legs", "spine": "spine and head", "left_arm": "left arm",
+               "right_arm": "right arm"}
+PARTS_HEADERS = ["body part", "weight", "from t", "to t"]  # t: 1000 = pure noise, 0 = the final motion
+DEFAULT_PARTS = [["root trajectory", 0.0, 1000, 0], ["legs", 1.0, 1000, 0], ["spine and head", 0.5, 1000, 0],
+                 ["left arm", 0.5, 1000, 0], ["right arm", 0.5, 1000, 0]]
 
 
 @dataclass(frozen=True)
@@ -40,8 +46,10 @@ def default_selection(learned: list[str]) -> list[str]:
     return [first, "dualmdm"]
 
 
-def build(selected: list[str], mixers: dict, blend_weight: float, rate: float, scale: float, shape: str) -> list[Chosen]:
-    """Strategy objects for the ``selected`` checkbox values, in the UI's order; ValueError on bad input."""
+def build(selected: list[str], mixers: dict, blend_weight: float, rate: float, scale: float, shape: str,
+          parts: list[list] | None = None) -> list[Chosen]:
+    """Strategy objects for the ``selected`` checkbox values, in the UI's order; ValueError on bad input.
+    ``parts``: the body-part table's rows (``PARTS_HEADERS``)."""
     selected = list(dict.fromkeys(selected or []))
     if not selected:
         raise ValueError("choose at least one strategy to compare")
@@ -51,7 +59,7 @@ def build(selected: list[str], mixers: dict, blend_weight: float, rate: float, s
     unknown = [s for s in selected if s not in order]
     if unknown:
         raise ValueError(f"unknown or unloaded strategy: {', '.join(map(str, unknown))}")
-    return [_one(value, mixers, blend_weight, rate, scale, shape) for value in order if value in selected]
+    return [_one(value, mixers, blend_weight, rate, scale, shape, parts) for value in order if value in selected]
 
 
 def number(name: str, value: object) -> float:
@@ -70,13 +78,35 @@ def dualmdm(rate: object, scale: object, shape: object) -> DualMDM:
     return DualMDM(rate=number("DualMDM rate", rate), scale=number("DualMDM scale", scale), shape=str(shape))
 
 
-def _one(value: str, mixers: dict, blend_weight: float, rate: float, scale: float, shape: str) -> Chosen:
+def body_parts(rows: list[list] | None) -> BodyParts:
+    """The body-part mix of the table's rows [part, weight, from t, to t]; ValueError naming a bad cell."""
+    by_label = {label: part for part, label in PART_LABELS.items()}
+    weights, steps = {}, {}
+    for row in rows if rows is not None else DEFAULT_PARTS:
+        label = str(row[0]).strip()
+        if label not in by_label:
+            raise ValueError(f"unknown body part {label!r}; the parts are {', '.join(PART_LABELS.values())}")
+        part = by_label[label]
+        weights[part] = number(f"the weight of the {label}", row[1])
+        high, low = (number(f"the step range of the {label}", v) for v in row[2:4])
+        if (low, high) != (0, 1000):
+            steps[part] = (int(min(low, high)), int(max(low, high)))
+    return BodyParts(weights, steps, name="parts")
+
+
+def _one(value: str, mixers: dict, blend_weight: float, rate: float, scale: float, shape: str,
+         parts: list[list] | None) -> Chosen:
     if value == "dualmdm":
         s = dualmdm(rate, scale, shape)
         return Chosen(f"DualMDM ({s.shape}, rate {s.rate:g}, scale {s.scale:g})", "dualmdm", s)
     if value == "blend":
         weight = number("blending weight", blend_weight)
         return Chosen(f"DiffusionBlending (w = {weight:g})", "blend", DiffusionBlending(weight))
+    if value == "parts":
+        mix = body_parts(parts)
+        shown = ", ".join(f"{PART_LABELS[p]} {w:g}" + (f" (t {mix.steps[p][1]}-{mix.steps[p][0]})" if p in mix.steps else "")
+                          for p, w in mix.weights.items() if w > 0)
+        return Chosen(f"Body parts ({shown or 'all 0'})", "parts", mix)
     if value in ("interaction", "individual"):
         return Chosen(FIXED_TITLES[value], value, parse_strategy(value))
     return Chosen(LEARNED_LABELS[value.upper()], value, parse_strategy(value, mixers))

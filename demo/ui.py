@@ -104,6 +104,14 @@ def build_demo(runtime: Runtime) -> gr.Blocks:
                         shape = gr.Dropdown(strategies.DUALMDM_SHAPES, value=default.shape, label="shape")
                 with gr.Accordion("DiffusionBlending", open=True):
                     blend = gr.Slider(0, 1, value=0.5, step=0.05, label="weight w (0 interaction, 1 individual)")
+                with gr.Accordion("Body-part mix", open=False):
+                    parts = gr.Dataframe(strategies.DEFAULT_PARTS, headers=strategies.PARTS_HEADERS, type="array",
+                                         datatype=["str", "number", "number", "number"], static_columns=[0],
+                                         row_count=len(strategies.DEFAULT_PARTS), row_limits=(5, 5),
+                                         interactive=True, show_label=False, elem_id="parts")
+                    gr.Markdown("A weight per body part (0 interaction, 1 individual), applied while the diffusion "
+                                "step t runs from *from t* down to *to t* (1000 = pure noise, 0 = the final "
+                                "motion; outside it the part follows the interaction model).")
                 with gr.Accordion("Sampling", open=False):
                     steps = gr.Slider(1, 200, value=50, step=1, label="DDIM steps")
                     with gr.Row():
@@ -134,7 +142,8 @@ def build_demo(runtime: Runtime) -> gr.Blocks:
                 chart = gr.Plot(label="Mean weight per denoising step", show_label=False, format="png")
         results = gr.State()
 
-        inputs = [interaction, text1, text2, seconds, seed, steps, g_inter, g_indiv, selected, blend, rate, scale, shape]
+        inputs = [interaction, text1, text2, seconds, seed, steps, g_inter, g_indiv, selected, blend, rate, scale, shape,
+                  parts]
         submitted = run.click(cb.submit, None, None, queue=False, api_visibility="private")
         page = Components(status, timing, viewer, chart, results, step, slots)
 

@@ -26,7 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--person2", default="", help="individual text of person 2")
     p.add_argument("--model", choices=["interaction", "individual"], default="interaction",
                    help="a single model (ignored when --strategy is given)")
-    p.add_argument("--strategy", default=None, help=f"mix both models: one of {', '.join(STRATEGY_NAMES)}")
+    p.add_argument("--strategy", default=None,
+                   help=f"mix both models: one of {', '.join(STRATEGY_NAMES)}; a hand-painted body-part mix is "
+                        "parts:PART=W[@T_HIGH-T_LOW],... with parts root, legs, spine, left_arm, right_arm (arms, all), "
+                        "e.g. parts:legs=1,arms=0.3 or parts:all=0.8@1000-400 (t: 1000 = pure noise)")
     p.add_argument("--individual-chain", choices=("own", "mix"), default="own",
                    help="with --strategy: the individual model's chain follows its own prediction (default) or the "
                         "mix, as the official sampler does (which erases individual actions; see the README)")

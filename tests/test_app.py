@@ -47,7 +47,8 @@ def updates(cb: Callbacks, interaction="two people shake hands", text1="the pers
             selected=("st", "dualmdm"), progress=None, request=None, **overrides) -> Iterator[Update]:
     kw = {**FAST, **overrides}
     args = [interaction, text1, text2, kw["seconds"], kw["seed"], kw["steps"], kw["guidance_interaction"],
-            kw["guidance_individual"], list(selected), kw["blend_weight"], kw["rate"], kw["scale"], kw["shape"]]
+            kw["guidance_individual"], list(selected), kw["blend_weight"], kw["rate"], kw["scale"], kw["shape"],
+            kw.get("parts")]
     return cb.generate(*args, request=request, progress=progress or gr.Progress())
 
 
@@ -160,6 +161,22 @@ def test_long_and_odd_prompts_still_run(callbacks):
     assert out.status["visible"] is False and out.slots[0].video.is_file()
 
 
+def test_body_part_mix_runs_from_the_ui_with_its_table(callbacks):
+    table = [["root trajectory", 0, 1000, 0], ["legs", 1, 1000, 0], ["spine and head", 0, 1000, 0],
+             ["left arm", 0.25, 1000, 0], ["right arm", 0.6, 400, 0]]
+    out = generate(callbacks, selected=["parts"], parts=table)
+    assert out.results.titles == ["Body parts (legs 1, left arm 0.25, right arm 0.6 (t 400-0))"]
+    w = out.results.weights[0]  # (steps, T, 2, 22); person 1 is mixed, person 2 has no text
+    timesteps = np.array(out.results.timesteps)
+    legs, left, right = [1, 2, 4, 5, 7, 8, 10, 11], [13, 16, 18, 20], [14, 17, 19, 21]
+    assert (w[:, :, 0][..., legs] == 1).all() and np.allclose(w[:, :, 0][..., left], 0.25)
+    assert (w[:, :, 0][..., [0, 3, 6, 9, 12, 15]] == 0).all() and (w[:, :, 1] == 0).all()
+    assert np.allclose(w[timesteps <= 400][:, :, 0][..., right], 0.6) and (w[timesteps > 400][:, :, 0][..., right] == 0).all()
+    with pytest.warns(UserWarning, match="the weight of the legs must be a number"):
+        bad = generate(callbacks, selected=["parts"], parts=[*table[:1], ["legs", "lots", 1000, 0], *table[2:]])
+    assert bad.status["visible"] is True
+
+
 def test_person_without_text_follows_the_interaction_model(callbacks):
     out = generate(callbacks, selected=["individual"], text1="", text2="the person jumps")
     weights = out.results.weights[0]
@@ -180,7 +197,7 @@ def test_only_loaded_learned_mixers_are_offered(tmp_path):
     learned = Runtime(Settings(only_st, tmp_path / "out"), FakeEncoder()).learned()
     assert learned == ["ST"]
     values = [v for _, v in strategies.choices(learned)]
-    assert values == ["st", "dualmdm", "blend", "interaction", "individual"]
+    assert values == ["st", "dualmdm", "blend", "parts", "interaction", "individual"]
     assert strategies.default_selection(learned) == ["st", "dualmdm"]
     assert strategies.default_selection([]) == ["blend", "dualmdm"]
     with pytest.raises(ValueError, match="unknown or unloaded strategy: g"):

@@ -7,7 +7,7 @@ import torch
 from mixermdm_core.composition.centering import align_people, center_people
 from mixermdm_core.composition.pipeline import ComposedPipeline, InteractionPipeline, frames_for
 from mixermdm_core.composition.sampler import Conditions, DenoiserPair, composed_sample, mix
-from mixermdm_core.composition.strategies import DiffusionBlending, DualMDM, MixerStrategy, parse_strategy
+from mixermdm_core.composition.strategies import BODY_PARTS, DiffusionBlending, DualMDM, MixerStrategy, parse_strategy
 from mixermdm_core.diffusion import NoiseSchedule
 from mixermdm_core.kinematics import facing_angle
 from mixermdm_core.models.denoisers import IndividualDenoiser, InteractionDenoiser
@@ -152,6 +152,31 @@ def test_seeded_runs_are_identical_and_seeds_differ(pair):
     c = pipe("two people hug", ("", "the person waves"), ["blend:0.5"], seconds=1, steps=3, seed=8)
     assert (a["blend:0.5"].features == b["blend:0.5"].features).all()
     assert not (a["blend:0.5"].features == c["blend:0.5"].features).all()
+
+
+def test_body_part_mix_sets_each_part_within_its_step_range(pair):
+    mix_ = parse_strategy("parts:legs=1,arms=0.3@1000-500,root=0.5")
+    assert set().union(*map(set, BODY_PARTS.values())) == set(range(22))  # every joint is in one part
+    early, late = mix_.joint_weights(800), mix_.joint_weights(100)
+    assert early[list(BODY_PARTS["legs"])].eq(1).all() and late[list(BODY_PARTS["legs"])].eq(1).all()
+    assert torch.allclose(early[list(BODY_PARTS["left_arm"] + BODY_PARTS["right_arm"])], torch.tensor(0.3))
+    assert late[list(BODY_PARTS["left_arm"])].eq(0).all() and early[0] == 0.5 and early[list(BODY_PARTS["spine"])].eq(0).all()
+    pipe = ComposedPipeline(pair, {}, FakeEncoder())
+    out = pipe("two people hug", ("", "the person waves"), [mix_, "individual"], seconds=1, steps=3, seed=7, ground=False)
+    w = out[mix_.name].weights  # (steps, T, 2, 22): person 1 has no text, so only person 2 is mixed
+    assert (w[:, :, 0] == 0).all() and (w[:, :, 1, list(BODY_PARTS["legs"])] == 1).all()
+    everything = pipe("two people hug", ("", "the person waves"), ["parts:all=1"], seconds=1, steps=3, seed=7, ground=False)
+    assert (everything["parts:all=1"].features == out["individual"].features).all()  # all parts at 1 = the individual model
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("parts:", "at least one part=weight"), ("parts:legs", "needs a weight"), ("parts:tail=1", "body parts are"),
+    ("parts:legs=2", "must be in \\[0, 1\\]"), ("parts:legs=1@1000", "two steps"), ("parts:legs=x", "cannot read"),
+    ("parts:legs=1@2000-0", "0 <= low <= high <= 1000"),
+])
+def test_bad_body_part_specs_are_refused_clearly(spec, message):
+    with pytest.raises(ValueError, match=message):
+        parse_strategy(spec)
 
 
 def test_strategies_may_be_names_or_objects(pair):

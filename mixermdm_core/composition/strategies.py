@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import torch
 
 from ..models.mixer import GRANULARITIES, Mixer
+from ..skeleton import JOINT, NUM_JOINTS
 
 
 @dataclass
@@ -83,12 +84,87 @@ class MixerStrategy:
         return self.mixer(inp.x_a, inp.x_b, inp.t, inp.text, inp.person_text, inp.mask)
 
 
-STRATEGY_NAMES = ("interaction", "individual", "g", "t", "s", "st", "blend:W", "dualmdm")
+# The body parts a hand-painted mix sets, as joints of the SMPL 22-joint body; every joint is in one part.
+BODY_PARTS: dict[str, tuple[int, ...]] = {
+    "root": (JOINT["pelvis"],),  # the root's position and velocity: the trajectory
+    "legs": tuple(JOINT[f"{side}_{j}"] for side in ("left", "right") for j in ("hip", "knee", "ankle", "foot")),
+    "spine": tuple(JOINT[j] for j in ("spine1", "spine2", "spine3", "neck", "head")),
+    "left_arm": tuple(JOINT[f"left_{j}"] for j in ("collar", "shoulder", "elbow", "wrist")),
+    "right_arm": tuple(JOINT[f"right_{j}"] for j in ("collar", "shoulder", "elbow", "wrist")),
+}
+PART_ALIASES = {"arms": ("left_arm", "right_arm"), "all": tuple(BODY_PARTS)}
+
+
+@dataclass
+class BodyParts:
+    """A hand-painted mix: one weight per body part (``BODY_PARTS``; unset parts follow the interaction model),
+    each optionally applied only while the diffusion step t lies in a range (inclusive, 1000 = pure noise; outside
+    it that part takes 0). Weights are per joint, so they show in the same heatmaps as an S/ST mixer's."""
+
+    weights: dict[str, float]
+    steps: dict[str, tuple[int, int]] | None = None  # part -> (t_low, t_high)
+    name: str = "parts"
+
+    def __post_init__(self):
+        self.steps = dict(self.steps or {})
+        unknown = sorted(set(self.weights) - set(BODY_PARTS))
+        if unknown or set(self.steps) - set(self.weights):
+            raise ValueError(f"body parts are {', '.join(BODY_PARTS)} (and 'arms', 'all' when parsed); "
+                             f"got {', '.join(unknown or sorted(set(self.steps) - set(self.weights)))}")
+        for part, w in self.weights.items():
+            if not 0.0 <= w <= 1.0:
+                raise ValueError(f"the weight of {part} must be in [0, 1], got {w}")
+        for part, (low, high) in self.steps.items():
+            if not 0 <= low <= high <= 1000:
+                raise ValueError(f"the step range of {part} must satisfy 0 <= low <= high <= 1000, got {low}-{high}")
+
+    def joint_weights(self, t: float) -> torch.Tensor:
+        """(22,) the weight of every joint at step t."""
+        w = torch.zeros(NUM_JOINTS)
+        for part, weight in self.weights.items():
+            low, high = self.steps.get(part, (0, 1000))
+            if low <= t <= high:
+                w[list(BODY_PARTS[part])] = weight
+        return w
+
+    def __call__(self, inp: MixInputs) -> torch.Tensor:
+        w = torch.stack([self.joint_weights(float(t)) for t in inp.t]).to(inp.x_a.device)
+        return w[:, None, None, :].expand(-1, 1, 2, -1)
+
+
+def parse_parts(spec: str) -> BodyParts:
+    """``legs=1,arms=0.3,root=0.5@1000-500``: part=weight[@T_HIGH-T_LOW], parts from BODY_PARTS or 'arms', 'all'."""
+    weights, steps = {}, {}
+    for item in filter(None, (x.strip() for x in spec.split(","))):
+        part, sep, value = item.partition("=")
+        if not sep:
+            raise ValueError(f"a body part needs a weight, as in legs=1 (got {item!r})")
+        value, at, span = value.partition("@")
+        try:
+            weight = float(value)
+            bounds = tuple(sorted(int(b) for b in span.split("-"))) if at else None
+        except ValueError as err:
+            raise ValueError(f"cannot read {item!r}: write part=weight or part=weight@1000-500") from err
+        if bounds is not None and len(bounds) != 2:
+            raise ValueError(f"a step range is two steps, as in @1000-500 (got {item!r})")
+        for name in PART_ALIASES.get(part.strip(), (part.strip(),)):
+            weights[name] = weight
+            if bounds:
+                steps[name] = bounds
+    if not weights:
+        raise ValueError("parts: needs at least one part=weight, as in parts:legs=1,arms=0.3")
+    return BodyParts(weights, steps, name=f"parts:{spec.strip()}")
+
+
+STRATEGY_NAMES = ("interaction", "individual", "g", "t", "s", "st", "blend:W", "dualmdm", "parts:PART=W,...")
 
 
 def parse_strategy(name: str, mixers: dict[str, Mixer] | None = None):
-    """Strategy from a CLI name: interaction, individual, g, t, s, st, blend:W, dualmdm[:RATE]."""
+    """Strategy from a CLI name: interaction, individual, g, t, s, st, blend:W, dualmdm[:RATE],
+    parts:PART=W[@T_HIGH-T_LOW],... (``parse_parts``)."""
     key = name.strip().lower()
+    if key.startswith("parts:"):
+        return parse_parts(key.split(":", 1)[1])
     if key == "interaction":
         return DiffusionBlending(0.0, name="interaction")
     if key == "individual":
