@@ -106,7 +106,7 @@ def _one(value: str, mixers: dict, blend_weight: float, rate: float, scale: floa
         mix = body_parts(parts)
         shown = ", ".join(f"{PART_LABELS[p]} {w:g}" + (f" (t {mix.steps[p][1]}-{mix.steps[p][0]})" if p in mix.steps else "")
                           for p, w in mix.weights.items() if w > 0)
-        return Chosen(f"Body parts ({shown or 'all 0'})", "parts", mix)
+        return Chosen(f"Body-part mix ({shown or 'all 0'})", "parts", mix)
     if value in ("interaction", "individual"):
         return Chosen(FIXED_TITLES[value], value, parse_strategy(value))
     return Chosen(LEARNED_LABELS[value.upper()], value, parse_strategy(value, mixers))

@@ -15,7 +15,7 @@ from matplotlib import colormaps
 
 from mixermdm_core.kinematics import facing_direction
 from mixermdm_core.skeleton import FPS, JOINT, PARENTS
-from mixermdm_core.visualize.scene import (BACKGROUND, BONE_RADIUS, GLOW, HIGHLIGHT, JOINT_RADII, NOSE_OFFSET,
+from mixermdm_core.visualize.scene import (BACKGROUND, BONE_RADII, GLOW, HIGHLIGHT, JOINT_RADII, NOSE_OFFSET,
                                            NOSE_RADIUS, PERSON_COLORS, touching_joints)
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -39,7 +39,7 @@ def view_data(titles: list[str], joints: list[np.ndarray], weights: list[np.ndar
         })
     frames = int(np.asarray(joints[0]).shape[0])
     return {"fps": FPS, "frames": frames, "people": 2, "joints": len(PARENTS), "parents": list(PARENTS),
-            "joint_radii": JOINT_RADII.round(4).tolist(), "bone_radius": BONE_RADIUS, "nose_radius": NOSE_RADIUS,
+            "joint_radii": JOINT_RADII.round(4).tolist(), "bone_radii": BONE_RADII.round(4).tolist(), "nose_radius": NOSE_RADIUS,
             "colors": PERSON_COLORS.round(3).tolist(), "glow": GLOW.tolist(), "highlight": HIGHLIGHT.tolist(),
             "background": BACKGROUND.tolist(), "cmap": cmap.round(3).tolist(), "mixed": [bool(m) for m in mixed],
             "results": results}

@@ -165,7 +165,7 @@ def test_body_part_mix_runs_from_the_ui_with_its_table(callbacks):
     table = [["root trajectory", 0, 1000, 0], ["legs", 1, 1000, 0], ["spine and head", 0, 1000, 0],
              ["left arm", 0.25, 1000, 0], ["right arm", 0.6, 400, 0]]
     out = generate(callbacks, selected=["parts"], parts=table)
-    assert out.results.titles == ["Body parts (legs 1, left arm 0.25, right arm 0.6 (t 400-0))"]
+    assert out.results.titles == ["Body-part mix (legs 1, left arm 0.25, right arm 0.6 (t 400-0))"]
     w = out.results.weights[0]  # (steps, T, 2, 22); person 1 is mixed, person 2 has no text
     timesteps = np.array(out.results.timesteps)
     legs, left, right = [1, 2, 4, 5, 7, 8, 10, 11], [13, 16, 18, 20], [14, 17, 19, 21]

@@ -83,7 +83,8 @@ def app_url(tmp_path):
 
 
 # The strategies to tick; E2E_STRATEGIES (labels separated by '|') overrides them, e.g. for the README's screenshot.
-STRATEGY_LABELS = os.environ.get("E2E_STRATEGIES", "MixerMDM-ST|DualMDM (schedule)").split("|")
+STRATEGY_LABELS = os.environ.get("E2E_STRATEGIES",
+                                 "MixerMDM-ST|DualMDM (schedule)|Body-part mix (hand-painted)").split("|")
 
 
 def coloured_pixels_per_panel(page) -> list[int]:
@@ -153,7 +154,7 @@ def test_compare_two_strategies_in_the_browser(app_url, tmp_path):
             assert heatmaps.count() >= len(STRATEGY_LABELS) + 1  # one heatmap each and the mean-weight chart
             assert f"{len(STRATEGY_LABELS)} strategies" in page.locator("#timing").inner_text()
             titles = page.locator("#mixer-results").inner_text()
-            assert "MixerMDM-ST" in titles and "DualMDM" in titles
+            assert all(label.split(" (")[0] in titles for label in STRATEGY_LABELS)
             check_synchronised_view(page, len(STRATEGY_LABELS), screenshot.with_name(screenshot.stem + "_view.png"))
             page.wait_for_timeout(1500)  # let the synchronised videos play a little
             # Show a mid-clip frame in every panel: pause, seek, and wait until each video has painted it.

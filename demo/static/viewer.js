@@ -88,7 +88,8 @@ class Bodies {
         const a = this.point(f, p, d.parents[j]), b = this.point(f, p, j);
         const dir = b.clone().sub(a), len = dir.length();
         this.quat.setFromUnitVectors(this.up, len > 1e-6 ? dir.divideScalar(len) : this.up);
-        this.matrix.compose(a.add(b).multiplyScalar(0.5), this.quat, new THREE.Vector3(d.bone_radius, len, d.bone_radius));
+        const rb = d.bone_radii[j - 1];
+        this.matrix.compose(a.add(b).multiplyScalar(0.5), this.quat, new THREE.Vector3(rb, len, rb));
         this.bones.setMatrixAt(p * (J - 1) + j - 1, this.matrix);
       }
       const n = (f * d.people + p) * 3, nose = this.result.nose;

@@ -17,7 +17,7 @@ import torch
 from ..skeleton import FPS, JOINT_NAMES
 from ..visualize.motion import to_joints
 from ..visualize.primitives import unit_cylinder, unit_sphere
-from ..visualize.scene import BONE_RADIUS, BONES, JOINT_RADII, PERSON_COLORS
+from ..visualize.scene import BONE_RADII, BONES, JOINT_RADII, PERSON_COLORS
 
 _FLOAT, _USHORT = 5126, 5123
 _ARRAY_BUFFER, _ELEMENT_ARRAY_BUFFER = 34962, 34963
@@ -107,11 +107,11 @@ def write_glb(motion: np.ndarray | torch.Tensor, path: str | Path, fps: int = FP
                           "translation": body[0, j].tolist(), "scale": [float(JOINT_RADII[j])] * 3})
             children.append(len(nodes) - 1)
             animate(children[-1], "translation", body[:, j], "VEC3")
-        for parent, child in BONES:
+        for (parent, child), radius in zip(BONES, BONE_RADII):
             axis = body[:, child] - body[:, parent]
             length = np.linalg.norm(axis, axis=-1)
             rotation = _quaternions_from_y(axis / np.maximum(length, 1e-9)[:, None])
-            scale = np.stack((np.full(frames, BONE_RADIUS), length, np.full(frames, BONE_RADIUS)), -1)
+            scale = np.stack((np.full(frames, radius), length, np.full(frames, radius)), -1)
             nodes.append({"name": f"p{p + 1}_bone_{JOINT_NAMES[child]}", "mesh": len(meshes) - 1,
                           "translation": body[0, parent].tolist(), "rotation": rotation[0].tolist(),
                           "scale": scale[0].tolist()})

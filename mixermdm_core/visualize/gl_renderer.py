@@ -23,7 +23,7 @@ import numpy as np
 from . import shaders
 from .primitives import unit_cylinder, unit_sphere
 from .scene import (
-    BACKGROUND, BONE_RADIUS, BONES, FLOOR, GRID, GRID_SPACING, GRID_WIDTH, HIGHLIGHT, JOINT_RADII, LIGHT_DIR,
+    BACKGROUND, BONE_RADII, BONES, FLOOR, GRID, GRID_SPACING, GRID_WIDTH, HIGHLIGHT, JOINT_RADII, LIGHT_DIR,
     RING_WIDTH, Scene,
 )
 
@@ -138,7 +138,7 @@ class GLRenderer:
         self._spheres = np.ascontiguousarray(np.concatenate((radii[..., None], colors), -1).reshape(frames, -1, 4), "f4")
         joint_radius = np.tile(JOINT_RADII, people)  # shadows keep the plain joint sizes
         bone_attr = np.concatenate(
-            (np.full((people * len(BONES), 1), BONE_RADIUS), np.repeat(scene.colors * 0.9, len(BONES), axis=0)), axis=1)
+            (np.tile(BONE_RADII, people)[:, None], np.repeat(scene.colors * 0.9, len(BONES), axis=0)), axis=1)
         blob_radius = np.concatenate((bone_attr[:, 0], joint_radius))
         self._counts = {"spheres": self._centers.shape[1], "bones": len(bone_attr), "blobs": len(blob_radius)}
 

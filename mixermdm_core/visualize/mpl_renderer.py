@@ -14,7 +14,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
 
 from .scene import (
-    BACKGROUND, BONE_RADIUS, BONES, FLOOR, GRID, GRID_SPACING, GRID_WIDTH, HIGHLIGHT, RING_WIDTH,
+    BACKGROUND, BONE_RADII, BONES, FLOOR, GRID, GRID_SPACING, GRID_WIDTH, HIGHLIGHT, RING_WIDTH,
     Scene, shadow_points,
 )
 
@@ -116,7 +116,7 @@ class MplRenderer:
             bone_depth = depth[BONES].mean(-1)
             order = np.argsort(-bone_depth)
             self._bones[person].set_segments(px[BONES][order])
-            self._bones[person].set_linewidths(self._points(2 * BONE_RADIUS * self._focal / bone_depth[order]))
+            self._bones[person].set_linewidths(self._points(2 * BONE_RADII[order] * self._focal / bone_depth[order]))
             px, depth = spheres[person]
             order = np.argsort(-depth)
             colors = self._colors[frame, person, order]

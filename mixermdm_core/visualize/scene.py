@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..kinematics import facing_direction
-from ..skeleton import JOINT, NUM_JOINTS, PARENTS
+from ..skeleton import JOINT, JOINT_NAMES, NUM_JOINTS, PARENTS
 
 DEFAULT_SIZE = (848, 480)  # width a multiple of 16: H.264 needs no resize
 
@@ -26,7 +26,6 @@ GRID_SPACING = 0.5  # metres between grid lines
 GRID_WIDTH = 0.012  # metres
 RING_RADIUS = 0.45  # metres, radius of the "mixed" highlight ring around the pelvis
 RING_WIDTH = 0.035  # metres
-BONE_RADIUS = 0.028
 TOUCH_M = 0.08  # joint centres this close between the two people: the spheres meet, the joints glow
 GLOW_SCALE = 1.8  # a glowing joint's sphere grows by this, so the contact shows past the bones around it
 NOSE_OFFSET = 0.10  # metres in front of the head centre: the nose sphere that shows where a person faces
@@ -35,13 +34,24 @@ NOSE_SHADE = 0.55  # the nose is the person's colour, darker
 BONES = np.array([(PARENTS[j], j) for j in range(1, NUM_JOINTS)])  # (21, 2) parent, child
 
 
+# A mannequin of capsules: each bone a cylinder of its own radius (metres, by the bone's child joint), each joint a
+# sphere as wide as the widest bone it joins, so limbs read as volumes and the torso as a trunk.
+_BONE_RADIUS_BY_CHILD = {
+    "left_hip": 0.060, "right_hip": 0.060, "spine1": 0.085, "spine2": 0.085, "spine3": 0.090,
+    "left_knee": 0.062, "right_knee": 0.062, "left_ankle": 0.046, "right_ankle": 0.046,
+    "left_foot": 0.034, "right_foot": 0.034, "neck": 0.045, "head": 0.045,
+    "left_collar": 0.055, "right_collar": 0.055, "left_shoulder": 0.050, "right_shoulder": 0.050,
+    "left_elbow": 0.042, "right_elbow": 0.042, "left_wrist": 0.034, "right_wrist": 0.034,
+}
+BONE_RADII = np.array([_BONE_RADIUS_BY_CHILD[JOINT_NAMES[child]] for _, child in BONES])  # (21,)
+
+
 def _joint_radii() -> np.ndarray:
-    """(22,) sphere radius per joint: a large head, small hands and feet, medium elsewhere."""
-    radii = np.full(NUM_JOINTS, 0.038)
+    """(22,) sphere radius per joint: the widest bone meeting there (a smooth capsule joint), a large head."""
+    radii = np.zeros(NUM_JOINTS)
+    for (parent, child), r in zip(BONES, BONE_RADII):
+        radii[parent], radii[child] = max(radii[parent], r), max(radii[child], r)
     radii[JOINT["head"]] = 0.10
-    radii[JOINT["pelvis"]] = 0.05
-    for name in ("left_wrist", "right_wrist", "left_foot", "right_foot"):
-        radii[JOINT[name]] = 0.032
     return radii
 
 
