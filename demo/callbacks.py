@@ -9,11 +9,11 @@ from matplotlib.figure import Figure
 
 from mixermdm_core.models.io import CheckpointError
 
-from . import compare, inputs, plots, strategies
+from . import choices, compare, inputs, plots
 from .cancel import CancelFlags, Cancelled
 from .files import OutputDir
 from .runtime import Runtime
-from .strategies import MAX_COMPARED
+from .choices import MAX_COMPARED
 from .view import ShownResults, SlotUpdate, Update
 from .viewer import file_url
 
@@ -55,7 +55,7 @@ class Callbacks:
         try:
             self.flags.check(session)  # cancelled while it waited in the queue
             req = inputs.parse(interaction, text1, text2, seconds, seed, steps, guidance_interaction, guidance_individual)
-            chosen = strategies.build(selected, self.runtime.pipeline().mixers, blend_weight, rate, scale, shape, parts)
+            chosen = choices.build(selected, self.runtime.pipeline().mixers, blend_weight, rate, scale, shape, parts)
             for note in req.notes:
                 gr.Warning(note)
             for comparison in compare.run(self.runtime, self.outdir, req, chosen, step):
@@ -109,7 +109,7 @@ class Callbacks:
     def curve(self, rate: float, scale: float, shape: str) -> Figure | dict:
         """The DualMDM schedule drawn for the edited parameters (a warning, not an error, if they are bad)."""
         try:
-            return plots.dualmdm_curve(strategies.dualmdm(rate, scale, shape))
+            return plots.dualmdm_curve(choices.dualmdm(rate, scale, shape))
         except ValueError as err:
             gr.Warning(str(err))
             return gr.skip()

@@ -15,7 +15,7 @@ from .exports import Written, write_exports, write_video
 from .files import OutputDir
 from .inputs import Request
 from .runtime import Runtime
-from .strategies import Chosen
+from .choices import Chosen
 from .viewer import write_view
 
 Step = Callable[[str, int, int], None]  # (phase, done, total): progress report, may raise Cancelled

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from mixermdm_core.text.encoders import MAX_PROMPT_CHARS
 
-from .strategies import number
+from .choices import number
 
 MAX_SEED = 2**32 - 1
 

@@ -10,7 +10,7 @@ from mixermdm_core.composition.strategies import DualMDM
 from mixermdm_core.text.encoders import MAX_PROMPT_CHARS
 from mixermdm_core.vocabulary import DEFAULT_GUIDANCE
 
-from . import plots, strategies
+from . import choices, plots
 from .callbacks import Callbacks
 from .inputs import MAX_SEED
 from .runtime import Runtime
@@ -87,8 +87,8 @@ def build_demo(runtime: Runtime) -> gr.Blocks:
                 with gr.Row():
                     seconds = gr.Slider(MIN_SECONDS, MAX_SECONDS, value=4, step=0.5, label="Motion length (s)")
                     seed = gr.Number(0, label="Seed", precision=0, minimum=0, maximum=MAX_SEED)
-                selected = gr.CheckboxGroup(strategies.choices(learned), value=strategies.default_selection(learned),
-                                            label=f"Strategies to compare (up to {strategies.MAX_COMPARED})",
+                selected = gr.CheckboxGroup(choices.choices(learned), value=choices.default_selection(learned),
+                                            label=f"Strategies to compare (up to {choices.MAX_COMPARED})",
                                             elem_id="strategies")
                 with gr.Row():
                     run = gr.Button("Generate", variant="primary", elem_id="generate", scale=3)
@@ -101,13 +101,13 @@ def build_demo(runtime: Runtime) -> gr.Blocks:
                     with gr.Row():
                         rate = gr.Slider(0, 0.05, value=default.rate, step=0.0005, label="rate")
                         scale = gr.Slider(0, 1, value=default.scale, step=0.05, label="scale")
-                        shape = gr.Dropdown(strategies.DUALMDM_SHAPES, value=default.shape, label="shape")
+                        shape = gr.Dropdown(choices.DUALMDM_SHAPES, value=default.shape, label="shape")
                 with gr.Accordion("DiffusionBlending", open=True):
                     blend = gr.Slider(0, 1, value=0.5, step=0.05, label="weight w (0 interaction, 1 individual)")
                 with gr.Accordion("Body-part mix", open=False):
-                    parts = gr.Dataframe(strategies.DEFAULT_PARTS, headers=strategies.PARTS_HEADERS, type="array",
+                    parts = gr.Dataframe(choices.DEFAULT_PARTS, headers=choices.PARTS_HEADERS, type="array",
                                          datatype=["str", "number", "number", "number"], static_columns=[0],
-                                         row_count=len(strategies.DEFAULT_PARTS), row_limits=(5, 5),
+                                         row_count=len(choices.DEFAULT_PARTS), row_limits=(5, 5),
                                          interactive=True, show_label=False, elem_id="parts")
                     gr.Markdown("A weight per body part (0 interaction, 1 individual), applied while the diffusion "
                                 "step t runs from *from t* down to *to t* (1000 = pure noise, 0 = the final "
@@ -126,7 +126,7 @@ def build_demo(runtime: Runtime) -> gr.Blocks:
                 replay = gr.Button("▶ Play the videos together", size="sm", scale=0)
             viewer = viewer_component()
             slots = []
-            for row in range(0, strategies.MAX_COMPARED, 3):
+            for row in range(0, choices.MAX_COMPARED, 3):
                 with gr.Row(equal_height=False):
                     for k in range(row, row + 3):
                         with gr.Column(visible=False, min_width=280) as column:

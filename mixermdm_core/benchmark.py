@@ -27,7 +27,7 @@ import torch
 
 from .models.precision import PRECISIONS
 
-APP_DEFAULT = ("st", "dualmdm")  # the comparison the app opens with (demo.strategies.default_selection)
+APP_DEFAULT = ("st", "dualmdm")  # the comparison the app opens with (demo.choices.default_selection)
 
 
 def _timed(fn, repeats: int) -> float:

@@ -9,7 +9,7 @@ import argparse
 import shutil
 from pathlib import Path
 
-from .training.config import load_config
+from .training.recipe import load_config
 from .vocabulary import GRANULARITIES
 
 
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     elif args.what == "mixer":
         from .composition.loading import load_pair
-        from .training.mixer import train_mixer
+        from .training.adversarial import train_mixer
         from .training.prediction_cache import denoiser_hashes
 
         final = train_mixer(args.granularity, load_pair(args.checkpoints), cfg, out, args.device, resume=not args.fresh,

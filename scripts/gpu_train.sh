@@ -27,7 +27,7 @@ for phase in "$@"; do
     base|finetune|mixers)
       if [ -z "$made" ]; then
         python3 -c "
-from mixermdm_core.training.config import DataConfig
+from mixermdm_core.training.recipe import DataConfig
 from mixermdm_core.training.datasets import corpora
 for split in ('train', 'val'):
     corpora(DataConfig(), split)"

@@ -18,12 +18,12 @@ from matplotlib.figure import Figure
 from mixermdm_core.composition.strategies import DualMDM
 from mixermdm_core.export import read_bvh
 
-from demo import plots, strategies
+from demo import choices, plots
 from demo.callbacks import Callbacks
 from demo.files import OutputDir
 from demo.runtime import Runtime
 from demo.settings import Settings
-from demo.strategies import MAX_COMPARED
+from demo.choices import MAX_COMPARED
 from demo.ui import build_demo, launch_options
 from demo.view import Update
 from demo.viewer import STATIC
@@ -196,12 +196,12 @@ def test_only_loaded_learned_mixers_are_offered(tmp_path):
     only_st = make_tiny_checkpoints(tmp_path / "st", granularities=("ST",))
     learned = Runtime(Settings(only_st, tmp_path / "out"), FakeEncoder()).learned()
     assert learned == ["ST"]
-    values = [v for _, v in strategies.choices(learned)]
+    values = [v for _, v in choices.choices(learned)]
     assert values == ["st", "dualmdm", "blend", "parts", "interaction", "individual"]
-    assert strategies.default_selection(learned) == ["st", "dualmdm"]
-    assert strategies.default_selection([]) == ["blend", "dualmdm"]
+    assert choices.default_selection(learned) == ["st", "dualmdm"]
+    assert choices.default_selection([]) == ["blend", "dualmdm"]
     with pytest.raises(ValueError, match="unknown or unloaded strategy: g"):
-        strategies.build(["g"], {"ST": object()}, 0.5, 0.0085, 1.0, "exp")
+        choices.build(["g"], {"ST": object()}, 0.5, 0.0085, 1.0, "exp")
 
 
 def test_step_slider_replots_heatmaps_from_stored_weights(callbacks):

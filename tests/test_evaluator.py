@@ -13,7 +13,7 @@ from mixermdm_core.models.evaluator import EvaluatorConfig, TextMotionEvaluator
 from mixermdm_core.representation.interhuman import RigidTransform
 from mixermdm_core.models.io import CheckpointError
 from mixermdm_core.models.pretrained import load_evaluator, save_evaluator
-from mixermdm_core.training.evaluator import train_evaluator
+from mixermdm_core.training.contrastive import train_evaluator
 
 SMALL = EvaluatorConfig(latent=32, layers=2, heads=2, ff=64, dropout=0.1, max_frames=32, embed=16)
 

@@ -12,9 +12,9 @@ from mixermdm_core.data.batching import ClipBatcher
 from mixermdm_core.models.discriminator import MotionDiscriminator
 from mixermdm_core.models.mixer import Mixer
 from mixermdm_core.models.io import read_checkpoint
-from mixermdm_core.training.config import DataConfig, MixerOptimConfig, TrainConfig
+from mixermdm_core.training.recipe import DataConfig, MixerOptimConfig, TrainConfig
 from mixermdm_core.training.datasets import TrainingSet
-from mixermdm_core.training.mixer import adversarial_step, live_batch, train_mixer
+from mixermdm_core.training.adversarial import adversarial_step, live_batch, train_mixer
 from mixermdm_core.training.prediction_cache import (
     CachedPredictions, CacheSpec, StaleCacheError, build_cache, denoiser_hashes, shard_path,
 )

@@ -8,12 +8,12 @@ import pytest
 import torch
 
 from mixermdm_core.data.batching import ClipBatcher
-from mixermdm_core.data.humanml3d import HumanML3DReader
+from mixermdm_core.data.humanml3d_reader import HumanML3DReader
 from mixermdm_core.models.pretrained import load_denoiser
 from mixermdm_core.representation.interhuman import features_to_joints
 from mixermdm_core.train import main as train_main
 from mixermdm_core.training import datasets
-from mixermdm_core.training.config import DataConfig
+from mixermdm_core.training.recipe import DataConfig
 from mixermdm_core.training.sources import MIN_CLIP_FRAMES, individual_clips, interaction_clips, parse_source
 
 HUMANML3D = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "humanml3d"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import torch
 
-from mixermdm_core.training.config import OptimConfig
+from mixermdm_core.training.recipe import OptimConfig
 from mixermdm_core.training.loop import Run, make_ema
 
 

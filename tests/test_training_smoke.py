@@ -16,9 +16,9 @@ from mixermdm_core.models.config import NetConfig
 from mixermdm_core.models.denoisers import IndividualDenoiser
 from mixermdm_core.models.io import read_checkpoint
 from mixermdm_core.training import datasets
-from mixermdm_core.training.config import DataConfig, MixerOptimConfig, OptimConfig, TrainConfig, load_config
+from mixermdm_core.training.recipe import DataConfig, MixerOptimConfig, OptimConfig, TrainConfig, load_config
 from mixermdm_core.training.denoiser import init_from_checkpoint, sample_steps, train_denoiser
-from mixermdm_core.training.mixer import train_mixer
+from mixermdm_core.training.adversarial import train_mixer
 
 TINY = NetConfig(latent=32, layers=1, heads=2, ff=64, dropout=0.0)
 

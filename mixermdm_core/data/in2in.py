@@ -16,7 +16,7 @@ from typing import Literal
 from ..representation.interhuman import FEATURE_DIM
 from ..representation.normalization import Normalizer
 from ._io import DatasetFormatError, read_lines, require_dir
-from .interhuman import InterHumanReader
+from .interhuman_reader import InterHumanReader
 
 WHAT = "in2IN individual annotation"
 

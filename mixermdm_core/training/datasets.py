@@ -11,7 +11,7 @@ import torch
 from ..data.batching import ClipBatcher
 from ..representation.normalization import Normalizer
 from ..text.store import EmbeddingStore
-from .config import DataConfig
+from .recipe import DataConfig
 from .sources import Clips, mixing_clips
 
 STATS_DIR = Path(__file__).resolve().parents[2] / "assets" / "stats"

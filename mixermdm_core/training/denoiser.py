@@ -20,7 +20,7 @@ from ..models.denoisers import IndividualDenoiser, InteractionDenoiser
 from ..models.io import load_weights, read_checkpoint, read_normalizer, save_checkpoint
 from ..representation.normalization import Normalizer
 from . import datasets, sources
-from .config import TrainConfig
+from .recipe import TrainConfig
 from .loop import Run, make_ema
 from .losses import (GEOMETRY_MAX_T, affinity_loss, bone_length_loss, distance_map_loss, floor_loss, foot_contact_loss,
                      masked_mse, relative_facing_loss)

@@ -13,9 +13,9 @@ import torch
 from ..data.batching import ClipBatcher
 from ..models.evaluator import EvaluatorConfig, TextMotionEvaluator
 from . import datasets, sources
-from .config import TrainConfig
+from .recipe import TrainConfig
 from ..models.pretrained import save_evaluator
-from .evaluator import train_evaluator
+from .contrastive import train_evaluator
 from .loop import device_name
 
 

@@ -21,7 +21,7 @@ from safetensors.torch import load_file, save_file
 from tqdm import tqdm
 
 from ..composition.sampler import DenoiserPair
-from .config import TrainConfig
+from .recipe import TrainConfig
 from .datasets import TrainingSet, mixing_set
 
 META = "meta.json"
@@ -85,7 +85,7 @@ def build_cache(pair: DenoiserPair, data: TrainingSet, pool: torch.Tensor, spec:
     """Compute the missing shards (each from its own seed, so the order of runs does not matter), stopping after
     the shard that passes ``time_budget_s``; returns how many shards are complete. ``data`` must crop to
     ``spec.frames``; ``pool`` holds the swap texts."""
-    from .mixer import mixer_step_inputs, swap_texts
+    from .adversarial import mixer_step_inputs, swap_texts
 
     folder = Path(folder)
     check_spec(folder, spec)

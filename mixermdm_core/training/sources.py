@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from ..representation.interhuman import canonicalize_features
-from .config import DataConfig
+from .recipe import DataConfig
 
 log = logging.getLogger(__name__)
 SOURCES = ("corpus", "humanml3d", "interhuman")
@@ -139,7 +139,7 @@ def _split_ids(listed, folder: Path, split: str, what: str) -> list[str]:
 
 def _humanml3d(root: Path, split: str) -> Clips:
     """One clip per caption (its time range, when it has one), converted to the 262-d layout at 30 fps."""
-    from ..data.humanml3d import HumanML3DReader
+    from ..data.humanml3d_reader import HumanML3DReader
     from ..representation.humanml3d import humanml3d_to_interhuman
     from ..skeleton import FPS
 

@@ -31,7 +31,7 @@ from ..models.mixer import Mixer
 from ..representation.interhuman import features_to_joints
 from ..vocabulary import mixed_people
 from . import datasets
-from .config import TrainConfig
+from .recipe import TrainConfig
 from .prediction_cache import CachedPredictions
 from .loop import Run, make_ema
 
