@@ -10,8 +10,6 @@ the interaction keeps its spacing and facing, both, contact, and raw foot skatin
 import sys
 import time
 
-import torch
-
 from mixermdm_core import DEFAULT_GUIDANCE, ComposedPipeline
 from mixermdm_core.corpus import mixing_cases
 from mixermdm_core.evaluation.protocol import physical
