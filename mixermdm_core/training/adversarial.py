@@ -77,6 +77,14 @@ def live_batch(pair: DenoiserPair, data: datasets.TrainingSet, pool: torch.Tenso
     return {"t": t, "mask": mask, "text": text, "person_text": person_text, "x_a": x_a, "x_b_c": x_b_c}
 
 
+def _update(opt: torch.optim.Optimizer, loss: torch.Tensor, clip: float) -> None:
+    """One optimiser step on ``loss`` with its parameters' gradient norm clipped to ``clip``."""
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_([p for g in opt.param_groups for p in g["params"]], clip)
+    opt.step()
+
+
 def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: dict[str, torch.Tensor],
                      oc) -> tuple[dict[str, float], torch.Tensor, torch.Tensor]:
     """One discriminator update then one Mixer update on a batch of frozen-model predictions (live or cached);
@@ -98,21 +106,13 @@ def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: d
     d_loss_b = sum(hinge_d(d_b(real_b[:, :, k:k + 1], t, person_text[:, k], mask),
                            d_b(fake_b[:, :, k:k + 1].detach(), t, person_text[:, k], mask), people[:, k])
                    for k in range(2)) / 2
-    d_loss = d_loss_a + d_loss_b + oc.balance * (d_loss_a - d_loss_b).abs()
-    opt_d.zero_grad(set_to_none=True)
-    d_loss.backward()
-    torch.nn.utils.clip_grad_norm_([p for g in opt_d.param_groups for p in g["params"]], oc.grad_clip)
-    opt_d.step()
+    _update(opt_d, d_loss_a + d_loss_b + oc.balance * (d_loss_a - d_loss_b).abs(), oc.grad_clip)
 
     # Mixer: fool both discriminators, evenly.
     g_a = -d_a(fake_a, t, text, mask).mean()
     g_b = sum((-d_b(fake_b[:, :, k:k + 1], t, person_text[:, k], mask) * people[:, k]).sum() / people[:, k].sum().clamp_min(1)
               for k in range(2)) / 2
-    g_loss = g_a + g_b + oc.balance * (g_a - g_b).abs()
-    opt_g.zero_grad(set_to_none=True)
-    g_loss.backward()
-    torch.nn.utils.clip_grad_norm_([p for g in opt_g.param_groups for p in g["params"]], oc.grad_clip)
-    opt_g.step()
+    _update(opt_g, g_a + g_b + oc.balance * (g_a - g_b).abs(), oc.grad_clip)
     losses = {"d_a": d_loss_a.item(), "d_b": d_loss_b.item(), "g_a": g_a.item(), "g_b": g_b.item()}
     return losses, w, active
 
