@@ -11,9 +11,9 @@ from mixermdm_core.models.io import CheckpointError
 
 from . import choices, compare, inputs, plots
 from .cancel import CancelFlags, Cancelled
+from .choices import MAX_COMPARED
 from .files import OutputDir
 from .runtime import Runtime
-from .choices import MAX_COMPARED
 from .view import ShownResults, SlotUpdate, Update
 from .viewer import file_url
 
@@ -73,7 +73,8 @@ class Callbacks:
         return Update(status=status_box([message], error=True))
 
     def _progress(self, req: inputs.Request, comparison: compare.Comparison) -> Update:
-        """The page after sampling (chart, empty slots hidden), after each video (its slot), and when done (all)."""
+        """The page after sampling (the 3D view, unused slots hidden), after each video (its slot), and when done
+        (everything, the downloads and the mean-weight chart included)."""
         outputs = comparison.outputs
         if not outputs:
             return Update(status=status_box(list(req.notes), error=False), timing=comparison.summary(req),
@@ -86,11 +87,10 @@ class Callbacks:
         shown = ShownResults(titles, [o.weights for o in outputs], comparison.mixed, comparison.timesteps)
         slots = {k: self._slot(req, comparison, o, o.written.downloads) for k, o in enumerate(outputs)}
         slots.update({k: SlotUpdate.hidden() for k in range(len(outputs), MAX_COMPARED)})
+        chart = plots.mean_weight_chart([(o.title, o.weights) for o in outputs], comparison.mixed, comparison.timesteps)
         return Update(status=status_box(list(req.notes), error=False), timing=comparison.summary(req),
-                      viewer=file_url(comparison.view), chart=plots.mean_weight_chart([(o.title, o.weights) for o in outputs], comparison.mixed,
-                                                    comparison.timesteps),
-                      results=shown, step=gr.update(minimum=1, maximum=req.steps, value=req.steps, interactive=True),
-                      slots=slots)
+                      viewer=file_url(comparison.view), chart=chart, results=shown,
+                      step=gr.update(minimum=1, maximum=req.steps, value=req.steps, interactive=True), slots=slots)
 
     @staticmethod
     def _slot(req: inputs.Request, comparison: compare.Comparison, o: compare.StrategyOutput,

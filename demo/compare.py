@@ -38,7 +38,7 @@ class Comparison:
     view: Path  # the synchronised 3D view's data, written right after sampling
     mixed: list[bool]  # which people have an individual text
     timesteps: list[int]
-    timing: dict[str, float]  # seconds: sampling, first_result, rendering (and exports), total
+    timing: dict[str, float]  # seconds: sampling, first_result (the 3D view), first_video, rendering, total
 
     @property
     def done(self) -> bool:
@@ -54,7 +54,8 @@ class Comparison:
         frames = self.outputs[0].weights.shape[1]
         return (f"{self.asked} strategies · {frames / FPS:g} s of motion ({frames} frames) · "
                 f"{request.steps} DDIM steps · seed {request.seed} — sampling {t['sampling']:.1f} s, "
-                f"first result at {t['first_result']:.1f} s, rendering and exports {t['rendering']:.1f} s, "
+                f"3D view at {t['first_result']:.1f} s, first video at {t['first_video']:.1f} s, "
+                f"rendering and exports {t['rendering']:.1f} s, "
                 f"**total {t['total']:.1f} s**")
 
 
@@ -77,14 +78,14 @@ def run(runtime: Runtime, outdir: OutputDir, request: Request, chosen: list[Chos
     view = write_view(folder, [c.title for c in chosen], [r.joints for r in results], [r.weights[-1] for r in results],
                       request.mixed)
     comparison = Comparison([], len(chosen), view, request.mixed, list(result.timesteps),
-                            {"sampling": sampled - start})
+                            {"sampling": sampled - start, "first_result": time.perf_counter() - start})
     yield comparison
     person = mixed_person(request.mixed)
     for k, c in enumerate(chosen):
         step("Rendering", k, len(chosen))
         res = result.strategies[c.strategy.name]
         comparison.outputs.append(StrategyOutput(c.title, write_video(folder, c.key, res, person), res.weights))
-        comparison.timing.setdefault("first_result", time.perf_counter() - start)
+        comparison.timing.setdefault("first_video", time.perf_counter() - start)
         yield comparison
     for k, c in enumerate(chosen):
         step("Exporting", k, len(chosen))

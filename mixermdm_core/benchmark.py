@@ -5,14 +5,15 @@
 Times, for one 4-s two-person sample at 50 DDIM steps: one model alone (the interaction model), the two
 models without a mixer (a fixed blend: both models run, no Mixer network), each strategy, four strategies
 batched together, the render of one animation, and the app's path for its default comparison (ST and DualMDM:
-sample both, render each video, write the downloads; the app shows the first result after its first video);
+sample both, which is when the app's synchronised 3D view shows both, render each video, write the downloads);
 then parameter counts and peak memory. The last line is machine-readable:
 
     mixer_overhead=R1 batched4_vs_one=R2 render_vs_realtime=R3 app_first_vs_alone=R4 app_all_vs_alone=R5
 
 R1 = time(ST mixer) / time(two models without mixer); R2 = time(4 strategies batched) / time(one strategy);
 R3 = render time / clip duration (below 0.2 means at least 5x faster than real time); R4, R5 = time to the
-app's first result and to all its results, over time(interaction model alone), measured in the same run.
+app's first result (its 3D view, after sampling) and to all its videos and downloads, over time(interaction
+model alone), measured in the same run.
 """
 from __future__ import annotations
 
@@ -90,21 +91,22 @@ def main(argv: list[str] | None = None) -> int:
     rows.append((f"render {args.seconds:g}-s animation (848x480 mp4)", render))
 
     app = [n for n in APP_DEFAULT if n in names]
-    best = (float("inf"), float("inf"))
+    best = (float("inf"),) * 3
     for _ in range(args.repeats):
         with tempfile.TemporaryDirectory() as tmp:
             t0 = time.perf_counter()
             result = pipe(texts[0], texts[1:], app, **run)
-            shown = []
+            sampled = time.perf_counter() - t0
+            videos = []
             for name in app:
                 render_video(result[name].joints, Path(tmp) / f"{name}.mp4", mixed_person=0)
-                shown.append(time.perf_counter() - t0)
-            first = shown[0]
+                videos.append(time.perf_counter() - t0)
             for name in app:
                 write_bundle(Path(tmp), name, result[name].features, result[name].joints, result[name].weights)
-            best = min(best, (first, time.perf_counter() - t0))
-    rows.append((f"app, {' + '.join(app)}: first result", best[0]))
-    rows.append((f"app, {' + '.join(app)}: all results and downloads", best[1]))
+            best = min(best, (sampled, videos[0], time.perf_counter() - t0))
+    rows.append((f"app, {' + '.join(app)}: 3D view of both (sampled)", best[0]))
+    rows.append((f"app, {' + '.join(app)}: first video", best[1]))
+    rows.append((f"app, {' + '.join(app)}: all videos and downloads", best[2]))
 
     width = max(len(r[0]) for r in rows)
     print(f"{'what':<{width}}  {'seconds':>8}  {'x two models':>12}")
@@ -118,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     ref = one.get("st", one[names[0]])
     frames = frames_for(args.seconds)
     print(f"mixer_overhead={ref / base:.3f} batched4_vs_one={batched / ref:.3f} render_vs_realtime={render / (frames / 30):.3f} "
-          f"app_first_vs_alone={best[0] / rows[0][1]:.3f} app_all_vs_alone={best[1] / rows[0][1]:.3f}")
+          f"app_first_vs_alone={best[0] / rows[0][1]:.3f} app_all_vs_alone={best[2] / rows[0][1]:.3f}")
     return 0
 
 
