@@ -14,7 +14,7 @@ from mixermdm_core.models.mixer import Mixer
 from mixermdm_core.models.io import read_checkpoint
 from mixermdm_core.training.recipe import DataConfig, MixerOptimConfig, TrainConfig
 from mixermdm_core.training.datasets import TrainingSet
-from mixermdm_core.training.adversarial import adversarial_step, live_batch, train_mixer
+from mixermdm_core.training.adversarial import adversarial_step, live_batch, roughness, train_mixer
 from mixermdm_core.training.prediction_cache import (
     CachedPredictions, CacheSpec, StaleCacheError, build_cache, denoiser_hashes, shard_path,
 )
@@ -112,3 +112,15 @@ def test_command_line_builds_then_resumes_a_cache(tmp_path, tiny_corpora, monkey
     assert sorted(p.name for p in (tmp_path / "cache").glob("shard_*")) == ["shard_00000.safetensors", "shard_00001.safetensors"]
     assert len(CachedPredictions(tmp_path / "cache", load_pair(ckpt))) == 6
     train.main(args)  # nothing left to make: the same command returns at once
+
+
+def test_temporal_prior_measures_flicker_between_valid_frames_only():
+    steady = torch.full((2, 5, 2, 22), 0.3)
+    assert roughness(steady, None) == 0 and roughness(torch.rand(2, 1, 2, 22), None) == 0  # G and S have no frames
+    flicker = steady.clone()
+    flicker[:, 1::2] = 0.7  # 0.3, 0.7, 0.3, ... : every step changes by 0.4
+    assert roughness(flicker, None) == pytest.approx(0.16)
+    mask = torch.tensor([[1, 1, 1, 0, 0], [1, 1, 0, 0, 0]], dtype=torch.bool)
+    padded = flicker.clone()
+    padded[:, 3:] = 5.0  # padded frames are never judged
+    assert roughness(padded, mask) == pytest.approx(0.16)

@@ -6,7 +6,8 @@ x_a and x_b (guided, as at inference; or read those predictions from a predictio
 makes this fit a CPU), align x_b onto x_a, let the Mixer choose w and mix. Two
 discriminators judge the mix: D^a against x_a (two people) and D^b against x_b (each person centred).
 Discriminators use the hinge loss; the Mixer minimises -D^a(x_m) - D^b(x_m) plus an L1 penalty on
-the gap between the two, so it cannot win by pleasing only one model.
+the gap between the two, so it cannot win by pleasing only one model, and optionally (``smoothness``) a
+temporal prior on T/ST weights: their mean squared change from frame to frame.
 
 To teach the Mixer the task it faces at inference (an interaction plus an individual request the
 interaction data does not hold), a person's text is replaced by an unrelated individual text with
@@ -85,6 +86,19 @@ def _update(opt: torch.optim.Optimizer, loss: torch.Tensor, clip: float) -> None
     opt.step()
 
 
+def roughness(w: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+    """Mean squared frame-to-frame change of weights (B, Tw, 2, Jw) over valid frame pairs (0 when Tw is 1): what
+    the temporal prior on T/ST weights penalises, since weights that flicker between frames make feet slide."""
+    if w.shape[1] < 2:
+        return w.new_zeros(())
+    step = (w[:, 1:] - w[:, :-1]).pow(2).mean((2, 3))  # (B, Tw - 1)
+    if mask is None:
+        return step.mean()
+    m = mask.bool()
+    valid = (m[:, 1:] & m[:, :-1]).to(step)
+    return (step * valid).sum() / valid.sum().clamp_min(1)
+
+
 def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: dict[str, torch.Tensor],
                      oc) -> tuple[dict[str, float], torch.Tensor, torch.Tensor]:
     """One discriminator update then one Mixer update on a batch of frozen-model predictions (live or cached);
@@ -112,8 +126,10 @@ def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: d
     g_a = -d_a(fake_a, t, text, mask).mean()
     g_b = sum((-d_b(fake_b[:, :, k:k + 1], t, person_text[:, k], mask) * people[:, k]).sum() / people[:, k].sum().clamp_min(1)
               for k in range(2)) / 2
-    _update(opt_g, g_a + g_b + oc.balance * (g_a - g_b).abs(), oc.grad_clip)
-    losses = {"d_a": d_loss_a.item(), "d_b": d_loss_b.item(), "g_a": g_a.item(), "g_b": g_b.item()}
+    rough = roughness(w, mask)
+    _update(opt_g, g_a + g_b + oc.balance * (g_a - g_b).abs() + oc.smoothness * rough, oc.grad_clip)
+    losses = {"d_a": d_loss_a.item(), "d_b": d_loss_b.item(), "g_a": g_a.item(), "g_b": g_b.item(),
+              "w_roughness": rough.item()}
     return losses, w, active
 
 

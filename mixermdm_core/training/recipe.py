@@ -52,6 +52,7 @@ class MixerOptimConfig(OptimConfig):
     lr: float = 1e-4
     d_lr: float = 1e-4
     balance: float = 0.1
+    smoothness: float = 0.0  # weight of the T/ST weights' mean squared change from frame to frame (a temporal prior)
     swap_person_text: float = 0.5  # chance to replace a person's text by an unrelated individual text
     guidance: float = 2.5
     cache_samples: int = 16384  # prediction cache (train mixer-cache): samples, frames per sample, samples per shard
