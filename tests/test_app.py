@@ -101,7 +101,8 @@ def test_generate_writes_every_file_and_figure(callbacks):
 def test_each_result_shows_as_soon_as_its_video_is_rendered(callbacks):
     stream = updates(callbacks, selected=("st", "dualmdm", "blend"))
     sampled = next(stream)
-    assert "sampled in" in sampled.timing and sorted(sampled.slots) == [3, 4, 5]  # unused slots hidden at once
+    assert "sampled in" in sampled.timing and sorted(sampled.slots) == list(range(MAX_COMPARED))
+    assert not any(slot.visible for slot in sampled.slots.values())  # no video of the previous request stays
     assert sampled.viewer.endswith("view.json")  # the 3D view shows every result before any video exists
     assert not list(Path(sampled.viewer.removeprefix("/gradio_api/file=")).parent.glob("*.mp4"))
     for k in range(3):
