@@ -81,17 +81,15 @@ def run(runtime: Runtime, outdir: OutputDir, request: Request, chosen: list[Chos
                             {"sampling": sampled - start, "first_result": time.perf_counter() - start})
     yield comparison
     person = mixed_person(request.mixed)
-    for k, c in enumerate(chosen):
+    for k, (c, res) in enumerate(zip(chosen, results)):
         step("Rendering", k, len(chosen))
-        res = result.strategies[c.strategy.name]
         comparison.outputs.append(StrategyOutput(c.title, write_video(folder, c.key, res, person), res.weights))
         comparison.timing.setdefault("first_video", time.perf_counter() - start)
         yield comparison
-    for k, c in enumerate(chosen):
+    for k, (c, res) in enumerate(zip(chosen, results)):
         step("Exporting", k, len(chosen))
         out = comparison.outputs[k]
-        comparison.outputs[k] = replace(out, written=write_exports(folder, c.key, result.strategies[c.strategy.name],
-                                                                   out.video))
+        comparison.outputs[k] = replace(out, written=write_exports(folder, c.key, res, out.video))
     end = time.perf_counter()
     comparison.timing.update(rendering=end - sampled, total=end - start)
     yield comparison

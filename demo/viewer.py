@@ -13,10 +13,12 @@ from pathlib import Path
 import numpy as np
 from matplotlib import colormaps
 
-from mixermdm_core.kinematics import facing_direction
-from mixermdm_core.skeleton import FPS, JOINT, PARENTS
-from mixermdm_core.visualize.scene import (BACKGROUND, BONE_RADII, GLOW, HIGHLIGHT, JOINT_RADII, NOSE_OFFSET,
-                                           NOSE_RADIUS, PERSON_COLORS, touching_joints)
+from mixermdm_core.skeleton import FPS, PARENTS
+from mixermdm_core.visualize.scene import (BACKGROUND, BONE_RADII, GLOW, HIGHLIGHT, JOINT_RADII,
+                                           NOSE_RADIUS, PERSON_COLORS, nose_positions,
+                                           touching_joints)
+
+from .plots import people_shown
 
 STATIC = Path(__file__).resolve().parent / "static"
 VIEW_FILE = "view.json"
@@ -29,7 +31,7 @@ def view_data(titles: list[str], joints: list[np.ndarray], weights: list[np.ndar
     results = []
     for title, j, w in zip(titles, joints, weights):
         j = np.asarray(j, np.float64)
-        nose = j[:, :, JOINT["head"]] + NOSE_OFFSET * facing_direction(j)
+        nose = nose_positions(j)
         results.append({
             "title": title,
             "joints": np.round(j * 1000).astype(int).ravel().tolist(),
@@ -42,6 +44,7 @@ def view_data(titles: list[str], joints: list[np.ndarray], weights: list[np.ndar
             "joint_radii": JOINT_RADII.round(4).tolist(), "bone_radii": BONE_RADII.round(4).tolist(), "nose_radius": NOSE_RADIUS,
             "colors": PERSON_COLORS.round(3).tolist(), "glow": GLOW.tolist(), "highlight": HIGHLIGHT.tolist(),
             "background": BACKGROUND.tolist(), "cmap": cmap.round(3).tolist(), "mixed": [bool(m) for m in mixed],
+            "heatmap_people": people_shown(mixed),
             "results": results}
 
 

@@ -125,7 +125,7 @@ function stage(data) {
 // Heatmap of one result's last-step weights (joints x frames) for each mixed person, drawn once; a cursor
 // element marks the current frame.
 function heatmap(cell, data, result) {
-  const people = data.mixed.some(Boolean) ? data.mixed.map((m, p) => (m ? p : -1)).filter(p => p >= 0) : [0];
+  const people = data.heatmap_people; // as in the PNG heatmaps (demo/plots.people_shown)
   const J = data.joints, T = data.frames;
   const canvas = el('canvas', { class: 'mixer-heatmap', width: T, height: J * people.length });
   const ctx = canvas.getContext('2d'), image = ctx.createImageData(T, J * people.length);

@@ -150,10 +150,10 @@ class Run:
         budget = self.oc.time_budget_s
         return self.step < self.oc.steps and not (budget and time.time() - self.start > budget)
 
-    def set_lr(self, optimizer: torch.optim.Optimizer, base: float | None = None) -> float:
+    def set_lr(self, optimizer: torch.optim.Optimizer) -> float:
         """Warm-up then cosine decay over the steps (or over the time budget with ``anneal_by_time``)."""
         oc = self.oc
-        lr = lr_at(self.step, oc.lr if base is None else base, oc.warmup, oc.steps,
+        lr = lr_at(self.step, oc.lr, oc.warmup, oc.steps,
                    time_fraction(self.start, oc.time_budget_s) if oc.anneal_by_time else 0.0)
         for group in optimizer.param_groups:
             group["lr"] = lr

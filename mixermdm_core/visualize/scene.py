@@ -178,8 +178,7 @@ class Scene:
         colors = np.broadcast_to(self.colors[None, :, None], self.touching.shape + (3,))
         radii = np.where(self.touching, JOINT_RADII * GLOW_SCALE, JOINT_RADII)
         colors = np.where(self.touching[..., None], GLOW, colors)
-        forward = facing_direction(self.joints.astype(np.float64))  # (T, P, 3)
-        nose = self.joints[:, :, JOINT["head"]] + NOSE_OFFSET * forward
+        nose = nose_positions(self.joints)
         nose_color = np.broadcast_to(self.colors[None] * NOSE_SHADE, nose.shape)
         return (np.concatenate((self.joints, nose[:, :, None]), 2),
                 np.concatenate((radii, np.full(radii.shape[:2] + (1,), NOSE_RADIUS)), 2),
@@ -191,6 +190,12 @@ class Scene:
             return None
         x, _, z = self.joints[frame, self.mixed_person, 0]
         return float(x), float(z), RING_RADIUS
+
+
+def nose_positions(joints: np.ndarray) -> np.ndarray:
+    """(T, P, 3) the nose of every person: NOSE_OFFSET in front of the head, along the body's facing."""
+    joints = np.asarray(joints, np.float64)
+    return joints[:, :, JOINT["head"]] + NOSE_OFFSET * facing_direction(joints)
 
 
 def touching_joints(joints: np.ndarray) -> np.ndarray:
