@@ -1,0 +1,286 @@
+"""Make the golden fixtures of tests/test_official_*.py by running the official networks on seeded weights.
+
+Run on these commits (checked out anywhere outside this repository; nothing of theirs is copied here):
+  pabloruizponce/in2IN     7185b30c79ce39e7fa2e4a776bd8e7cf22a72814
+  pabloruizponce/MixerMDM  88f272c29a9cc43376351ea732b09ae4d1aa3fd8
+  openai/CLIP              d05afc436d78f1c48dc0dbf8e5980a9d471f35f6  (its text-tower classes play the ``clip``
+                           package; no CLIP weights are needed, the weights are random)
+
+    pip install yacs            # the one extra the official MixerMDM code imports for its configs
+    python scripts/make_official_goldens.py --in2in DIR --mixermdm DIR --clip DIR [--out tests/fixtures/official]
+
+For every network: build ours (mixermdm_core.models.official) at a reduced size, fill it from a seed
+(``randomize_``), load that state dict into the official class with ``strict=True``, run the official forward on
+fixed inputs and save inputs, seed, sizes and outputs (.npz, float32). ``names.json`` lists the official
+parameter names and shapes at the released sizes, built on the meta device (no memory, no weights).
+The official modules are imported with small stand-ins for what they import but do not use here (``clip``,
+``aitviewer``); CUDA is never touched.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import json
+import os
+import sys
+import tempfile
+import types
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from mixermdm_core.models.official import (ClipConfig, DenoiserConfig, In2IN, In2INDenoiser, Mixer,  # noqa: E402
+                                           MixerConfig, randomize_)
+
+FRAMES, BATCH = 16, 2
+SMALL = DenoiserConfig(latent_dim=128, ff_size=256, num_layers=2, num_heads=8)
+SMALL_MIXER = dict(latent_dim=64, ff_size=128, num_layers=2, num_heads=8)
+SMALL_CLIP = ClipConfig(layers=2, vocab=1000)
+MODE_NAMES = {1: "g", 2: "t", 3: "s", 4: "st"}
+
+_clip_size = {"layers": 12, "vocab": 49408}
+_tokens: dict[str, torch.Tensor] = {}
+
+
+def install_stand_ins(clip_dir: Path) -> None:
+    """A ``clip`` module whose ``load`` builds the text tower from openai/CLIP's own classes at the size in
+    ``_clip_size`` and whose ``tokenize`` returns the ids registered in ``_tokens``; an empty ``aitviewer``."""
+    spec = importlib.util.spec_from_file_location("openai_clip_model", clip_dir / "clip" / "model.py")
+    ref = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ref)
+
+    def load(name, device="cpu", jit=False):
+        width, context = 768, 77
+        mask = ref.CLIP.build_attention_mask(types.SimpleNamespace(context_length=context))
+        model = types.SimpleNamespace(
+            token_embedding=nn.Embedding(_clip_size["vocab"], width),
+            transformer=ref.Transformer(width, _clip_size["layers"], 12, attn_mask=mask),
+            positional_embedding=nn.Parameter(torch.empty(context, width)),
+            ln_final=ref.LayerNorm(width), dtype=torch.float32)
+        return model, None
+
+    clip = types.ModuleType("clip")
+    clip.load = load
+    clip.tokenize = lambda texts, truncate=True: torch.stack([_tokens[t] for t in texts])
+    sys.modules["clip"] = clip
+    for name in ("aitviewer", "aitviewer.renderables", "aitviewer.renderables.lines"):
+        module = types.ModuleType(name)
+        module.__path__ = []
+        sys.modules[name] = module
+    sys.modules["aitviewer.renderables.lines"].Lines = object
+
+
+def official_cfg(cfg: DenoiserConfig, mode: str):
+    """The attributes the official in2IN constructor reads from its yacs config."""
+    values = dict(INPUT_DIM=cfg.input_dim, LATENT_DIM=cfg.latent_dim, FF_SIZE=cfg.ff_size,
+                  NUM_LAYERS=cfg.num_layers, NUM_HEADS=cfg.num_heads, DROPOUT=cfg.dropout, ACTIVATION="gelu",
+                  MOTION_REP="global", DIFFUSION_STEPS=1000, BETA_SCHEDULER="cosine", SAMPLER="uniform",
+                  STRATEGY="ddim50", CFG_WEIGHT=3.5, CFG_WEIGHT_INTERACTION=3, CFG_WEIGHT_INDIVIDUAL=1, T_BAR=700,
+                  NAME="in2IN" if mode == "interaction" else "in2INind")
+    return types.SimpleNamespace(**values)
+
+
+def official_denoiser(nets, mode: str, cfg: DenoiserConfig) -> nn.Module:
+    return nets.in2INDenoiser(cfg.input_dim, mode=mode, latent_dim=cfg.latent_dim, ff_size=cfg.ff_size,
+                              num_layers=cfg.num_layers, num_heads=cfg.num_heads, dropout=cfg.dropout,
+                              activation="gelu")
+
+
+def inputs(seed: int, persons: int, conds: int) -> dict[str, np.ndarray]:
+    g = torch.Generator().manual_seed(seed)
+    mask = torch.ones(BATCH, FRAMES, 2)
+    mask[1, 11:] = 0  # the second sample is padded after 11 frames
+    return {"x": torch.randn(BATCH, FRAMES, persons * 262, generator=g), "t": torch.tensor([3, 700]),
+            "cond": torch.randn(BATCH, conds * 768, generator=g), "mask": mask}
+
+
+def npz(path: Path, **arrays) -> None:
+    out = {}
+    for k, v in arrays.items():
+        v = v.detach().numpy() if isinstance(v, torch.Tensor) else np.asarray(v)
+        out[k] = v.astype(np.float32) if v.dtype == np.float64 else v
+    np.savez_compressed(path, **out)
+    print(f"wrote {path.name}: " + ", ".join(f"{k}{tuple(a.shape)}" for k, a in out.items()))
+
+
+def config_arrays(cfg) -> dict[str, np.ndarray]:
+    return {"latent_dim": cfg.latent_dim, "ff_size": cfg.ff_size, "num_layers": cfg.num_layers,
+            "num_heads": cfg.num_heads}
+
+
+@torch.no_grad()
+def denoiser_goldens(nets, out: Path) -> None:
+    for mode, seed, conds in (("interaction", 1, 3), ("individual", 2, 1)):
+        ours = randomize_(In2INDenoiser(mode, SMALL), seed)
+        theirs = official_denoiser(nets, mode, SMALL)
+        theirs.load_state_dict(ours.state_dict(), strict=True)
+        theirs.eval()
+        persons = 2 if mode == "interaction" else 1
+        data = inputs(100 + seed, persons, conds)
+        free = theirs(data["x"], data["t"], mask=None, cond=data["cond"])
+        masked = theirs(data["x"], data["t"], mask=data["mask"], cond=data["cond"])
+        npz(out / f"in2in_{mode}.npz", seed=seed, **config_arrays(SMALL), **data, out=free, out_masked=masked)
+
+
+@torch.no_grad()
+def text_goldens(in2in_module, out: Path) -> None:
+    _clip_size.update(layers=SMALL_CLIP.layers, vocab=SMALL_CLIP.vocab)
+    g = torch.Generator().manual_seed(7)
+    tokens = torch.zeros(BATCH, 77, dtype=torch.long)
+    for b, length in enumerate((5, 12)):  # start token, words, end token (the largest id), zeros
+        tokens[b, 0] = SMALL_CLIP.vocab - 2
+        tokens[b, 1:length - 1] = torch.randint(1, SMALL_CLIP.vocab - 2, (length - 2,), generator=g)
+        tokens[b, length - 1] = SMALL_CLIP.vocab - 1
+    texts = [f"text {b}" for b in range(BATCH)]
+    _tokens.update(zip(texts, tokens))
+    results = {}
+    for mode, seed in (("interaction", 11), ("individual", 12)):
+        ours = randomize_(In2IN(mode, SMALL, clip=SMALL_CLIP), seed)
+        theirs = in2in_module.in2IN(official_cfg(SMALL, mode), mode)
+        theirs.load_state_dict(ours.state_dict(), strict=True)
+        theirs.eval()
+        batch = theirs.text_process({"text": texts}, mode=mode, text_name="text", out_name="cond")
+        results[f"cond_{mode}"] = batch["cond"]
+    npz(out / "in2in_text.npz", seed_interaction=11, seed_individual=12, clip_layers=SMALL_CLIP.layers,
+        clip_vocab=SMALL_CLIP.vocab, **config_arrays(SMALL), tokens=tokens, **results)
+
+
+@torch.no_grad()
+def mixer_goldens(mixer_module, workdir: Path, out: Path) -> None:
+    g = torch.Generator().manual_seed(31)
+    stats = {"ind_mean": torch.randn(262, generator=g), "ind_std": 0.5 + torch.rand(262, generator=g),
+             "int_mean": torch.randn(262, generator=g), "int_std": 0.5 + torch.rand(262, generator=g)}
+    (workdir / "data" / "HumanML3D").mkdir(parents=True, exist_ok=True)
+    np.save(workdir / "data" / "global_mean.npy", stats["int_mean"].numpy())
+    np.save(workdir / "data" / "global_std.npy", stats["int_std"].numpy())
+    np.save(workdir / "data" / "HumanML3D" / "mean_ih_new.npy", stats["ind_mean"].numpy())
+    np.save(workdir / "data" / "HumanML3D" / "std_ih_new.npy", stats["ind_std"].numpy())
+    nets = sys.modules["models.in2in"]
+    for mode, name in MODE_NAMES.items():
+        cfg = MixerConfig(mixing_mode=mode, **SMALL_MIXER)
+        seed = 40 + mode
+        ours = randomize_(Mixer(In2INDenoiser("individual", SMALL), In2INDenoiser("interaction", SMALL), cfg), seed)
+        with contextlib.chdir(workdir):
+            theirs = mixer_module.Mixer(
+                denoiser1=official_denoiser(nets, "individual", SMALL),
+                denoiser2=official_denoiser(nets, "interaction", SMALL), nfeats=262, latent_dim=cfg.latent_dim,
+                ff_size=cfg.ff_size, text_dim=768, n_blocks=cfg.num_layers, n_heads=cfg.num_heads,
+                mixing_mode=mode, store_influence=True, force_influence_val=None, mode="eval_intermediate",
+                align=False)
+        theirs.load_state_dict(ours.state_dict(), strict=True)
+        theirs.eval()
+        g = torch.Generator().manual_seed(200 + mode)
+        x1 = torch.randn(BATCH, FRAMES, 524, generator=g)
+        x2 = torch.randn(BATCH, FRAMES, 524, generator=g)
+        cond = torch.randn(BATCH, 8 * 768, generator=g)
+        t = torch.tensor([5, 640])
+        mask = inputs(0, 2, 1)["mask"]
+        results = {}
+        for tag, m in (("", None), ("_masked", mask)):
+            theirs.history_influence_i1, theirs.history_influence_i2 = [], []
+            results[f"mixed{tag}"] = theirs(x1, t, cond=cond, mask=m, x2=x2)
+            results[f"weights1{tag}"] = theirs.history_influence_i1[-1]
+            results[f"weights2{tag}"] = theirs.history_influence_i2[-1]
+        if mode == 4:  # the released mode also with the official alignment (sampling passes no mask)
+            with contextlib.chdir(workdir):
+                aligned = mixer_module.Mixer(
+                    denoiser1=official_denoiser(nets, "individual", SMALL),
+                    denoiser2=official_denoiser(nets, "interaction", SMALL), nfeats=262, latent_dim=cfg.latent_dim,
+                    ff_size=cfg.ff_size, text_dim=768, n_blocks=cfg.num_layers, n_heads=cfg.num_heads,
+                    mixing_mode=mode, store_influence=True, force_influence_val=None, mode="eval_intermediate",
+                    align=True)
+            aligned.load_state_dict(ours.state_dict(), strict=True)
+            aligned.eval()
+            results["mixed_aligned"] = aligned(x1, t, cond=cond, mask=None, x2=x2)
+            results["weights1_aligned"] = aligned.history_influence_i1[-1]
+            results["weights2_aligned"] = aligned.history_influence_i2[-1]
+        npz(out / f"mixer_{name}.npz", seed=seed, mixing_mode=mode, **config_arrays(cfg),
+            denoiser_latent_dim=SMALL.latent_dim, denoiser_ff_size=SMALL.ff_size,
+            denoiser_num_layers=SMALL.num_layers, denoiser_num_heads=SMALL.num_heads,
+            **stats, x1=x1, x2=x2, t=t, cond=cond, mask=mask, **results)
+
+
+@torch.no_grad()
+def alignment_golden(mixer_module, out: Path) -> None:
+    """The official Mixer's align step on its own: ih_to_smpl, align_motions, smpl_to_ih per person."""
+    align = sys.modules["utils.alignment"]
+    g = torch.Generator().manual_seed(51)
+    inter = torch.randn(BATCH, FRAMES, 524, generator=g)
+    ind = torch.randn(BATCH, FRAMES, 524, generator=g)
+    for x in (inter, ind):  # root trajectories that travel, so the yaw between them is well defined
+        for k in range(2):
+            x[..., k * 262:k * 262 + 3] += 3 * torch.linspace(0, 1, FRAMES)[None, :, None] \
+                * torch.randn(BATCH, 1, 3, generator=g)
+    people_ind, people_int = [], []
+    for k in range(2):
+        a = align.ih_to_smpl(inter[..., k * 262:(k + 1) * 262])
+        b = align.ih_to_smpl(ind[..., k * 262:(k + 1) * 262])
+        _, b = align.align_motions(a, b, None)
+        people_ind.append(align.smpl_to_ih(b))
+        people_int.append(align.smpl_to_ih(a))
+    npz(out / "alignment.npz", inter=inter, ind=ind, aligned_ind=torch.cat(people_ind, -1),
+        roundtrip_inter=torch.cat(people_int, -1))
+
+
+def shapes(module: nn.Module) -> dict[str, list[int]]:
+    return {k: list(v.shape) for k, v in module.state_dict().items()}
+
+
+def official_names(in2in_module, mixer_module, in2in_dir: Path, workdir: Path, out: Path) -> None:
+    """Names and shapes at the released sizes, from the official constructors and configs, on the meta device
+    (their checkpoint loads are skipped: no files, no memory)."""
+    _clip_size.update(layers=12, vocab=49408)
+    names = {}
+    with torch.device("meta"):
+        for mode in ("interaction", "individual"):
+            yaml = "in2IN.yaml" if mode == "interaction" else "individual.yaml"
+            cfg = sys.modules["utils.configs"].get_config(str(in2in_dir / "configs" / "models" / yaml))
+            names[f"in2in_{mode}"] = shapes(in2in_module.in2IN(cfg, mode))
+        real_load, real_load_sd = torch.load, nn.Module.load_state_dict
+        torch.load = lambda *a, **k: {}
+        nn.Module.load_state_dict = lambda self, *a, **k: None
+        try:
+            with contextlib.chdir(workdir):
+                cfg = sys.modules["utils.configs"].get_config("configs/models/MixerMDM.yaml")
+                names["mixermdm"] = shapes(mixer_module.MixerMDM(cfg))
+        finally:
+            torch.load, nn.Module.load_state_dict = real_load, real_load_sd
+    path = out / "names.json"
+    path.write_text(json.dumps(names, indent=0, sort_keys=True))
+    print(f"wrote {path.name}: " + ", ".join(f"{k} {len(v)} tensors" for k, v in names.items()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--in2in", type=Path, required=True, help="checkout of pabloruizponce/in2IN")
+    parser.add_argument("--mixermdm", type=Path, required=True, help="checkout of pabloruizponce/MixerMDM")
+    parser.add_argument("--clip", type=Path, required=True, help="checkout of openai/CLIP")
+    parser.add_argument("--out", type=Path, default=ROOT / "tests" / "fixtures" / "official")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    args.out.mkdir(parents=True, exist_ok=True)
+    install_stand_ins(args.clip.resolve())
+    sys.path.insert(0, str(args.in2in.resolve()))
+    import in2in.models.in2in as in2in_module  # noqa: E402  (the official in2IN package)
+    import in2in.models.nets as nets  # noqa: E402
+    sys.path.insert(0, str((args.mixermdm / "src").resolve()))
+    import models.mixermdm as mixer_module  # noqa: E402  (the official MixerMDM package)
+
+    denoiser_goldens(nets, args.out)
+    text_goldens(in2in_module, args.out)
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        os.symlink(args.mixermdm.resolve() / "configs", workdir / "configs")
+        mixer_goldens(mixer_module, workdir, args.out)
+        alignment_golden(mixer_module, args.out)
+        official_names(in2in_module, mixer_module, args.in2in.resolve(), workdir, args.out)
+
+
+if __name__ == "__main__":
+    main()
