@@ -9,11 +9,11 @@ import torch
 
 from mixermdm_core.kinematics import facing_angle, forward_kinematics
 from mixermdm_core.representation.interhuman import (CONTACT, VEL, canonicalize_features, features_to_joints,
-                                                     features_to_rotations, joints_to_features)
+                                                     features_to_rotations, joints_to_features, mirror_features)
 from mixermdm_core.representation.normalization import Normalizer
 from mixermdm_core.rotations import (axis_angle_to_matrix, matrix_to_axis_angle, matrix_to_quaternion,
                                      matrix_to_rot6d, quaternion_to_matrix, rot6d_to_matrix, yaw_matrix)
-from mixermdm_core.skeleton import PARENTS, bone_lengths, rest_joints, rest_offsets
+from mixermdm_core.skeleton import MIRROR, PARENTS, bone_lengths, rest_joints, rest_offsets
 
 from conftest import smooth_person
 
@@ -114,3 +114,15 @@ def test_normalizer_round_trip_and_files(tmp_path):
         Normalizer.load(tmp_path / "missing")
     with pytest.raises(ValueError):
         Normalizer(np.zeros(262), np.ones(263))
+
+
+def test_mirror_reflects_joints_and_rotations_consistently():
+    joints, rots = smooth_person(20, seed=4, offset=(0.3, 0.5), yaw=0.6)
+    flip = torch.diag(torch.tensor([-1.0, 1.0, 1.0]))
+    mirrored_rots = flip @ rots[:, list(MIRROR)] @ flip
+    mirrored_joints = forward_kinematics(mirrored_rots, joints[:, 0] * torch.tensor([-1.0, 1.0, 1.0]))
+    # the rest skeleton is symmetric, so mirroring the rotations mirrors the joints
+    assert torch.allclose(mirrored_joints, joints[:, list(MIRROR)] * torch.tensor([-1.0, 1.0, 1.0]), atol=1e-5)
+    feats = joints_to_features(joints, rots)
+    assert torch.allclose(mirror_features(feats), joints_to_features(mirrored_joints, mirrored_rots), atol=1e-5)
+    assert torch.equal(mirror_features(mirror_features(feats)), feats)

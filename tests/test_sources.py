@@ -10,8 +10,9 @@ import torch
 from mixermdm_core.data.batching import ClipBatcher
 from mixermdm_core.data.humanml3d_reader import HumanML3DReader
 from mixermdm_core.models.pretrained import load_denoiser
-from mixermdm_core.representation.interhuman import features_to_joints
+from mixermdm_core.representation.interhuman import features_to_joints, mirror_features
 from mixermdm_core.train import main as train_main
+from mixermdm_core.training.sources import pack, put_person2_on_right, swap_sides
 from mixermdm_core.training import datasets
 from mixermdm_core.training.recipe import DataConfig
 from mixermdm_core.training.sources import MIN_CLIP_FRAMES, individual_clips, interaction_clips, parse_source
@@ -64,3 +65,28 @@ def test_train_individual_on_humanml3d(tmp_path, monkeypatch):
     train_main(["individual", "--config", str(config), "--data", f"humanml3d:{HUMANML3D}", "--out", str(out)])
     net, norm = load_denoiser(out / "individual.safetensors", "individual")
     assert net.cfg.latent == 32 and norm.mean.shape == (262,)
+
+
+def _pair_clip(x2: float, z2: float, frames: int = 6) -> np.ndarray:
+    """A (frames, 2, 262) clip: person 1 at the origin, person 2's joints around (x2, z2)."""
+    g = np.random.default_rng(int(10 * x2 + z2) % 7)
+    clip = g.normal(size=(frames, 2, 262)).astype(np.float32) * 0.05
+    clip[:, 1, 0:66:3] += x2
+    clip[:, 1, 2:66:3] += z2
+    return clip
+
+
+def test_person2_beside_on_the_left_is_mirrored_to_the_right():
+    clips = pack([_pair_clip(0.8, 0.1), _pair_clip(-0.8, 0.0), _pair_clip(0.3, 1.4)],
+                 ["walk side by side", "walk side by side", "shake right hands"],
+                 [("walks on the Left", "walks"), ("walks", "on the left"), ("a", "b")])
+    out = put_person2_on_right(clips)
+    assert out.packed(0)[0, 1, 0] == pytest.approx(-0.8 - float(clips.packed(0)[0, 1, 0] - 0.8), abs=1e-3)
+    assert np.array_equal(out.packed(1), clips.packed(1)) and np.array_equal(out.packed(2), clips.packed(2))
+    assert out.person_texts[0] == ("walks on the Right", "walks") and out.texts[2] == "shake right hands"
+    mirrored = torch.from_numpy(clips.packed(0).astype(np.float32))
+    assert torch.allclose(torch.from_numpy(out.packed(0).astype(np.float32)), mirror_features(mirrored), atol=1e-2)
+
+
+def test_swap_sides_exchanges_whole_words_only():
+    assert swap_sides("Left hand up, then the right; not outright") == "Right hand up, then the left; not outright"

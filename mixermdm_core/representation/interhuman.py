@@ -14,7 +14,7 @@ import torch
 
 from ..kinematics import facing_angle
 from ..rotations import matrix_to_rot6d, rot6d_to_matrix, yaw_matrix
-from ..skeleton import FOOT_JOINTS, NUM_JOINTS
+from ..skeleton import FOOT_JOINTS, MIRROR, NUM_JOINTS
 
 FEATURE_DIM = 262
 POS = slice(0, 66)
@@ -82,6 +82,28 @@ def features_to_rotations(features: torch.Tensor | np.ndarray) -> torch.Tensor:
     """(..., 262) -> (..., 21, 3, 3) local rotations of the non-root joints."""
     f = _t(features)
     return rot6d_to_matrix(f[..., ROT].reshape(*f.shape[:-1], 21, 6))
+
+
+_MIRROR_FEATURES = torch.cat((
+    (torch.arange(66).reshape(NUM_JOINTS, 3)[list(MIRROR)]).reshape(-1),
+    66 + (torch.arange(66).reshape(NUM_JOINTS, 3)[list(MIRROR)]).reshape(-1),
+    132 + (torch.arange(126).reshape(21, 6)[[m - 1 for m in MIRROR[1:]]]).reshape(-1),
+    258 + torch.tensor([2, 3, 0, 1]),
+))
+# Reflecting x (M = diag(-1, 1, 1)) negates x of positions and velocities and maps a local rotation R to M R M,
+# whose first two columns (the 6D layout, row-major 3x2) change sign in this pattern.
+_MIRROR_SIGNS = torch.cat((torch.tensor([-1.0, 1.0, 1.0]).repeat(2 * NUM_JOINTS),
+                           torch.tensor([1.0, -1.0, -1.0, 1.0, -1.0, 1.0]).repeat(21), torch.ones(4)))
+
+
+def mirror_features(features: torch.Tensor | np.ndarray) -> torch.Tensor:
+    """(..., 262) -> the same motion reflected left-to-right (x -> -x), left and right joints swapped.
+
+    The mirror of a person is a person: with a left-right symmetric skeleton the mirrored rotations give the
+    mirrored joints by forward kinematics. Applying it twice gives the input back.
+    """
+    f = _t(features)
+    return f[..., _MIRROR_FEATURES.to(f.device)] * _MIRROR_SIGNS.to(f.device, f.dtype)
 
 
 @dataclass

@@ -18,6 +18,7 @@ class DataConfig:
     max_frames: int = 240
     cache_dir: str = ".cache/corpus"
     text_store: str = ".cache/text/minilm.npz"
+    person2_on_right: bool = False  # two-person clips side by side mirrored so person 2 walks on the right (sources.py)
 
 
 @dataclass

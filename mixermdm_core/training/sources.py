@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from ..representation.interhuman import canonicalize_features
+from ..representation.interhuman import canonicalize_features, mirror_features
 from .recipe import DataConfig
 
 log = logging.getLogger(__name__)
@@ -63,13 +64,45 @@ def pack(clips: list[np.ndarray], texts: list[str], person_texts: list[tuple[str
 
 
 def interaction_clips(cfg: DataConfig, split: str) -> Clips:
-    """Two-person clips of a split, (frames, 2, 262), person 1 canonical at frame 0."""
+    """Two-person clips of a split, (frames, 2, 262), person 1 canonical at frame 0 (and, with
+    ``cfg.person2_on_right``, person 2 on person 1's right wherever they stand side by side)."""
     name, path = parse_source(cfg.source)
     if name == "corpus":
-        return _as_clips(corpora(cfg, split)[1])
-    if name == "interhuman":
-        return _interhuman(path, split)
-    raise ValueError(f"{cfg.source}: HumanML3D holds one person per clip; train the individual model on it")
+        clips = _as_clips(corpora(cfg, split)[1])
+    elif name == "interhuman":
+        clips = _interhuman(path, split)
+    else:
+        raise ValueError(f"{cfg.source}: HumanML3D holds one person per clip; train the individual model on it")
+    return put_person2_on_right(clips) if cfg.person2_on_right else clips
+
+
+def swap_sides(text: str) -> str:
+    """The text of a mirrored motion: 'left' and 'right' exchanged (case kept)."""
+    other = {"left": "right", "right": "left"}
+    return re.sub(r"\b(left|right)\b", lambda m: other[m[0].lower()].capitalize() if m[0][0].isupper()
+                  else other[m[0].lower()], text, flags=re.IGNORECASE)
+
+
+def put_person2_on_right(clips: Clips) -> Clips:
+    """Mirror (motion and texts) the clips whose person 2 starts beside person 1 on the left, more to the side
+    than ahead or behind, so that a pair side by side always has person 2 on the right.
+
+    Which side a companion walks on is a coin toss in the data and seldom in the text; a denoiser that must
+    average the two places puts the two people inside each other. Face-to-face and front-to-back clips keep
+    their handedness.
+    """
+    features = clips.features.copy()
+    mirrored = np.zeros(len(clips.offsets) - 1, dtype=bool)
+    for c in range(len(mirrored)):
+        x, z = (float(v) for v in clips.packed(c)[0, 1, [0, 2]])
+        if x > abs(z):
+            mirrored[c] = True
+            span = slice(clips.offsets[c], clips.offsets[c + 1])
+            features[span] = mirror_features(torch.from_numpy(features[span].astype(np.float32))).numpy()
+    flip = mirrored[clips.items()]
+    texts = [swap_sides(t) if f else t for t, f in zip(clips.texts, flip)]
+    person = [tuple(swap_sides(p) for p in pair) if f else pair for pair, f in zip(clips.person_texts, flip)]
+    return Clips(features, clips.offsets, texts, person, clips.clip_of)
 
 
 def individual_clips(cfg: DataConfig, split: str) -> Clips:
@@ -118,7 +151,8 @@ def mixing_clips(cfg: DataConfig, split: str) -> tuple[Clips, list[str]]:
     name, path = parse_source(cfg.source)
     if name == "corpus":
         ind, inter = corpora(cfg, split)
-        return _as_clips(inter), sorted(set(ind.texts))
+        clips = _as_clips(inter)
+        return (put_person2_on_right(clips) if cfg.person2_on_right else clips), sorted(set(ind.texts))
     clips = interaction_clips(cfg, split)
     return clips, sorted({t for pair in clips.person_texts for t in pair})
 
