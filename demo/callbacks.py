@@ -73,13 +73,14 @@ class Callbacks:
         return Update(status=status_box([message], error=True))
 
     def _progress(self, req: inputs.Request, comparison: compare.Comparison) -> Update:
-        """The page after sampling (the 3D view; the previous request's videos hidden), after each video (its slot),
-        and when done (everything, the downloads and the mean-weight chart included)."""
+        """The page after each sample (the 3D view with every result so far; after the first, the previous
+        request's videos hidden), after each video (its slot), and when done (everything, the downloads and the
+        mean-weight chart included)."""
         outputs = comparison.outputs
-        if not outputs:
+        if len(outputs) < comparison.sampled:
+            hidden = {k: SlotUpdate.hidden() for k in range(MAX_COMPARED)} if comparison.sampled == 1 else {}
             return Update(status=status_box(list(req.notes), error=False), timing=comparison.summary(req),
-                          viewer=file_url(comparison.view),
-                          slots={k: SlotUpdate.hidden() for k in range(MAX_COMPARED)})  # no video of the last request
+                          viewer=file_url(comparison.view), slots=hidden)
         if not comparison.done:
             k, o = len(outputs) - 1, outputs[-1]
             return Update(timing=comparison.summary(req), slots={k: self._slot(req, comparison, o, [o.video])})

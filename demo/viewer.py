@@ -49,9 +49,9 @@ def view_data(titles: list[str], joints: list[np.ndarray], weights: list[np.ndar
 
 
 def write_view(folder: Path, titles: list[str], joints: list[np.ndarray], weights: list[np.ndarray],
-               mixed: list[bool]) -> Path:
-    """Write the request's view data to ``folder/view.json``."""
-    path = folder / VIEW_FILE
+               mixed: list[bool], name: str = VIEW_FILE) -> Path:
+    """Write the view data to ``folder/name``; a new name for new data, since the page reloads on a new URL."""
+    path = folder / name
     path.write_text(json.dumps(view_data(titles, joints, weights, mixed), separators=(",", ":")))
     return path
 

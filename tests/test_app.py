@@ -98,14 +98,19 @@ def test_generate_writes_every_file_and_figure(callbacks):
     assert all(not out.slots[k].visible and out.slots[k].video is None for k in range(2, MAX_COMPARED))
 
 
-def test_each_result_shows_as_soon_as_its_video_is_rendered(callbacks):
+def test_each_result_shows_as_soon_as_it_is_sampled_then_rendered(callbacks):
     stream = updates(callbacks, selected=("st", "dualmdm", "blend"))
-    sampled = next(stream)
-    assert "sampled in" in sampled.timing and sorted(sampled.slots) == list(range(MAX_COMPARED))
-    assert not any(slot.visible for slot in sampled.slots.values())  # no video of the previous request stays
-    assert sampled.viewer.endswith("view.json")  # the 3D view shows every result before any video exists
-    assert not list(Path(sampled.viewer.removeprefix("/gradio_api/file=")).parent.glob("*.mp4"))
     for k in range(3):
+        sampled = next(stream)  # the 3D view with every result sampled so far, before its video
+        assert f"{k + 1} of 3 strategies sampled in" in sampled.timing
+        view = Path(sampled.viewer.removeprefix("/gradio_api/file="))
+        assert view.name == f"view_{k + 1}.json" and len(json.loads(view.read_text())["results"]) == k + 1
+        assert len(list(view.parent.glob("*.mp4"))) == k
+        if k == 0:  # no video of the previous request stays
+            assert sorted(sampled.slots) == list(range(MAX_COMPARED))
+            assert not any(slot.visible for slot in sampled.slots.values())
+        else:
+            assert not sampled.slots
         shown = next(stream)
         assert list(shown.slots) == [k] and shown.slots[k].video.is_file() and shown.results is None
         assert shown.slots[k].downloads == [shown.slots[k].video]  # the exports come after every video

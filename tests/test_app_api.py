@@ -45,7 +45,7 @@ def test_compare_over_http_returns_videos_and_exports(client):
     out = compare(client, "two people hug")
     status, timing = out[0], out[1]
     assert "2 strategies" in timing and "total" in timing
-    assert status["visible"] is False and out[2].endswith("view.json") and out[4]["maximum"] == 4
+    assert status["visible"] is False and out[2].endswith("view_2.json") and out[4]["maximum"] == 4
     # demo.view.Components.outputs() order, less what the API leaves out (the state, each slot's column):
     shared, per_slot = 5, 3  # status, timing, 3D view, chart, step slider; video, heatmap, files
     first, second, third = (out[shared + k * per_slot:shared + (k + 1) * per_slot] for k in range(3))

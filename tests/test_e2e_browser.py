@@ -104,7 +104,8 @@ def check_synchronised_view(page, results: int, screenshot: Path) -> None:
     """The one-canvas 3D view: bodies drawn in every panel, a timeline that plays, and heatmap cursors that
     follow it when scrubbed."""
     page.locator("#sync-view .mixer-view[data-state=ready]").wait_for(timeout=60_000)
-    assert page.evaluate("window.mixerView.data.results.length") == results
+    # the view reloads with each strategy sampled: wait for the one that holds them all
+    page.wait_for_function(f"window.mixerView && window.mixerView.data.results.length === {results}", timeout=60_000)
     page.wait_for_timeout(300)
     drawn = coloured_pixels_per_panel(page)
     assert len(drawn) == results and all(n > 200 for n in drawn), drawn
@@ -126,6 +127,18 @@ def check_synchronised_view(page, results: int, screenshot: Path) -> None:
     page.locator("#sync-view").screenshot(path=str(screenshot))
 
 
+# Records each change of (videos on the page, request done) as the page updates, to check the streaming.
+RECORD_STREAM = """() => {
+  window.streamSeen = [];
+  new MutationObserver(() => {
+    const state = [document.querySelectorAll('#mixer-results video[src]').length,
+                   document.querySelector('#timing').innerText.includes('total')];
+    const last = window.streamSeen.at(-1);
+    if (!last || last[0] !== state[0] || last[1] !== state[1]) window.streamSeen.push(state);
+  }).observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+}"""
+
+
 def test_compare_two_strategies_in_the_browser(app_url, tmp_path):
     screenshot = Path(os.environ.get("E2E_SCREENSHOT") or tmp_path / "e2e.png")
     outside: list[str] = []
@@ -142,9 +155,12 @@ def test_compare_two_strategies_in_the_browser(app_url, tmp_path):
                 boxes.nth(k).uncheck()
             for label in STRATEGY_LABELS:
                 page.get_by_label(label).check()
+            page.evaluate(RECORD_STREAM)
             page.locator("#generate").click()
             # results stream in one by one; the timing line says "total" once the request is done
             page.wait_for_function("document.querySelector('#timing').innerText.includes('total')", timeout=TIMEOUT_MS)
+            seen = page.evaluate("window.streamSeen")
+            assert [1, False] in seen, seen  # the first result's video was on the page before the request ended
             page.wait_for_function(
                 f"document.querySelectorAll('#mixer-results video[src]').length === {len(STRATEGY_LABELS)}", timeout=60_000)
             page.wait_for_function(
