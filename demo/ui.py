@@ -8,7 +8,7 @@ import gradio as gr
 from mixermdm_core.composition.pipeline import MAX_SECONDS, MIN_SECONDS
 from mixermdm_core.composition.strategies import DualMDM
 from mixermdm_core.text.encoders import MAX_PROMPT_CHARS
-from mixermdm_core.vocabulary import DEFAULT_GUIDANCE
+from mixermdm_core.vocabulary import APP_STEPS, DEFAULT_GUIDANCE, PAPER_STEPS
 
 from . import choices, plots
 from .callbacks import Callbacks
@@ -113,7 +113,9 @@ def build_demo(runtime: Runtime) -> gr.Blocks:
                                 "step t runs from *from t* down to *to t* (1000 = pure noise, 0 = the final "
                                 "motion; outside it the part follows the interaction model).")
                 with gr.Accordion("Sampling", open=False):
-                    steps = gr.Slider(1, 200, value=50, step=1, label="DDIM steps")
+                    steps = gr.Slider(1, 200, value=APP_STEPS, step=1, label="DDIM steps",
+                                      info=f"{APP_STEPS} by default for speed; the paper uses {PAPER_STEPS} "
+                                           "(docs/evaluation.md, 'Steps', compares them)")
                     with gr.Row():
                         g_inter = gr.Slider(0, 10, value=DEFAULT_GUIDANCE[0], step=0.1, label="Interaction guidance")
                         g_indiv = gr.Slider(0, 10, value=DEFAULT_GUIDANCE[1], step=0.1, label="Individual guidance")
@@ -137,7 +139,7 @@ def build_demo(runtime: Runtime) -> gr.Blocks:
                                                 file_count="multiple", interactive=False)
                         slots.append(SlotComponents(column, video, heatmap, files))
             with gr.Row(equal_height=False):
-                step = gr.Slider(1, 50, value=50, step=1, interactive=False, label="Denoising step shown in the "
+                step = gr.Slider(1, APP_STEPS, value=APP_STEPS, step=1, interactive=False, label="Denoising step shown in the "
                                  "heatmaps under the videos (1 = first, noisiest; the last is the final mix)")
                 chart = gr.Plot(label="Mean weight per denoising step", show_label=False, format="png")
         results = gr.State()

