@@ -8,7 +8,7 @@ from mixermdm_core.composition.centering import align_people, center_people
 from mixermdm_core.composition.pipeline import ComposedPipeline, InteractionPipeline, frames_for
 from mixermdm_core.composition.sampler import Conditions, DenoiserPair, composed_sample, mix
 from mixermdm_core.composition.strategies import BODY_PARTS, DiffusionBlending, DualMDM, MixerStrategy, parse_strategy
-from mixermdm_core.diffusion import NoiseSchedule
+from mixermdm_core.diffusion import NoiseSchedule, ddim_timesteps
 from mixermdm_core.kinematics import facing_angle
 from mixermdm_core.models.denoisers import IndividualDenoiser, InteractionDenoiser
 from mixermdm_core.models.mixer import GRANULARITIES, Mixer
@@ -118,7 +118,7 @@ def test_batched_prompts_equal_separate_runs(pair):
     both = composed_sample(pair, strategies, cond, frames=12, steps=3, seed=[4, 9])
     second = composed_sample(pair, strategies, Conditions(cond.text[1:], cond.person_text[1:]), frames=12, steps=3, seed=9)
     assert both.mixed.shape == (4, 12, 2, 262) and both.weights.shape == (3, 4, 12, 2, 22)
-    assert torch.allclose(both.mixed[2:], second.mixed, atol=1e-5)
+    assert torch.allclose(both.mixed[2:], second.mixed, atol=1e-4)  # batched BLAS rounds differently
     with pytest.raises(ValueError, match="2 prompts need as many seeds"):
         composed_sample(pair, strategies, cond, frames=12, steps=3, seed=1)
 
@@ -186,6 +186,15 @@ def test_strategies_may_be_names_or_objects(pair):
                  seed=7)
     assert list(mixed.strategies) == ["blend:0.3", "dualmdm"]
     assert (mixed["blend:0.3"].features == by_name["blend:0.3"].features).all()
+
+
+@pytest.mark.parametrize("steps", [1, 2, 7, 20, 50, 1000])
+def test_ddim_chain_starts_at_pure_noise_and_ends_at_zero(steps):
+    ts = ddim_timesteps(steps)
+    assert len(ts) == steps and ts[0] == 999 and ts == sorted(set(ts), reverse=True)
+    assert steps == 1 or ts[-1] == 0
+    with pytest.raises(ValueError, match="steps must be in 1..1000"):
+        ddim_timesteps(0)
 
 
 def test_dualmdm_schedule_matches_in2in():

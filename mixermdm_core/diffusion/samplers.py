@@ -16,11 +16,22 @@ Denoise = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
 def ddim_timesteps(steps: int, num_train_steps: int = 1000) -> list[int]:
-    """Descending training steps visited by a DDIM chain of ``steps`` steps (e.g. 980, 960, ..., 0)."""
+    """Descending training steps visited by a DDIM chain of ``steps`` steps, evenly spaced from the last one
+    (pure noise) to 0: 999, 946, ..., 53, 0 for 20 steps.
+
+    The official InterGen/in2IN/MixerMDM samplers use the "leading" spacing of improved DDPM instead (0, 20,
+    ..., 980 for 50 steps; 0, 50, ..., 950 for 20), which tells the network that pure noise still holds
+    signal: sqrt(alpha_bar) is 0.03 at t=980 and 0.08 at t=950 under the cosine schedule. With fewer steps the
+    mismatch grows, and the shipped interaction model answered it by collapsing pairs side by side into one
+    place (docs/evaluation.md, "Steps"). Starting at the last step, as Lin et al. (WACV 2024) recommend, keeps
+    20 steps close to 50. The chain still ends at t=0, where the pipelines run float32 whatever the precision.
+    """
     if not 1 <= steps <= num_train_steps:
         raise ValueError(f"steps must be in 1..{num_train_steps}, got {steps}")
-    stride = num_train_steps // steps
-    return list(range(0, num_train_steps, stride))[:steps][::-1]
+    last = num_train_steps - 1
+    if steps == 1:
+        return [last]
+    return [round(last * (1 - k / (steps - 1))) for k in range(steps)]
 
 
 def ddim_step(
