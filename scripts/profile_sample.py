@@ -17,11 +17,12 @@ from mixermdm_core.models.precision import configure_cpu
 
 steps = int(sys.argv[1]) if len(sys.argv) > 1 else 50
 names = sys.argv[2:] or ["st", "dualmdm"]
+keep_denormals = "--keep-denormals" in names  # to measure what flushing them saves
+names = [n for n in names if n != "--keep-denormals"]
 configure_cpu()
-if "--keep-denormals" in names:  # to measure what flushing them saves
-    names.remove("--keep-denormals")
+pipe = ComposedPipeline.from_pretrained("checkpoints")  # loading flushes subnormals too
+if keep_denormals:
     torch.set_flush_denormal(False)
-pipe = ComposedPipeline.from_pretrained("checkpoints")
 prompt = ("two people shake hands", ("the person is limping", ""))
 pipe(prompt[0], prompt[1], names, seconds=4.0, steps=5)  # warm up: text encoder, allocator
 for name, net in [("interaction", pipe.pair.interaction), ("individual", pipe.pair.individual),

@@ -20,7 +20,7 @@ DENOISERS = {"interaction": InteractionDenoiser, "individual": IndividualDenoise
 
 def load_denoiser(path: str | Path, kind: str, device: str = "cpu") -> tuple[torch.nn.Module, Normalizer]:
     """(network, normaliser) of an ``interaction`` or ``individual`` checkpoint, frozen, in eval mode; on a CPU,
-    subnormal floats are flushed from here on (``precision.flush_denormals``: sampling is a quarter faster)."""
+    subnormal floats are flushed from here on (``precision.flush_denormals``)."""
     if torch.device(device).type == "cpu":
         flush_denormals()
     config, tensors, _ = read_checkpoint(path, expected_kind=kind)
