@@ -6,7 +6,6 @@ seed (scripts/make_official_goldens.py); each test rebuilds the same weights and
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,29 +13,13 @@ import torch
 
 from mixermdm_core.models.official import ClipConfig, ClipTextTower, DenoiserConfig, In2IN, In2INDenoiser, randomize_
 
-FIXTURES = Path(__file__).parent / "fixtures" / "official"
-TOL = 1e-4
+from official_goldens import FIXTURES, TOL, load, t
 
-
-def load(name: str) -> dict[str, np.ndarray]:
-    with np.load(FIXTURES / name) as data:
-        return {k: data[k] for k in data.files}
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def small_config(data: dict[str, np.ndarray], prefix: str = "") -> DenoiserConfig:
     return DenoiserConfig(**{k: int(data[prefix + k]) for k in ("latent_dim", "ff_size", "num_layers", "num_heads")})
-
-
-def t(a: np.ndarray) -> torch.Tensor:
-    return torch.from_numpy(a)
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 @pytest.mark.parametrize("mode", ["interaction", "individual"])

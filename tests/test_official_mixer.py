@@ -6,7 +6,6 @@ scripts/make_official_goldens.py); agreement to 1e-4.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,25 +15,9 @@ from mixermdm_core.models.official import (DenoiserConfig, In2INDenoiser, Mixer,
                                            expand_joint_weights, official_alignment, randomize_,
                                            read_official_mixermdm)
 
-FIXTURES = Path(__file__).parent / "fixtures" / "official"
-TOL = 1e-4
+from official_goldens import FIXTURES, TOL, load, t
 
-
-def load(name: str) -> dict[str, np.ndarray]:
-    with np.load(FIXTURES / name) as data:
-        return {k: data[k] for k in data.files}
-
-
-def t(a: np.ndarray) -> torch.Tensor:
-    return torch.from_numpy(a)
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def build(data: dict[str, np.ndarray]) -> Mixer:
