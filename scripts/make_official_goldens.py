@@ -166,15 +166,20 @@ def mixer_goldens(mixer_module, workdir: Path, out: Path) -> None:
         cfg = MixerConfig(mixing_mode=mode, **SMALL_MIXER)
         seed = 40 + mode
         ours = randomize_(Mixer(In2INDenoiser("individual", SMALL), In2INDenoiser("interaction", SMALL), cfg), seed)
-        with contextlib.chdir(workdir):
-            theirs = mixer_module.Mixer(
-                denoiser1=official_denoiser(nets, "individual", SMALL),
-                denoiser2=official_denoiser(nets, "interaction", SMALL), nfeats=262, latent_dim=cfg.latent_dim,
-                ff_size=cfg.ff_size, text_dim=768, n_blocks=cfg.num_layers, n_heads=cfg.num_heads,
-                mixing_mode=mode, store_influence=True, force_influence_val=None, mode="eval_intermediate",
-                align=False)
-        theirs.load_state_dict(ours.state_dict(), strict=True)
-        theirs.eval()
+
+        def official_mixer(align: bool, cfg=cfg, mode=mode, ours=ours):
+            """The official Mixer at this mode, holding our seeded weights."""
+            with contextlib.chdir(workdir):
+                theirs = mixer_module.Mixer(
+                    denoiser1=official_denoiser(nets, "individual", SMALL),
+                    denoiser2=official_denoiser(nets, "interaction", SMALL), nfeats=262, latent_dim=cfg.latent_dim,
+                    ff_size=cfg.ff_size, text_dim=768, n_blocks=cfg.num_layers, n_heads=cfg.num_heads,
+                    mixing_mode=mode, store_influence=True, force_influence_val=None, mode="eval_intermediate",
+                    align=align)
+            theirs.load_state_dict(ours.state_dict(), strict=True)
+            return theirs.eval()
+
+        theirs = official_mixer(align=False)
         g = torch.Generator().manual_seed(200 + mode)
         x1 = torch.randn(BATCH, FRAMES, 524, generator=g)
         x2 = torch.randn(BATCH, FRAMES, 524, generator=g)
@@ -188,15 +193,7 @@ def mixer_goldens(mixer_module, workdir: Path, out: Path) -> None:
             results[f"weights1{tag}"] = theirs.history_influence_i1[-1]
             results[f"weights2{tag}"] = theirs.history_influence_i2[-1]
         if mode == 4:  # the released mode also with the official alignment (sampling passes no mask)
-            with contextlib.chdir(workdir):
-                aligned = mixer_module.Mixer(
-                    denoiser1=official_denoiser(nets, "individual", SMALL),
-                    denoiser2=official_denoiser(nets, "interaction", SMALL), nfeats=262, latent_dim=cfg.latent_dim,
-                    ff_size=cfg.ff_size, text_dim=768, n_blocks=cfg.num_layers, n_heads=cfg.num_heads,
-                    mixing_mode=mode, store_influence=True, force_influence_val=None, mode="eval_intermediate",
-                    align=True)
-            aligned.load_state_dict(ours.state_dict(), strict=True)
-            aligned.eval()
+            aligned = official_mixer(align=True)
             results["mixed_aligned"] = aligned(x1, t, cond=cond, mask=None, x2=x2)
             results["weights1_aligned"] = aligned.history_influence_i1[-1]
             results["weights2_aligned"] = aligned.history_influence_i2[-1]
