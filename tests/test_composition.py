@@ -167,6 +167,9 @@ def test_body_part_mix_sets_each_part_within_its_step_range(pair):
     assert (w[:, :, 0] == 0).all() and (w[:, :, 1, list(BODY_PARTS["legs"])] == 1).all()
     everything = pipe("two people hug", ("", "the person waves"), ["parts:all=1"], seconds=1, steps=3, seed=7, ground=False)
     assert (everything["parts:all=1"].features == out["individual"].features).all()  # all parts at 1 = the individual model
+    nothing = pipe("two people hug", ("", "the person waves"), ["parts:all=0", "interaction"], seconds=1, steps=3, seed=7,
+                   ground=False)
+    assert (nothing["parts:all=0"].features == nothing["interaction"].features).all()  # all at 0 = the interaction model
 
 
 @pytest.mark.parametrize("spec, message", [

@@ -154,7 +154,7 @@ def test_compare_two_strategies_in_the_browser(app_url, tmp_path):
             for k in range(boxes.count()):
                 boxes.nth(k).uncheck()
             for label in STRATEGY_LABELS:
-                page.get_by_label(label).check()
+                page.get_by_label(label, exact=True).check()
             page.evaluate(RECORD_STREAM)
             page.locator("#generate").click()
             # results stream in one by one; the timing line says "total" once the request is done

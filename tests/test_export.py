@@ -19,6 +19,7 @@ from mixermdm_core.representation.interhuman import joints_to_features
 from mixermdm_core.rotations import axis_angle_to_matrix
 from mixermdm_core.skeleton import JOINT_NAMES
 from mixermdm_core.visualize import demo_pair
+from mixermdm_core.visualize.scene import nose_positions
 
 
 def random_smooth_motion(frames: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -98,17 +99,20 @@ def test_glb_is_animated_small_and_loads_in_trimesh(tmp_path) -> None:
     json_len = struct.unpack("<I", data[12:16])[0]
     gltf = json.loads(data[20:20 + json_len])
     (animation,) = gltf["animations"]
-    assert len(animation["channels"]) == 2 * (22 + 21 * 3)  # joint translations; bone TRS
+    assert len(animation["channels"]) == 2 * (22 + 21 * 3 + 1)  # joint translations; bone TRS; the nose
     times = gltf["accessors"][animation["samplers"][0]["input"]]
     assert times["count"] == 120 and times["max"][0] == pytest.approx(119 / 30)
     assert len(gltf["materials"]) == 2
 
     scene = trimesh.load(path)
     assert isinstance(scene, trimesh.Scene)
-    assert len(scene.graph.nodes_geometry) == 2 * (22 + 21)
-    # Rest transforms are the first frame: the pelvis node sits at person 1's frame-0 pelvis.
+    assert len(scene.graph.nodes_geometry) == 2 * (22 + 21 + 1)
+    # Rest transforms are the first frame: the pelvis node sits at person 1's frame-0 pelvis, the nose in front
+    # of the head, where the renderer draws it.
     transform, _ = scene.graph["p1_pelvis"]
     np.testing.assert_allclose(transform[:3, 3], pair[0, 0, 0], atol=1e-5)
+    nose, _ = scene.graph["p2_nose"]
+    np.testing.assert_allclose(nose[:3, 3], nose_positions(pair)[0, 1], atol=1e-5)
 
 
 def test_npy_exports_interhuman_layout(tmp_path) -> None:

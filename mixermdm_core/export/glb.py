@@ -1,7 +1,8 @@
 """Animated GLB (binary glTF 2.0) of skeleton motions, for browsers and ``gradio.Model3D``.
 
 Each joint is a node with a sphere mesh whose translation is animated; each bone is a node with a unit
-cylinder whose translation, rotation and length (scale) are animated. The motion is sent once and played
+cylinder whose translation, rotation and length (scale) are animated; a small sphere in front of each head (the
+nose of the renderer and the 3D view) shows which way the person faces. The motion is sent once and played
 by the viewer, so it costs the server nothing per frame. A 4-s two-person clip is about 0.3 MB.
 Node rest transforms are the first frame, so viewers that ignore animation still show a pose.
 """
@@ -17,7 +18,7 @@ import torch
 from ..skeleton import FPS, JOINT_NAMES
 from ..visualize.motion import to_joints
 from ..visualize.primitives import unit_cylinder, unit_sphere
-from ..visualize.scene import BONE_RADII, BONES, JOINT_RADII, PERSON_COLORS
+from ..visualize.scene import BONE_RADII, BONES, JOINT_RADII, NOSE_RADIUS, PERSON_COLORS, nose_positions
 
 _FLOAT, _USHORT = 5126, 5123
 _ARRAY_BUFFER, _ELEMENT_ARRAY_BUFFER = 34962, 34963
@@ -94,6 +95,7 @@ def write_glb(motion: np.ndarray | torch.Tensor, path: str | Path, fps: int = FP
         channels.append({"sampler": len(samplers) - 1, "target": {"node": node, "path": path}})
 
     roots = []
+    noses = nose_positions(joints)
     for p in range(people):
         color = _srgb_to_linear(PERSON_COLORS[p])
         materials.append({"name": f"person_{p + 1}", "pbrMetallicRoughness": {
@@ -119,6 +121,10 @@ def write_glb(motion: np.ndarray | torch.Tensor, path: str | Path, fps: int = FP
             animate(children[-1], "translation", body[:, parent], "VEC3")
             animate(children[-1], "rotation", rotation, "VEC4")
             animate(children[-1], "scale", scale, "VEC3")
+        nodes.append({"name": f"p{p + 1}_nose", "mesh": len(meshes) - 2, "translation": noses[0, p].tolist(),
+                      "scale": [NOSE_RADIUS] * 3})
+        children.append(len(nodes) - 1)
+        animate(children[-1], "translation", noses[:, p], "VEC3")
         nodes.append({"name": f"person_{p + 1}", "children": children})
         roots.append(len(nodes) - 1)
 
