@@ -9,6 +9,7 @@ import pytest
 from matplotlib.colors import rgb_to_hsv
 
 from mixermdm_core.skeleton import JOINT, rest_joints
+from mixermdm_core.visualize.scene import TRAIL_EVERY
 from mixermdm_core.visualize import (
     build_scene, demo_pair, gl_available, open_renderer, render_frames, render_video, save_gif,
 )
@@ -127,7 +128,18 @@ def test_touching_joints_glow(backend: str) -> None:
 def test_scene_spheres_add_a_nose_in_front_of_each_head() -> None:
     scene = build_scene(fingertip_pair(0.3), SIZE)
     centers, radii, colors = scene.spheres()
-    assert centers.shape == (2, 2, 23, 3) and radii.shape == (2, 2, 23) and colors.shape == (2, 2, 23, 3)
+    assert centers.shape == (2, 2, 24, 3) and radii.shape == (2, 2, 24) and colors.shape == (2, 2, 24, 3)
     head = centers[0, :, JOINT["head"]]
     nose = centers[0, :, 22]
     assert nose[0, 2] - head[0, 2] > 0.09 and head[1, 2] - nose[1, 2] > 0.09  # person 1 faces +Z, person 2 -Z
+
+
+def test_pelvis_trail_dots_appear_on_the_floor_as_the_person_passes() -> None:
+    walk = fingertip_pair(0.3, frames=20)
+    walk[..., 2] += np.linspace(0, 1, 20)[:, None, None]  # both walk 1 m along +Z over 20 frames
+    centers, radii, _ = build_scene(walk, SIZE).spheres()
+    dots = slice(23, None)  # after the 22 joints and the nose: one dot every TRAIL_EVERY frames
+    assert centers.shape[2] == 23 + len(range(0, 20, TRAIL_EVERY))
+    assert (centers[:, :, dots, 1] == 0).all()  # on the floor
+    np.testing.assert_allclose(centers[0, 0, dots, 2], walk[::TRAIL_EVERY, 0, 0, 2])  # where the pelvis passed
+    assert (radii[0, :, 24:] == 0).all() and (radii[-1, :, dots] > 0).all()  # shown once reached
