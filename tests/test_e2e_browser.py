@@ -85,6 +85,9 @@ def app_url(tmp_path):
 # The strategies to tick; E2E_STRATEGIES (labels separated by '|') overrides them, e.g. for the README's screenshot.
 STRATEGY_LABELS = os.environ.get("E2E_STRATEGIES",
                                  "MixerMDM-ST|DualMDM (schedule)|Body-part mix (hand-painted)").split("|")
+# The most the app compares at once (demo.choices.MAX_COMPARED), all in one 3D view.
+SIX_LABELS = ["MixerMDM-ST", "MixerMDM-S", "MixerMDM-T", "MixerMDM-G", "DualMDM (schedule)",
+              "DiffusionBlending (fixed weight)"]
 
 
 def coloured_pixels_per_panel(page) -> list[int]:
@@ -139,8 +142,10 @@ RECORD_STREAM = """() => {
 }"""
 
 
-def test_compare_two_strategies_in_the_browser(app_url, tmp_path):
-    screenshot = Path(os.environ.get("E2E_SCREENSHOT") or tmp_path / "e2e.png")
+@pytest.mark.parametrize("labels", [STRATEGY_LABELS, SIX_LABELS], ids=["default", "six"])
+def test_compare_strategies_in_the_browser(app_url, tmp_path, labels):
+    shot = os.environ.get("E2E_SCREENSHOT") if labels is STRATEGY_LABELS else None  # the README's is the default
+    screenshot = Path(shot or tmp_path / "e2e.png")
     outside: list[str] = []
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -153,7 +158,7 @@ def test_compare_two_strategies_in_the_browser(app_url, tmp_path):
             boxes = page.locator("#strategies input[type=checkbox]")
             for k in range(boxes.count()):
                 boxes.nth(k).uncheck()
-            for label in STRATEGY_LABELS:
+            for label in labels:
                 page.get_by_label(label, exact=True).check()
             page.evaluate(RECORD_STREAM)
             page.locator("#generate").click()
@@ -162,16 +167,16 @@ def test_compare_two_strategies_in_the_browser(app_url, tmp_path):
             seen = page.evaluate("window.streamSeen")
             assert [1, False] in seen, seen  # the first result's video was on the page before the request ended
             page.wait_for_function(
-                f"document.querySelectorAll('#mixer-results video[src]').length === {len(STRATEGY_LABELS)}", timeout=60_000)
+                f"document.querySelectorAll('#mixer-results video[src]').length === {len(labels)}", timeout=60_000)
             page.wait_for_function(
                 "[...document.querySelectorAll('#mixer-results video')].every(v => v.readyState >= 2)", timeout=60_000)
             heatmaps = page.locator("#mixer-results img[src^='data:image/png']")
             heatmaps.first.wait_for(timeout=60_000)
-            assert heatmaps.count() >= len(STRATEGY_LABELS) + 1  # one heatmap each and the mean-weight chart
-            assert f"{len(STRATEGY_LABELS)} strategies" in page.locator("#timing").inner_text()
+            assert heatmaps.count() >= len(labels) + 1  # one heatmap each and the mean-weight chart
+            assert f"{len(labels)} strategies" in page.locator("#timing").inner_text()
             titles = page.locator("#mixer-results").inner_text()
-            assert all(label.split(" (")[0] in titles for label in STRATEGY_LABELS)
-            check_synchronised_view(page, len(STRATEGY_LABELS), screenshot.with_name(screenshot.stem + "_view.png"))
+            assert all(label.split(" (")[0] in titles for label in labels)
+            check_synchronised_view(page, len(labels), screenshot.with_name(screenshot.stem + "_view.png"))
             page.wait_for_timeout(1500)  # let the synchronised videos play a little
             # Show a mid-clip frame in every panel: pause, seek, and wait until each video has painted it.
             page.evaluate("""() => Promise.all([...document.querySelectorAll('#mixer-results video')].map(v =>
@@ -188,4 +193,4 @@ def test_compare_two_strategies_in_the_browser(app_url, tmp_path):
             browser.close()
     assert screenshot.stat().st_size > 10_000
     assert outside == [], f"the page reached outside the machine: {outside[:5]}"
-    assert len(list((tmp_path / "out" / "requests").glob("*/*.mp4"))) == len(STRATEGY_LABELS)
+    assert len(list((tmp_path / "out" / "requests").glob("*/*.mp4"))) == len(labels)
