@@ -21,6 +21,8 @@ from mixermdm_core.skeleton import JOINT_NAMES
 from mixermdm_core.visualize import demo_pair
 from mixermdm_core.visualize.scene import nose_positions
 
+from test_render import fingertip_pair
+
 
 def random_smooth_motion(frames: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Joints (T, 22, 3) by FK of large random smooth rotations (constant bone lengths), and the rotations."""
@@ -99,20 +101,36 @@ def test_glb_is_animated_small_and_loads_in_trimesh(tmp_path) -> None:
     json_len = struct.unpack("<I", data[12:16])[0]
     gltf = json.loads(data[20:20 + json_len])
     (animation,) = gltf["animations"]
-    assert len(animation["channels"]) == 2 * (22 + 21 * 3 + 1)  # joint translations; bone TRS; the nose
+    # per person: joint translations; bone TRS; the nose; contact spheres' translation and stepped scale
+    assert len(animation["channels"]) == 2 * (22 + 21 * 3 + 1 + 2 * 22)
     times = gltf["accessors"][animation["samplers"][0]["input"]]
     assert times["count"] == 120 and times["max"][0] == pytest.approx(119 / 30)
-    assert len(gltf["materials"]) == 2
+    assert [m["name"] for m in gltf["materials"]] == ["contact", "person_1", "trail_1", "person_2", "trail_2"]
 
     scene = trimesh.load(path)
     assert isinstance(scene, trimesh.Scene)
-    assert len(scene.graph.nodes_geometry) == 2 * (22 + 21 + 1)
+    assert len(scene.graph.nodes_geometry) == 2 * (22 + 21 + 1 + 22)  # joints, bones, nose, contacts
+    trails = [m["primitives"][0] for m in gltf["meshes"] if m["name"].startswith("trail")]  # lines trimesh skips
+    assert [(t["mode"], gltf["accessors"][t["attributes"]["POSITION"]]["count"]) for t in trails] == [(3, 120)] * 2
     # Rest transforms are the first frame: the pelvis node sits at person 1's frame-0 pelvis, the nose in front
     # of the head, where the renderer draws it.
     transform, _ = scene.graph["p1_pelvis"]
     np.testing.assert_allclose(transform[:3, 3], pair[0, 0, 0], atol=1e-5)
     nose, _ = scene.graph["p2_nose"]
     np.testing.assert_allclose(nose[:3, 3], nose_positions(pair)[0, 1], atol=1e-5)
+
+
+def test_glb_contact_spheres_show_only_where_the_people_touch(tmp_path) -> None:
+    pair = np.concatenate((fingertip_pair(0.0), fingertip_pair(0.3)))  # 2 frames touching, then 2 apart
+    scene = trimesh.load(write_glb(pair, tmp_path / "touch.glb"))
+    transform, _ = scene.graph["p1_contact_right_wrist"]  # rest pose = frame 0: touching, a visible sphere
+    assert np.linalg.det(transform[:3, :3]) > 0
+    transform, _ = scene.graph["p1_contact_left_wrist"]
+    assert np.allclose(transform[:3, :3], 0)
+    data = (tmp_path / "touch.glb").read_bytes()
+    gltf = json.loads(data[20:20 + struct.unpack("<I", data[12:16])[0]])
+    stepped = [s for s in gltf["animations"][0]["samplers"] if s["interpolation"] == "STEP"]
+    assert len(stepped) == 2 * 22
 
 
 def test_npy_exports_interhuman_layout(tmp_path) -> None:

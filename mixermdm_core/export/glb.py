@@ -1,8 +1,9 @@
 """Animated GLB (binary glTF 2.0) of skeleton motions, for browsers and ``gradio.Model3D``.
 
 Each joint is a node with a sphere mesh whose translation is animated; each bone is a node with a unit
-cylinder whose translation, rotation and length (scale) are animated; a small sphere in front of each head (the
-nose of the renderer and the 3D view) shows which way the person faces. The motion is sent once and played
+cylinder whose translation, rotation and length (scale) are animated. As in the renderer and the 3D view, a small
+sphere in front of each head (the nose) shows which way a person faces, a yellow sphere grows over each joint
+while it touches the other person (scale 0 otherwise, stepped), and a line on the floor traces each pelvis. The motion is sent once and played
 by the viewer, so it costs the server nothing per frame. A 4-s two-person clip is about 0.3 MB.
 Node rest transforms are the first frame, so viewers that ignore animation still show a pose.
 """
@@ -18,10 +19,12 @@ import torch
 from ..skeleton import FPS, JOINT_NAMES
 from ..visualize.motion import to_joints
 from ..visualize.primitives import unit_cylinder, unit_sphere
-from ..visualize.scene import BONE_RADII, BONES, JOINT_RADII, NOSE_RADIUS, PERSON_COLORS, nose_positions
+from ..visualize.scene import (BONE_RADII, BONES, FLOOR, GLOW, GLOW_SCALE, JOINT_RADII, NOSE_RADIUS, PERSON_COLORS,
+                               TRAIL_TINT, nose_positions, touching_joints)
 
 _FLOAT, _USHORT = 5126, 5123
 _ARRAY_BUFFER, _ELEMENT_ARRAY_BUFFER = 34962, 34963
+_LINE_STRIP = 3  # glTF primitive mode
 
 
 class _Buffer:
@@ -90,41 +93,57 @@ def write_glb(motion: np.ndarray | torch.Tensor, path: str | Path, fps: int = FP
     materials, meshes, nodes, channels, samplers = [], [], [], [], []
     times = buf.add(np.arange(frames, dtype=np.float32) / fps, "SCALAR", bounds=True)
 
-    def animate(node: int, path: str, values: np.ndarray, kind: str) -> None:
-        samplers.append({"input": times, "output": buf.add(values.astype(np.float32), kind), "interpolation": "LINEAR"})
+    def animate(node: int, path: str, values: np.ndarray, kind: str, interpolation: str = "LINEAR") -> None:
+        samplers.append({"input": times, "output": buf.add(values.astype(np.float32), kind),
+                         "interpolation": interpolation})
         channels.append({"sampler": len(samplers) - 1, "target": {"node": node, "path": path}})
 
+    def material(name: str, srgb: np.ndarray) -> int:
+        materials.append({"name": name, "pbrMetallicRoughness": {
+            "baseColorFactor": [*_srgb_to_linear(srgb).tolist(), 1.0], "metallicFactor": 0.0, "roughnessFactor": 0.7}})
+        return len(materials) - 1
+
+    glow_mesh = len(meshes)
+    meshes.append(_mesh(buf, sphere_v, sphere_v, sphere_f, material("contact", GLOW), "contact"))
     roots = []
-    noses = nose_positions(joints)
+    noses, touching = nose_positions(joints), touching_joints(joints)
     for p in range(people):
-        color = _srgb_to_linear(PERSON_COLORS[p])
-        materials.append({"name": f"person_{p + 1}", "pbrMetallicRoughness": {
-            "baseColorFactor": [*color.tolist(), 1.0], "metallicFactor": 0.0, "roughnessFactor": 0.7}})
-        meshes.append(_mesh(buf, sphere_v, sphere_v, sphere_f, p, f"joint_p{p + 1}"))
-        meshes.append(_mesh(buf, cyl_v, cyl_n, cyl_f, p, f"bone_p{p + 1}"))
+        color = PERSON_COLORS[p]
+        joint_mesh, bone_mesh, skin = len(meshes), len(meshes) + 1, material(f"person_{p + 1}", color)
+        meshes.append(_mesh(buf, sphere_v, sphere_v, sphere_f, skin, f"joint_p{p + 1}"))
+        meshes.append(_mesh(buf, cyl_v, cyl_n, cyl_f, skin, f"bone_p{p + 1}"))
         body = joints[:, p]
         children = []
-        for j, name in enumerate(JOINT_NAMES):
-            nodes.append({"name": f"p{p + 1}_{name}", "mesh": len(meshes) - 2,
-                          "translation": body[0, j].tolist(), "scale": [float(JOINT_RADII[j])] * 3})
+
+        def node(name: str, mesh: int, translation: np.ndarray, **rest) -> int:
+            nodes.append({"name": f"p{p + 1}_{name}", "mesh": mesh, "translation": translation.tolist(), **rest})
             children.append(len(nodes) - 1)
-            animate(children[-1], "translation", body[:, j], "VEC3")
+            return children[-1]
+
+        for j, name in enumerate(JOINT_NAMES):
+            animate(node(name, joint_mesh, body[0, j], scale=[float(JOINT_RADII[j])] * 3), "translation", body[:, j],
+                    "VEC3")
         for (parent, child), radius in zip(BONES, BONE_RADII):
             axis = body[:, child] - body[:, parent]
             length = np.linalg.norm(axis, axis=-1)
             rotation = _quaternions_from_y(axis / np.maximum(length, 1e-9)[:, None])
             scale = np.stack((np.full(frames, radius), length, np.full(frames, radius)), -1)
-            nodes.append({"name": f"p{p + 1}_bone_{JOINT_NAMES[child]}", "mesh": len(meshes) - 1,
-                          "translation": body[0, parent].tolist(), "rotation": rotation[0].tolist(),
-                          "scale": scale[0].tolist()})
-            children.append(len(nodes) - 1)
-            animate(children[-1], "translation", body[:, parent], "VEC3")
-            animate(children[-1], "rotation", rotation, "VEC4")
-            animate(children[-1], "scale", scale, "VEC3")
-        nodes.append({"name": f"p{p + 1}_nose", "mesh": len(meshes) - 2, "translation": noses[0, p].tolist(),
-                      "scale": [NOSE_RADIUS] * 3})
-        children.append(len(nodes) - 1)
-        animate(children[-1], "translation", noses[:, p], "VEC3")
+            n = node(f"bone_{JOINT_NAMES[child]}", bone_mesh, body[0, parent], rotation=rotation[0].tolist(),
+                     scale=scale[0].tolist())
+            animate(n, "translation", body[:, parent], "VEC3")
+            animate(n, "rotation", rotation, "VEC4")
+            animate(n, "scale", scale, "VEC3")
+        animate(node("nose", joint_mesh, noses[0, p], scale=[NOSE_RADIUS] * 3), "translation", noses[:, p], "VEC3")
+        for j, name in enumerate(JOINT_NAMES):
+            glow = touching[:, p, j, None] * np.full((frames, 3), JOINT_RADII[j] * GLOW_SCALE)
+            n = node(f"contact_{name}", glow_mesh, body[0, j], scale=glow[0].tolist())
+            animate(n, "translation", body[:, j], "VEC3")
+            animate(n, "scale", glow, "VEC3", "STEP")
+        trail = (body[:, 0] * (1.0, 0.0, 1.0) + (0.0, 0.004, 0.0)).astype(np.float32)
+        meshes.append({"name": f"trail_p{p + 1}", "primitives": [{
+            "attributes": {"POSITION": buf.add(trail, "VEC3", _ARRAY_BUFFER, bounds=True)}, "mode": _LINE_STRIP,
+            "material": material(f"trail_{p + 1}", color + TRAIL_TINT * (FLOOR - color))}]})
+        node("trail", len(meshes) - 1, np.zeros(3))
         nodes.append({"name": f"person_{p + 1}", "children": children})
         roots.append(len(nodes) - 1)
 
