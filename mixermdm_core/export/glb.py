@@ -4,7 +4,7 @@ Each joint is a node with a sphere mesh whose translation is animated; each bone
 cylinder whose translation, rotation and length (scale) are animated. As in the renderer and the 3D view, a small
 sphere in front of each head (the nose) shows which way a person faces, a yellow sphere grows over each joint
 while it touches the other person (scale 0 otherwise, stepped), and a line on the floor traces each pelvis. The motion is sent once and played
-by the viewer, so it costs the server nothing per frame. A 4-s two-person clip is about 0.3 MB.
+by the viewer, so it costs the server nothing per frame. A 4-s two-person clip is about 0.5 MB.
 Node rest transforms are the first frame, so viewers that ignore animation still show a pose.
 """
 from __future__ import annotations
