@@ -1,7 +1,7 @@
 """The synchronised 3D view: one WebGL canvas (three.js, served from ``demo/static``) showing every compared
 strategy side by side or overlaid, with one timeline, one orbit camera and a frame cursor on each weight heatmap.
 
-Python writes one small JSON per request (joint positions in mm, noses, contacts, last-step weights in %), the
+Python writes one small JSON per request (joint positions in mm, noses and chest markers, contacts, last-step weights in %), the
 page fetches it; what the bodies look like (colours, sizes, contact glow, the nose that shows facing) comes
 from ``mixermdm_core.visualize.scene``, so the view and the mp4s agree.
 """
@@ -15,7 +15,7 @@ from matplotlib import colormaps
 
 from mixermdm_core.skeleton import FPS, PARENTS
 from mixermdm_core.visualize.scene import (BACKGROUND, BONE_RADII, GLOW, HIGHLIGHT, JOINT_RADII,
-                                           NOSE_RADIUS, PERSON_COLORS, nose_positions,
+                                           NOSE_RADIUS, PERSON_COLORS, chest_positions, nose_positions,
                                            touching_joints)
 
 from .plots import people_shown
@@ -36,6 +36,7 @@ def view_data(titles: list[str], joints: list[np.ndarray], weights: list[np.ndar
             "title": title,
             "joints": np.round(j * 1000).astype(int).ravel().tolist(),
             "nose": np.round(nose * 1000).astype(int).ravel().tolist(),
+            "chest": np.round(chest_positions(j) * 1000).astype(int).ravel().tolist(),
             "touching": "".join("1" if t else "0" for t in touching_joints(j).ravel()),
             "weights": np.round(np.asarray(w) * 100).astype(int).ravel().tolist(),
         })

@@ -101,15 +101,15 @@ def test_glb_is_animated_small_and_loads_in_trimesh(tmp_path) -> None:
     json_len = struct.unpack("<I", data[12:16])[0]
     gltf = json.loads(data[20:20 + json_len])
     (animation,) = gltf["animations"]
-    # per person: joint translations; bone TRS; the nose; contact spheres' translation and stepped scale
-    assert len(animation["channels"]) == 2 * (22 + 21 * 3 + 1 + 2 * 22)
+    # per person: joint translations; bone TRS; nose and chest; contact spheres' translation and stepped scale
+    assert len(animation["channels"]) == 2 * (22 + 21 * 3 + 2 + 2 * 22)
     times = gltf["accessors"][animation["samplers"][0]["input"]]
     assert times["count"] == 120 and times["max"][0] == pytest.approx(119 / 30)
     assert [m["name"] for m in gltf["materials"]] == ["contact", "person_1", "trail_1", "person_2", "trail_2"]
 
     scene = trimesh.load(path)
     assert isinstance(scene, trimesh.Scene)
-    assert len(scene.graph.nodes_geometry) == 2 * (22 + 21 + 1 + 22)  # joints, bones, nose, contacts
+    assert len(scene.graph.nodes_geometry) == 2 * (22 + 21 + 2 + 22)  # joints, bones, nose and chest, contacts
     trails = [m["primitives"][0] for m in gltf["meshes"] if m["name"].startswith("trail")]  # lines trimesh skips
     assert [(t["mode"], gltf["accessors"][t["attributes"]["POSITION"]]["count"]) for t in trails] == [(3, 120)] * 2
     # Rest transforms are the first frame: the pelvis node sits at person 1's frame-0 pelvis, the nose in front

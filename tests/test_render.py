@@ -125,21 +125,22 @@ def test_touching_joints_glow(backend: str) -> None:
     assert colour_mask(apart, "glow").sum() == 0
 
 
-def test_scene_spheres_add_a_nose_in_front_of_each_head() -> None:
+def test_scene_spheres_add_a_nose_and_a_chest_marker_in_front() -> None:
     scene = build_scene(fingertip_pair(0.3), SIZE)
     centers, radii, colors = scene.spheres()
-    assert centers.shape == (2, 2, 24, 3) and radii.shape == (2, 2, 24) and colors.shape == (2, 2, 24, 3)
-    head = centers[0, :, JOINT["head"]]
-    nose = centers[0, :, 22]
+    assert centers.shape == (2, 2, 25, 3) and radii.shape == (2, 2, 25) and colors.shape == (2, 2, 25, 3)
+    head, chest = centers[0, :, JOINT["head"]], centers[0, :, JOINT["spine3"]]
+    nose, marker = centers[0, :, 22], centers[0, :, 23]
     assert nose[0, 2] - head[0, 2] > 0.09 and head[1, 2] - nose[1, 2] > 0.09  # person 1 faces +Z, person 2 -Z
+    assert marker[0, 2] - chest[0, 2] > 0.1 and chest[1, 2] - marker[1, 2] > 0.1  # so does each chest marker
 
 
 def test_pelvis_trail_dots_appear_on_the_floor_as_the_person_passes() -> None:
     walk = fingertip_pair(0.3, frames=20)
     walk[..., 2] += np.linspace(0, 1, 20)[:, None, None]  # both walk 1 m along +Z over 20 frames
     centers, radii, _ = build_scene(walk, SIZE).spheres()
-    dots = slice(23, None)  # after the 22 joints and the nose: one dot every TRAIL_EVERY frames
-    assert centers.shape[2] == 23 + len(range(0, 20, TRAIL_EVERY))
+    dots = slice(24, None)  # after the 22 joints, the nose and the chest marker: a dot every TRAIL_EVERY frames
+    assert centers.shape[2] == 24 + len(range(0, 20, TRAIL_EVERY))
     assert (centers[:, :, dots, 1] == 0).all()  # on the floor
     np.testing.assert_allclose(centers[0, 0, dots, 2], walk[::TRAIL_EVERY, 0, 0, 2])  # where the pelvis passed
-    assert (radii[0, :, 24:] == 0).all() and (radii[-1, :, dots] > 0).all()  # shown once reached
+    assert (radii[0, :, 25:] == 0).all() and (radii[-1, :, dots] > 0).all()  # shown once reached

@@ -30,8 +30,8 @@ function getRenderer() {
   return renderer;
 }
 
-// Bodies of one result: joint spheres (and noses) and bone cylinders as two instanced meshes, a pelvis trail
-// per person and a ring around the mixed person's pelvis.
+// Bodies of one result: joint spheres (with a nose and a chest marker each) and bone cylinders as two instanced
+// meshes, a pelvis trail per person and a ring around the mixed person's pelvis.
 class Bodies {
   constructor(data, result, tint) {
     this.data = data;
@@ -39,7 +39,7 @@ class Bodies {
     this.group = new THREE.Group();
     const people = data.people, joints = data.joints;
     this.spheres = new THREE.InstancedMesh(new THREE.SphereGeometry(1, 16, 12), new THREE.MeshLambertMaterial(),
-                                           people * (joints + 1));
+                                           people * (joints + 2));
     this.bones = new THREE.InstancedMesh(new THREE.CylinderGeometry(1, 1, 1, 10), new THREE.MeshLambertMaterial(),
                                          people * (joints - 1));
     this.group.add(this.spheres, this.bones);
@@ -82,8 +82,8 @@ class Bodies {
         const touching = this.result.touching[(f * d.people + p) * J + j] === '1';
         const r = d.joint_radii[j] * (touching ? 1.8 : 1);
         this.matrix.compose(this.point(f, p, j), this.quat.identity(), one.clone().multiplyScalar(r));
-        this.spheres.setMatrixAt(p * (J + 1) + j, this.matrix);
-        this.spheres.setColorAt(p * (J + 1) + j, touching ? this.glow : this.colors[p]);
+        this.spheres.setMatrixAt(p * (J + 2) + j, this.matrix);
+        this.spheres.setColorAt(p * (J + 2) + j, touching ? this.glow : this.colors[p]);
         if (j === 0) continue;
         const a = this.point(f, p, d.parents[j]), b = this.point(f, p, j);
         const dir = b.clone().sub(a), len = dir.length();
@@ -92,11 +92,13 @@ class Bodies {
         this.matrix.compose(a.add(b).multiplyScalar(0.5), this.quat, new THREE.Vector3(rb, len, rb));
         this.bones.setMatrixAt(p * (J - 1) + j - 1, this.matrix);
       }
-      const n = (f * d.people + p) * 3, nose = this.result.nose;
-      this.matrix.compose(new THREE.Vector3(nose[n] / 1000, nose[n + 1] / 1000, nose[n + 2] / 1000), this.quat.identity(),
-                          one.clone().multiplyScalar(d.nose_radius));
-      this.spheres.setMatrixAt(p * (J + 1) + J, this.matrix);
-      this.spheres.setColorAt(p * (J + 1) + J, this.colors[p].clone().multiplyScalar(0.55));
+      const n = (f * d.people + p) * 3;
+      [this.result.nose, this.result.chest].forEach((marker, m) => {  // the front: nose, then chest
+        this.matrix.compose(new THREE.Vector3(marker[n] / 1000, marker[n + 1] / 1000, marker[n + 2] / 1000),
+                            this.quat.identity(), one.clone().multiplyScalar(d.nose_radius));
+        this.spheres.setMatrixAt(p * (J + 2) + J + m, this.matrix);
+        this.spheres.setColorAt(p * (J + 2) + J + m, this.colors[p].clone().multiplyScalar(0.55));
+      });
     }
     if (this.ring) {
       const pelvis = this.point(f, this.ringPerson, 0);

@@ -1,10 +1,11 @@
 """Animated GLB (binary glTF 2.0) of skeleton motions, for browsers and ``gradio.Model3D``.
 
 Each joint is a node with a sphere mesh whose translation is animated; each bone is a node with a unit
-cylinder whose translation, rotation and length (scale) are animated. As in the renderer and the 3D view, a small
-sphere in front of each head (the nose) shows which way a person faces, a yellow sphere grows over each joint
-while it touches the other person (scale 0 otherwise, stepped), and a line on the floor traces each pelvis. The motion is sent once and played
-by the viewer, so it costs the server nothing per frame. A 4-s two-person clip is about 0.5 MB.
+cylinder whose translation, rotation and length (scale) are animated. As in the renderer and the 3D view, a
+small sphere in front of each head (the nose) and one on the chest show which way a person faces, a yellow
+sphere grows over each joint while it touches the other person (scale 0 otherwise, stepped), and a line on the
+floor traces each pelvis. The motion is sent once and played by the viewer, so it costs the server nothing per
+frame. A 4-s two-person clip is about 0.5 MB.
 Node rest transforms are the first frame, so viewers that ignore animation still show a pose.
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ from ..skeleton import FPS, JOINT_NAMES
 from ..visualize.motion import to_joints
 from ..visualize.primitives import unit_cylinder, unit_sphere
 from ..visualize.scene import (BONE_RADII, BONES, FLOOR, GLOW, GLOW_SCALE, JOINT_RADII, NOSE_RADIUS, PERSON_COLORS,
-                               TRAIL_TINT, nose_positions, touching_joints)
+                               TRAIL_TINT, chest_positions, nose_positions, touching_joints)
 
 _FLOAT, _USHORT = 5126, 5123
 _ARRAY_BUFFER, _ELEMENT_ARRAY_BUFFER = 34962, 34963
@@ -106,7 +107,7 @@ def write_glb(motion: np.ndarray | torch.Tensor, path: str | Path, fps: int = FP
     glow_mesh = len(meshes)
     meshes.append(_mesh(buf, sphere_v, sphere_v, sphere_f, material("contact", GLOW), "contact"))
     roots = []
-    noses, touching = nose_positions(joints), touching_joints(joints)
+    noses, chests, touching = nose_positions(joints), chest_positions(joints), touching_joints(joints)
     for p in range(people):
         color = PERSON_COLORS[p]
         joint_mesh, bone_mesh, skin = len(meshes), len(meshes) + 1, material(f"person_{p + 1}", color)
@@ -133,7 +134,8 @@ def write_glb(motion: np.ndarray | torch.Tensor, path: str | Path, fps: int = FP
             animate(n, "translation", body[:, parent], "VEC3")
             animate(n, "rotation", rotation, "VEC4")
             animate(n, "scale", scale, "VEC3")
-        animate(node("nose", joint_mesh, noses[0, p], scale=[NOSE_RADIUS] * 3), "translation", noses[:, p], "VEC3")
+        for name, marker in (("nose", noses[:, p]), ("chest", chests[:, p])):
+            animate(node(name, joint_mesh, marker[0], scale=[NOSE_RADIUS] * 3), "translation", marker, "VEC3")
         for j, name in enumerate(JOINT_NAMES):
             glow = touching[:, p, j, None] * np.full((frames, 3), JOINT_RADII[j] * GLOW_SCALE)
             n = node(f"contact_{name}", glow_mesh, body[0, j], scale=glow[0].tolist())

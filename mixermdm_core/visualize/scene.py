@@ -31,6 +31,8 @@ GLOW_SCALE = 1.8  # a glowing joint's sphere grows by this, so the contact shows
 NOSE_OFFSET = 0.10  # metres in front of the head centre: the nose sphere that shows where a person faces
 NOSE_RADIUS = 0.035
 NOSE_SHADE = 0.55  # the nose is the person's colour, darker
+CHEST_OFFSET = 0.11  # metres in front of the upper spine: a chest marker of the nose's size and shade, so the
+#                      front of the trunk shows when the head is turned or hidden
 TRAIL_EVERY = 3  # frames between the dots of a person's pelvis trail on the floor
 TRAIL_RADIUS = 0.018  # metres; the dots sit on the floor, half sunk, so they read as a faint drawn path
 TRAIL_TINT = 0.45  # the trail is the person's colour mixed this far towards the floor's
@@ -175,24 +177,25 @@ class Scene:
         return self.joints.shape[0]
 
     def spheres(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Centre (T, P, 23 + K, 3), radius (T, P, 23 + K) and colour (T, P, 23 + K, 3) of every sphere in every
+        """Centre (T, P, 24 + K, 3), radius (T, P, 24 + K) and colour (T, P, 24 + K, 3) of every sphere in every
         frame: the 22 joints in the person's colour (GLOW on a larger sphere where a joint touches the other
-        person), a darker nose in front of the head, so which way a person faces shows in any frame, then the K
-        dots of the pelvis trail on the floor (every TRAIL_EVERY frames; radius 0 until the person gets there)."""
+        person), a darker nose in front of the head and a chest marker, so which way a person faces shows in any
+        frame, then the K dots of the pelvis trail on the floor (every TRAIL_EVERY frames; radius 0 until the
+        person gets there)."""
         colors = np.broadcast_to(self.colors[None, :, None], self.touching.shape + (3,))
         radii = np.where(self.touching, JOINT_RADII * GLOW_SCALE, JOINT_RADII)
         colors = np.where(self.touching[..., None], GLOW, colors)
-        nose = nose_positions(self.joints)
-        nose_color = np.broadcast_to(self.colors[None] * NOSE_SHADE, nose.shape)
+        front = np.stack((nose_positions(self.joints), chest_positions(self.joints)), 2)  # (T, P, 2, 3)
+        front_color = np.broadcast_to(self.colors[None, :, None] * NOSE_SHADE, front.shape)
         frames, people = self.joints.shape[:2]
         stops = np.arange(0, frames, TRAIL_EVERY)
         trail = self.joints[stops, :, 0].transpose(1, 0, 2) * (1.0, 0.0, 1.0)  # (P, K, 3) pelvis on the floor
         shown = stops[None, :] <= np.arange(frames)[:, None]  # (T, K)
         trail_color = self.colors + TRAIL_TINT * (FLOOR - self.colors)  # (P, 3)
-        return (np.concatenate((self.joints, nose[:, :, None], np.broadcast_to(trail, (frames,) + trail.shape)), 2),
-                np.concatenate((radii, np.full(radii.shape[:2] + (1,), NOSE_RADIUS),
+        return (np.concatenate((self.joints, front, np.broadcast_to(trail, (frames,) + trail.shape)), 2),
+                np.concatenate((radii, np.full(radii.shape[:2] + (2,), NOSE_RADIUS),
                                 np.broadcast_to(np.where(shown, TRAIL_RADIUS, 0.0)[:, None], (frames, people, len(stops)))), 2),
-                np.concatenate((colors, nose_color[:, :, None],
+                np.concatenate((colors, front_color,
                                 np.broadcast_to(trail_color[None, :, None], (frames, people, len(stops), 3))), 2))
 
     def ring(self, frame: int) -> tuple[float, float, float] | None:
@@ -201,6 +204,12 @@ class Scene:
             return None
         x, _, z = self.joints[frame, self.mixed_person, 0]
         return float(x), float(z), RING_RADIUS
+
+
+def chest_positions(joints: np.ndarray) -> np.ndarray:
+    """(T, P, 3) the chest marker of every person: CHEST_OFFSET in front of the upper spine, along the facing."""
+    joints = np.asarray(joints, np.float64)
+    return joints[:, :, JOINT["spine3"]] + CHEST_OFFSET * facing_direction(joints)
 
 
 def nose_positions(joints: np.ndarray) -> np.ndarray:
