@@ -37,12 +37,13 @@ sys.path.insert(0, str(ROOT))
 
 from mixermdm_core.models.official import (ClipConfig, DenoiserConfig, In2IN, In2INDenoiser, Mixer,  # noqa: E402
                                            MixerConfig, randomize_)
+from mixermdm_core.models.official.mixer import MODES  # noqa: E402
 
 FRAMES, BATCH = 16, 2
 SMALL = DenoiserConfig(latent_dim=128, ff_size=256, num_layers=2, num_heads=8)
 SMALL_MIXER = dict(latent_dim=64, ff_size=128, num_layers=2, num_heads=8)
 SMALL_CLIP = ClipConfig(layers=2, vocab=1000)
-MODE_NAMES = {1: "g", 2: "t", 3: "s", 4: "st"}
+MODE_NAMES = {mode: name for name, mode in MODES.items()}
 
 _clip_size = {"layers": 12, "vocab": 49408}
 _tokens: dict[str, torch.Tensor] = {}

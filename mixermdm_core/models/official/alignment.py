@@ -22,7 +22,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-FEATURES = 262
+from ...representation.interhuman import FEATURE_DIM
+
 EPS = 1e-8
 
 
@@ -88,7 +89,7 @@ def official_alignment(inter: torch.Tensor, ind: torch.Tensor, mask: torch.Tenso
                        ) -> tuple[torch.Tensor, torch.Tensor]:
     """Both persons side by side, (B, T, 524) raw x0 each -> (aligned individual, interaction with
     orthonormalised rotations), as the official Mixer hands them to its weight network and mix."""
-    n = FEATURES
+    n = FEATURE_DIM
     people_ind, people_int = [], []
     for k in range(2):
         a, b = inter[..., k * n:(k + 1) * n], ind[..., k * n:(k + 1) * n]

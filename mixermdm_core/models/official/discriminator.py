@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from ...representation.interhuman import FEATURE_DIM
 from .layers import FeedForward, SelfAttention, SinusoidTable, StepEmbedder, padding_mask, zero_
 from .text import TEXT_DIM
 
@@ -20,7 +21,7 @@ from .text import TEXT_DIM
 class DiscriminatorConfig:
     """Released sizes (configs/models/MixerMDM.yaml, DISCRIMINATOR); ``input_dim`` is per person."""
 
-    input_dim: int = 262
+    input_dim: int = FEATURE_DIM
     latent_dim: int = 256
     ff_size: int = 512
     num_layers: int = 2

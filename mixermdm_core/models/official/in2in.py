@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from ...representation.interhuman import FEATURE_DIM
 from .layers import (CrossAttention, FeedForward, OutputLayer, SelfAttention, SinusoidTable, StepEmbedder,
                      padding_mask, zero_)
 from .text import TEXT_DIM, ClipConfig, ClipTextTower, SentenceHead
@@ -31,7 +32,7 @@ class DenoiserConfig:
     """Sizes of an in2IN denoiser; the defaults are the released models' (configs/models/in2IN.yaml and
     individual.yaml: 8 layers, 8 heads, latent 1024, feed-forward 2048, 262 features, dropout 0.1)."""
 
-    input_dim: int = 262
+    input_dim: int = FEATURE_DIM
     latent_dim: int = 1024
     ff_size: int = 2048
     num_layers: int = 8

@@ -31,13 +31,14 @@ from typing import Callable
 import torch
 from torch import nn
 
+from ...representation.interhuman import FEATURE_DIM
+from ...skeleton import NUM_JOINTS
 from .in2in import In2INDenoiser
 from .layers import CrossAttention, FeedForward, SelfAttention, SinusoidTable, StepEmbedder, padding_mask, zero_
 from .text import TEXT_DIM
 
-MODES = {"g": 1, "t": 2, "s": 3, "st": 4}
-JOINTS = 22
-FEATURES = 262
+MODES = {"g": 1, "t": 2, "s": 3, "st": 4}  # the official MIXING_MODE of each granularity
+JOINTS = NUM_JOINTS
 
 # (interaction x0, individual x0, mask) -> (individual x0, interaction x0), raw (B, T, 524) each
 AlignFn = Callable[[torch.Tensor, torch.Tensor, torch.Tensor | None], tuple[torch.Tensor, torch.Tensor]]
@@ -47,7 +48,7 @@ AlignFn = Callable[[torch.Tensor, torch.Tensor, torch.Tensor | None], tuple[torc
 class MixerConfig:
     """Sizes of the Mixer; the defaults are the released ones (configs/models/MixerMDM.yaml, GENERATOR)."""
 
-    input_dim: int = FEATURES
+    input_dim: int = FEATURE_DIM
     latent_dim: int = 512
     ff_size: int = 1024
     num_layers: int = 4

@@ -24,7 +24,7 @@ CONTEXT = 77
 VOCAB = 49408
 CLIP_LAYERS = 12
 CLIP_HEADS = 12
-CLIP_KEYS = ("token_embedding.", "clip_transformer.", "positional_embedding", "ln_final.")
+CLIP_PARTS = ("token_embedding", "clip_transformer", "positional_embedding", "ln_final")  # attribute names
 
 
 @dataclass(frozen=True)
@@ -112,12 +112,7 @@ class ClipTextTower:
     @staticmethod
     def is_clip_key(key: str) -> bool:
         """Whether a key (optionally prefixed by a submodule path such as ``model1.``) is a CLIP weight."""
-        last = key.split(".")
-        for i in range(len(last)):
-            tail = ".".join(last[i:])
-            if tail.startswith(CLIP_KEYS):
-                return True
-        return False
+        return any(part in CLIP_PARTS for part in key.split("."))
 
     @staticmethod
     def strip(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
