@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 
-from mixermdm_core.models.precision import configure_cpu
+from mixermdm_core.models.precision import set_threads
 from mixermdm_core.composition.pipeline import ComposedPipeline
 from mixermdm_core.models.io import CheckpointError
 from mixermdm_core.text.encoders import TextEncoder
@@ -24,7 +24,7 @@ class Runtime:
         """The pipeline; raises :class:`CheckpointError` (naming the file) if the checkpoints can't be loaded."""
         with self._lock:
             if self._pipe is None:
-                configure_cpu()
+                set_threads()
                 pipe = ComposedPipeline.from_pretrained(self.settings.checkpoints, "cpu", self.encoder,
                                                         self.settings.network_precision())
                 # Load the text encoder here too, once: the pipeline would load it lazily in each request's

@@ -67,11 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--precision", choices=PRECISIONS, default="fp32", help="of the networks (bf16: bfloat16)")
     args = p.parse_args(argv)
 
-    from .models.precision import configure_cpu
+    from .models.precision import set_threads
     from .paths import DEFAULT_DIR
     from .composition.pipeline import ComposedPipeline, frames_for
 
-    configure_cpu()
+    set_threads()
     pipe = ComposedPipeline.from_pretrained(Path(args.checkpoints) if args.checkpoints else DEFAULT_DIR, args.device,
                                             precision=args.precision)
     alone = pipe.interaction_pipeline()

@@ -78,14 +78,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", default=None, help="write everything (rows, curves, settings) here")
     args = p.parse_args(argv)
 
-    from .models.precision import configure_cpu
+    from .models.precision import set_threads
     from .paths import DEFAULT_DIR
     from .composition.pipeline import ComposedPipeline, frames_for
     from .corpus import mixing_cases, mixing_prompts
     from .models.pretrained import load_evaluator
     from .evaluation import protocol
 
-    configure_cpu()
+    set_threads()
     s = dict((MODEL_SETTINGS if args.models else SETTINGS)["quick" if args.quick else "full"], precision=args.precision)
     for key in ("n", "steps", "seconds"):
         if getattr(args, key) is not None:

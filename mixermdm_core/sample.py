@@ -49,10 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
 
     from .composition import pipeline as pl
-    from .models.precision import configure_cpu
+    from .models.precision import set_threads
     from .paths import DEFAULT_DIR
 
-    configure_cpu()
+    set_threads()
     ckpt = Path(args.checkpoints) if args.checkpoints else DEFAULT_DIR
     weights = None
     try:

@@ -14,13 +14,13 @@ from mixermdm_core import DEFAULT_GUIDANCE, ComposedPipeline
 from mixermdm_core.corpus import mixing_cases
 from mixermdm_core.evaluation.protocol import physical
 from mixermdm_core.evaluation.signatures import Signatures, detail_transfer
-from mixermdm_core.models.precision import configure_cpu
+from mixermdm_core.models.precision import set_threads
 from mixermdm_core.representation.grounding import ground
 from mixermdm_core.representation.interhuman import features_to_joints
 
 NAMES = ["individual", "st", "blend:0.5", "blend:0.25", "dualmdm"]
 
-configure_cpu()
+set_threads()
 pipe = ComposedPipeline.from_pretrained("checkpoints")
 cases = mixing_cases(32, seed=10_000)
 signatures = Signatures.load()

@@ -13,14 +13,14 @@ import torch
 from torch.profiler import ProfilerActivity, profile, record_function
 
 from mixermdm_core import ComposedPipeline
-from mixermdm_core.models.precision import configure_cpu
+from mixermdm_core.models.precision import set_threads
 
 steps = int(sys.argv[1]) if len(sys.argv) > 1 else 50
 names = sys.argv[2:] or ["st", "dualmdm"]
 keep_denormals = "--keep-denormals" in names  # to measure what flushing them saves
 names = [n for n in names if n != "--keep-denormals"]
-configure_cpu()
-pipe = ComposedPipeline.from_pretrained("checkpoints")  # loading flushes subnormals too
+set_threads()
+pipe = ComposedPipeline.from_pretrained("checkpoints")  # loading the denoisers flushes subnormals
 if keep_denormals:
     torch.set_flush_denormal(False)
 prompt = ("two people shake hands", ("the person is limping", ""))

@@ -54,9 +54,8 @@ def flush_denormals() -> None:
     torch.set_flush_denormal(True)
 
 
-def configure_cpu() -> None:
-    """One request uses every core (PyTorch's default can be lower), subnormals flushed (above)."""
+def set_threads() -> None:
+    """Use every core for one request on CPU machines (PyTorch's default can be lower)."""
     import os
 
     torch.set_num_threads(max(1, os.cpu_count() or 1))
-    flush_denormals()
