@@ -1,9 +1,9 @@
 """The synchronised 3D view: one WebGL canvas (three.js, served from ``demo/static``) showing every compared
 strategy side by side or overlaid, with one timeline, one orbit camera and a frame cursor on each weight heatmap.
 
-Python writes one small JSON per request (joint positions in mm, noses and chest markers, contacts, last-step weights in %), the
-page fetches it; what the bodies look like (colours, sizes, contact glow, the nose that shows facing) comes
-from ``mixermdm_core.visualize.scene``, so the view and the mp4s agree.
+Python writes one small JSON per request (joint positions in mm, noses and chest markers, contacts, last-step
+weights in %), the page fetches it; what the bodies look like (colours, sizes, contact glow, the nose and chest
+marker that show facing) comes from ``mixermdm_core.visualize.scene``, so the view and the mp4s agree.
 """
 from __future__ import annotations
 

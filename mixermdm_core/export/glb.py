@@ -20,8 +20,8 @@ import torch
 from ..skeleton import FPS, JOINT_NAMES
 from ..visualize.motion import to_joints
 from ..visualize.primitives import unit_cylinder, unit_sphere
-from ..visualize.scene import (BONE_RADII, BONES, FLOOR, GLOW, GLOW_SCALE, JOINT_RADII, NOSE_RADIUS, PERSON_COLORS,
-                               TRAIL_TINT, chest_positions, nose_positions, touching_joints)
+from ..visualize.scene import (BONE_RADII, BONES, GLOW, GLOW_SCALE, JOINT_RADII, NOSE_RADIUS, PERSON_COLORS,
+                               chest_positions, nose_positions, touching_joints, trail_colors)
 
 _FLOAT, _USHORT = 5126, 5123
 _ARRAY_BUFFER, _ELEMENT_ARRAY_BUFFER = 34962, 34963
@@ -144,7 +144,7 @@ def write_glb(motion: np.ndarray | torch.Tensor, path: str | Path, fps: int = FP
         trail = (body[:, 0] * (1.0, 0.0, 1.0) + (0.0, 0.004, 0.0)).astype(np.float32)
         meshes.append({"name": f"trail_p{p + 1}", "primitives": [{
             "attributes": {"POSITION": buf.add(trail, "VEC3", _ARRAY_BUFFER, bounds=True)}, "mode": _LINE_STRIP,
-            "material": material(f"trail_{p + 1}", color + TRAIL_TINT * (FLOOR - color))}]})
+            "material": material(f"trail_{p + 1}", trail_colors(color))}]})
         node("trail", len(meshes) - 1, np.zeros(3))
         nodes.append({"name": f"person_{p + 1}", "children": children})
         roots.append(len(nodes) - 1)

@@ -185,18 +185,17 @@ class Scene:
         colors = np.broadcast_to(self.colors[None, :, None], self.touching.shape + (3,))
         radii = np.where(self.touching, JOINT_RADII * GLOW_SCALE, JOINT_RADII)
         colors = np.where(self.touching[..., None], GLOW, colors)
-        front = np.stack((nose_positions(self.joints), chest_positions(self.joints)), 2)  # (T, P, 2, 3)
-        front_color = np.broadcast_to(self.colors[None, :, None] * NOSE_SHADE, front.shape)
         frames, people = self.joints.shape[:2]
+        front = np.stack((nose_positions(self.joints), chest_positions(self.joints)), 2)  # (T, P, 2, 3)
         stops = np.arange(0, frames, TRAIL_EVERY)
-        trail = self.joints[stops, :, 0].transpose(1, 0, 2) * (1.0, 0.0, 1.0)  # (P, K, 3) pelvis on the floor
-        shown = stops[None, :] <= np.arange(frames)[:, None]  # (T, K)
-        trail_color = self.colors + TRAIL_TINT * (FLOOR - self.colors)  # (P, 3)
-        return (np.concatenate((self.joints, front, np.broadcast_to(trail, (frames,) + trail.shape)), 2),
-                np.concatenate((radii, np.full(radii.shape[:2] + (2,), NOSE_RADIUS),
-                                np.broadcast_to(np.where(shown, TRAIL_RADIUS, 0.0)[:, None], (frames, people, len(stops)))), 2),
-                np.concatenate((colors, front_color,
-                                np.broadcast_to(trail_color[None, :, None], (frames, people, len(stops), 3))), 2))
+        k = len(stops)
+        trail = np.broadcast_to(self.joints[stops, :, 0].transpose(1, 0, 2) * (1.0, 0.0, 1.0), (frames, people, k, 3))
+        reached = np.where(stops[None, :] <= np.arange(frames)[:, None], TRAIL_RADIUS, 0.0)  # (T, K)
+        return (np.concatenate((self.joints, front, trail), 2),
+                np.concatenate((radii, np.full((frames, people, 2), NOSE_RADIUS),
+                                np.broadcast_to(reached[:, None], (frames, people, k))), 2),
+                np.concatenate((colors, np.broadcast_to(self.colors[None, :, None] * NOSE_SHADE, front.shape),
+                                np.broadcast_to(trail_colors(self.colors)[None, :, None], (frames, people, k, 3))), 2))
 
     def ring(self, frame: int) -> tuple[float, float, float] | None:
         """(x, z, radius) of the highlight ring around the mixed person's pelvis at ``frame``, or None."""
@@ -206,16 +205,25 @@ class Scene:
         return float(x), float(z), RING_RADIUS
 
 
-def chest_positions(joints: np.ndarray) -> np.ndarray:
-    """(T, P, 3) the chest marker of every person: CHEST_OFFSET in front of the upper spine, along the facing."""
+def _in_front(joints: np.ndarray, joint: str, offset: float) -> np.ndarray:
+    """(T, P, 3): ``offset`` metres in front of ``joint`` of every person, along the body's facing."""
     joints = np.asarray(joints, np.float64)
-    return joints[:, :, JOINT["spine3"]] + CHEST_OFFSET * facing_direction(joints)
+    return joints[:, :, JOINT[joint]] + offset * facing_direction(joints)
 
 
 def nose_positions(joints: np.ndarray) -> np.ndarray:
-    """(T, P, 3) the nose of every person: NOSE_OFFSET in front of the head, along the body's facing."""
-    joints = np.asarray(joints, np.float64)
-    return joints[:, :, JOINT["head"]] + NOSE_OFFSET * facing_direction(joints)
+    """(T, P, 3) the nose of every person: NOSE_OFFSET in front of the head."""
+    return _in_front(joints, "head", NOSE_OFFSET)
+
+
+def chest_positions(joints: np.ndarray) -> np.ndarray:
+    """(T, P, 3) the chest marker of every person: CHEST_OFFSET in front of the upper spine."""
+    return _in_front(joints, "spine3", CHEST_OFFSET)
+
+
+def trail_colors(colors: np.ndarray) -> np.ndarray:
+    """The pelvis trail's colour of each person colour (..., 3): faded TRAIL_TINT of the way to the floor."""
+    return colors + TRAIL_TINT * (FLOOR - colors)
 
 
 def touching_joints(joints: np.ndarray) -> np.ndarray:
