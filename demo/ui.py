@@ -139,8 +139,9 @@ def build_demo(runtime: Runtime) -> gr.Blocks:
                                                 file_count="multiple", interactive=False)
                         slots.append(SlotComponents(column, video, heatmap, files))
             with gr.Row(equal_height=False):
-                step = gr.Slider(1, APP_STEPS, value=APP_STEPS, step=1, interactive=False, label="Denoising step shown in the "
-                                 "heatmaps under the videos (1 = first, noisiest; the last is the final mix)")
+                step = gr.Slider(1, APP_STEPS, value=APP_STEPS, step=1, interactive=False,
+                                 label="Denoising step shown in the heatmaps under the videos (1 = first, noisiest; "
+                                       "the last is the final mix)")
                 chart = gr.Plot(label="Mean weight per denoising step", show_label=False, format="png")
         results = gr.State()
 
