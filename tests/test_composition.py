@@ -162,11 +162,12 @@ def test_body_part_mix_sets_each_part_within_its_step_range(pair):
     assert torch.allclose(early[list(BODY_PARTS["left_arm"] + BODY_PARTS["right_arm"])], torch.tensor(0.3))
     assert late[list(BODY_PARTS["left_arm"])].eq(0).all() and early[0] == 0.5 and early[list(BODY_PARTS["spine"])].eq(0).all()
     pipe = ComposedPipeline(pair, {}, FakeEncoder())
-    out = pipe("two people hug", ("", "the person waves"), [mix_, "individual"], seconds=1, steps=3, seed=7, ground=False)
+    # One call, so every strategy runs in the same batch (a batch of another size may round differently).
+    out = pipe("two people hug", ("", "the person waves"), [mix_, "individual", "parts:all=1"], seconds=1, steps=3,
+               seed=7, ground=False)
     w = out[mix_.name].weights  # (steps, T, 2, 22): person 1 has no text, so only person 2 is mixed
     assert (w[:, :, 0] == 0).all() and (w[:, :, 1, list(BODY_PARTS["legs"])] == 1).all()
-    everything = pipe("two people hug", ("", "the person waves"), ["parts:all=1"], seconds=1, steps=3, seed=7, ground=False)
-    assert (everything["parts:all=1"].features == out["individual"].features).all()  # all parts at 1 = the individual model
+    assert (out["parts:all=1"].features == out["individual"].features).all()  # all parts at 1 = the individual model
     nothing = pipe("two people hug", ("", "the person waves"), ["parts:all=0", "interaction"], seconds=1, steps=3, seed=7,
                    ground=False)
     assert (nothing["parts:all=0"].features == nothing["interaction"].features).all()  # all at 0 = the interaction model

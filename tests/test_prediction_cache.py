@@ -35,7 +35,7 @@ def setup(tmp_path):
                        torch.randn(6, 2, 384, generator=g), corpus.texts, corpus.person_texts)
     pool = torch.randn(5, 384, generator=g)
     spec = CacheSpec(samples=8, frames=FRAMES, guidance=2.0, swap_person_text=0.5, seed=3, shard_size=4,
-                     denoisers=denoiser_hashes(ckpt))
+                     denoisers=denoiser_hashes(ckpt), individual_guidance=4.0)
     return pair, data, pool, spec, ckpt
 
 
@@ -46,7 +46,8 @@ def test_cached_batch_gives_the_live_losses(setup, tmp_path):
     # The first shard's batch, drawn live with the seed build_cache gives it.
     g = torch.Generator().manual_seed(spec.seed * 100_003)
     torch.manual_seed(int(torch.randint(2**31 - 1, (1,), generator=g)))
-    oc = MixerOptimConfig(batch_size=4, guidance=spec.guidance, swap_person_text=spec.swap_person_text)
+    oc = MixerOptimConfig(batch_size=4, guidance=spec.guidance, individual_guidance=spec.individual_guidance,
+                          swap_person_text=spec.swap_person_text)
     live = live_batch(pair, data, pool, oc)
     assert torch.equal(cached["t"], live["t"]) and torch.equal(cached["mask"], live["mask"])
     assert torch.allclose(cached["x_a"], live["x_a"], atol=2e-3)  # float16 storage: about a millimetre
@@ -70,8 +71,9 @@ def test_cache_resumes_and_refuses_a_stale_one(setup, tmp_path):
     assert build_cache(pair, data, pool, spec, folder, batch_size=4) == 2
     assert shard_path(folder, 0).read_bytes() == first  # a finished shard is never made again
     assert len(CachedPredictions(folder, pair)) == 8
-    with pytest.raises(StaleCacheError, match="guidance"):
-        build_cache(pair, data, pool, CacheSpec(**{**spec.__dict__, "guidance": 3.0}), folder)
+    for field in ("guidance", "individual_guidance"):
+        with pytest.raises(StaleCacheError, match=field):
+            build_cache(pair, data, pool, CacheSpec(**{**spec.__dict__, field: 3.0}), folder)
     with pytest.raises(StaleCacheError, match="other denoiser checkpoints"):
         CachedPredictions(folder, pair, denoisers={"interaction.safetensors": "0" * 64})
     with pytest.raises(FileNotFoundError, match="no prediction cache"):

@@ -55,9 +55,11 @@ def hinge_d(real: torch.Tensor, fake: torch.Tensor, weight: torch.Tensor | None 
     return (loss * weight).sum() / weight.sum().clamp_min(1)
 
 
-def mixer_step_inputs(pair: DenoiserPair, x0: torch.Tensor, mask: torch.Tensor, text, person_text, guidance: float):
-    """Noise real clips at a random step t and run both frozen models as at inference: returns t, the guided raw
-    x_a and the guided raw centred x_b (zeros for people without an individual text)."""
+def mixer_step_inputs(pair: DenoiserPair, x0: torch.Tensor, mask: torch.Tensor, text, person_text,
+                      guidance: tuple[float, float]):
+    """Noise real clips at a random step t and run both frozen models as at inference, with ``guidance`` (interaction,
+    individual): returns t, the guided raw x_a and the guided raw centred x_b (zeros for people without an
+    individual text)."""
     b = x0.shape[0]
     t = torch.randint(0, pair.schedule.num_steps, (b,), device=x0.device)
     noise = torch.randn_like(x0)
@@ -65,8 +67,8 @@ def mixer_step_inputs(pair: DenoiserPair, x0: torch.Tensor, mask: torch.Tensor, 
     x_b_t = pair.schedule.q_sample(pair.norm_b.normalize(center_people(x0, mask)), t, noise)
     active = mixed_people(person_text)
     with torch.no_grad(), torch.autocast(x0.device.type, dtype=torch.bfloat16, enabled=x0.device.type == "cuda"):
-        x_a = pair.predict_interaction(x_a_t, t, text, person_text, mask, guidance)
-        x_b_c = pair.predict_individual(x_b_t, t, person_text, mask, guidance, active)
+        x_a = pair.predict_interaction(x_a_t, t, text, person_text, mask, guidance[0])
+        x_b_c = pair.predict_individual(x_b_t, t, person_text, mask, guidance[1], active)
     return t, x_a.float(), x_b_c.float()
 
 
@@ -74,7 +76,7 @@ def live_batch(pair: DenoiserPair, data: datasets.TrainingSet, pool: torch.Tenso
     """One batch of frozen-model predictions computed now (what a prediction cache stores)."""
     x0, mask, idx = data.batcher.sample(oc.batch_size)
     text, person_text = data.texts[idx], swap_texts(data.person_texts[idx], pool, oc.swap_person_text)
-    t, x_a, x_b_c = mixer_step_inputs(pair, x0, mask, text, person_text, oc.guidance)
+    t, x_a, x_b_c = mixer_step_inputs(pair, x0, mask, text, person_text, oc.guidances)
     return {"t": t, "mask": mask, "text": text, "person_text": person_text, "x_a": x_a, "x_b_c": x_b_c}
 
 

@@ -39,6 +39,7 @@ class CacheSpec:
     seed: int
     shard_size: int
     denoisers: dict  # checkpoint file name -> SHA-256
+    individual_guidance: float = 2.5  # the individual model's guidance (``guidance`` is the interaction model's)
 
     @property
     def shards(self) -> int:
@@ -69,7 +70,7 @@ def check_spec(folder: Path, spec: CacheSpec) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         meta.write_text(json.dumps(asdict(spec), indent=1) + "\n")
         return
-    saved = json.loads(meta.read_text())
+    saved = asdict(CacheSpec(**json.loads(meta.read_text())))  # fills fields older caches did not record
     if saved != asdict(spec):
         diff = sorted(k for k in saved.keys() | asdict(spec).keys() if saved.get(k) != asdict(spec).get(k))
         raise StaleCacheError(f"{folder} holds a prediction cache made with other {', '.join(diff)}; "
@@ -105,7 +106,8 @@ def build_cache(pair: DenoiserPair, data: TrainingSet, pool: torch.Tensor, spec:
             torch.manual_seed(int(torch.randint(2**31 - 1, (1,), generator=g)))
             x0, mask, idx = data.batcher.sample(b)
             text, person_text = data.texts[idx], swap_texts(data.person_texts[idx], pool, spec.swap_person_text)
-            t, x_a, x_b_c = mixer_step_inputs(pair, x0, mask, text, person_text, spec.guidance)
+            t, x_a, x_b_c = mixer_step_inputs(pair, x0, mask, text, person_text,
+                                                    (spec.guidance, spec.individual_guidance))
             parts.append({"t": t, "mask": mask, "text": text, "person_text": person_text,
                           "x_a": pair.norm_a.normalize(x_a), "x_b_c": pair.norm_b.normalize(x_b_c)})
         shard = {f: torch.cat([p[f] for p in parts]).cpu() for f in FIELDS}
@@ -159,8 +161,8 @@ def build_from_config(pair: DenoiserPair, cfg: TrainConfig, checkpoints: str | P
     """Build (or continue) the prediction cache that ``cfg``'s [train] cache settings describe; returns the
     number of complete shards."""
     oc = cfg.train
-    spec = CacheSpec(oc.cache_samples, oc.cache_frames, oc.guidance, oc.swap_person_text, oc.seed, oc.cache_shard,
-                     denoiser_hashes(checkpoints))
+    spec = CacheSpec(oc.cache_samples, oc.cache_frames, oc.guidances[0], oc.swap_person_text, oc.seed, oc.cache_shard,
+                     denoiser_hashes(checkpoints), oc.guidances[1])
     pair.frozen_on(device)
     data, pool = mixing_set(cfg.data, oc.cache_frames, device)
     return build_cache(pair, data, pool, spec, folder, time_budget_s=time_budget_s)

@@ -55,10 +55,16 @@ class MixerOptimConfig(OptimConfig):
     balance: float = 0.1
     smoothness: float = 0.0  # weight of the T/ST weights' mean squared change from frame to frame (a temporal prior)
     swap_person_text: float = 0.5  # chance to replace a person's text by an unrelated individual text
-    guidance: float = 2.5
+    guidance: float = 2.5  # the frozen interaction model's classifier-free guidance (and the individual's, unless set)
+    individual_guidance: float = 0.0  # the frozen individual model's; 0 = the same as ``guidance``
     cache_samples: int = 16384  # prediction cache (train mixer-cache): samples, frames per sample, samples per shard
     cache_frames: int = 120
     cache_shard: int = 512
+
+    @property
+    def guidances(self) -> tuple[float, float]:
+        """(interaction, individual) guidance of the frozen models."""
+        return self.guidance, self.individual_guidance or self.guidance
 
 
 @dataclass
