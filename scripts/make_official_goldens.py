@@ -3,11 +3,16 @@
 Run on these commits (checked out anywhere outside this repository; nothing of theirs is copied here):
   pabloruizponce/in2IN     7185b30c79ce39e7fa2e4a776bd8e7cf22a72814
   pabloruizponce/MixerMDM  88f272c29a9cc43376351ea732b09ae4d1aa3fd8
+  tr3e/InterGen            b1750df4a859443b8a69329f759ce3a7503ae179
   openai/CLIP              d05afc436d78f1c48dc0dbf8e5980a9d471f35f6  (its text-tower classes play the ``clip``
                            package; no CLIP weights are needed, the weights are random)
 
     pip install yacs            # the one extra the official MixerMDM code imports for its configs
-    python scripts/make_official_goldens.py --in2in DIR --mixermdm DIR --clip DIR [--out tests/fixtures/official]
+    python scripts/make_official_goldens.py --clip DIR [--in2in DIR --mixermdm DIR] [--intergen DIR] \
+        [--out tests/fixtures/official]
+
+``--in2in`` with ``--mixermdm`` makes the in2IN and MixerMDM fixtures, ``--intergen`` InterGen's; ``names.json``
+keeps the entries of the models not made in a run.
 
 For every network: build ours (mixermdm_core.models.official) at a reduced size, fill it from a seed
 (``randomize_``), load that state dict into the official class with ``strict=True``, run the official forward on
@@ -35,8 +40,8 @@ from torch import nn
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mixermdm_core.models.official import (ClipConfig, DenoiserConfig, In2IN, In2INDenoiser, Mixer,  # noqa: E402
-                                           MixerConfig, randomize_)
+from mixermdm_core.models.official import (ClipConfig, DenoiserConfig, In2IN, In2INDenoiser, InterGen,  # noqa: E402
+                                           InterGenDenoiser, Mixer, MixerConfig, randomize_)
 from mixermdm_core.models.official.mixer import MODES  # noqa: E402
 
 FRAMES, BATCH = 16, 2
@@ -129,8 +134,8 @@ def denoiser_goldens(nets, out: Path) -> None:
         npz(out / f"in2in_{mode}.npz", seed=seed, **config_arrays(SMALL), **data, out=free, out_masked=masked)
 
 
-@torch.no_grad()
-def text_goldens(in2in_module, out: Path) -> None:
+def clip_tokens() -> tuple[torch.Tensor, list[str]]:
+    """Token ids of two short texts for the small CLIP tower (registered with the ``clip`` stand-in)."""
     _clip_size.update(layers=SMALL_CLIP.layers, vocab=SMALL_CLIP.vocab)
     g = torch.Generator().manual_seed(7)
     tokens = torch.zeros(BATCH, 77, dtype=torch.long)
@@ -140,6 +145,12 @@ def text_goldens(in2in_module, out: Path) -> None:
         tokens[b, length - 1] = SMALL_CLIP.vocab - 1
     texts = [f"text {b}" for b in range(BATCH)]
     _tokens.update(zip(texts, tokens))
+    return tokens, texts
+
+
+@torch.no_grad()
+def text_goldens(in2in_module, out: Path) -> None:
+    tokens, texts = clip_tokens()
     results = {}
     for mode, seed in (("interaction", 11), ("individual", 12)):
         ours = randomize_(In2IN(mode, SMALL, clip=SMALL_CLIP), seed)
@@ -226,44 +237,110 @@ def alignment_golden(mixer_module, out: Path) -> None:
         roundtrip_inter=torch.cat(people_int, -1))
 
 
+def import_intergen(intergen_dir: Path):
+    """InterGen's ``models.nets`` and ``models.intergen``; its top-level packages are then dropped from
+    ``sys.modules``, since MixerMDM's source has packages of the same names (``models``, ``utils``)."""
+    sys.path.insert(0, str(intergen_dir))
+    import models.intergen as intergen_module  # noqa: E402  (the official InterGen package)
+    import models.nets as nets  # noqa: E402
+    sys.path.remove(str(intergen_dir))
+    for name in list(sys.modules):
+        if name.split(".")[0] in ("models", "utils", "common", "datasets", "configs"):
+            del sys.modules[name]
+    return nets, intergen_module
+
+
+@contextlib.contextmanager
+def intergen_workdir():
+    """A working folder with the ``data/global_{mean,std}.npy`` InterGen's diffusion wrapper reads when built
+    (its normaliser; no forward pass used here touches them)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "data").mkdir()
+        np.save(Path(tmp) / "data" / "global_mean.npy", np.zeros(262, np.float32))
+        np.save(Path(tmp) / "data" / "global_std.npy", np.ones(262, np.float32))
+        with contextlib.chdir(tmp):
+            yield
+
+
+@torch.no_grad()
+def intergen_goldens(nets, intergen_module, out: Path) -> None:
+    """The InterGen denoiser on its own (with and without padding) and the whole module's text path."""
+    seed, text_seed = 21, 22
+    ours = randomize_(InterGenDenoiser(SMALL), seed)
+    theirs = nets.InterDenoiser(SMALL.input_dim, latent_dim=SMALL.latent_dim, ff_size=SMALL.ff_size,
+                                num_layers=SMALL.num_layers, num_heads=SMALL.num_heads, dropout=SMALL.dropout,
+                                activation="gelu")
+    theirs.load_state_dict(ours.state_dict(), strict=True)
+    theirs.eval()
+    data = inputs(121, 2, 1)
+    free = theirs(data["x"], data["t"], mask=None, cond=data["cond"])
+    masked = theirs(data["x"], data["t"], mask=data["mask"], cond=data["cond"])
+    tokens, texts = clip_tokens()
+    whole = randomize_(InterGen(SMALL, clip=SMALL_CLIP), text_seed)
+    with intergen_workdir():
+        theirs_whole = intergen_module.InterGen(official_cfg(SMALL, "interaction"))
+    theirs_whole.load_state_dict(whole.state_dict(), strict=True)
+    theirs_whole.eval()
+    cond_text = theirs_whole.text_process({"text": texts})["cond"]
+    npz(out / "intergen.npz", seed=seed, text_seed=text_seed, clip_layers=SMALL_CLIP.layers,
+        clip_vocab=SMALL_CLIP.vocab, **config_arrays(SMALL), **data, out=free, out_masked=masked, tokens=tokens,
+        cond_text=cond_text)
+
+
 def shapes(module: nn.Module) -> dict[str, list[int]]:
     return {k: list(v.shape) for k, v in module.state_dict().items()}
 
 
-def official_names(in2in_module, mixer_module, in2in_dir: Path, workdir: Path, out: Path) -> None:
+def full_size_names(in2in_module, mixer_module, intergen_module, in2in_dir: Path | None, workdir: Path | None,
+                    out: Path) -> None:
     """Names and shapes at the released sizes, from the official constructors and configs, on the meta device
-    (their checkpoint loads are skipped: no files, no memory)."""
+    (their checkpoint loads are skipped: no files, no memory). Entries of models not given are kept."""
     _clip_size.update(layers=12, vocab=49408)
-    names = {}
-    with torch.device("meta"):
-        for mode in ("interaction", "individual"):
-            yaml = "in2IN.yaml" if mode == "interaction" else "individual.yaml"
-            cfg = sys.modules["utils.configs"].get_config(str(in2in_dir / "configs" / "models" / yaml))
-            names[f"in2in_{mode}"] = shapes(in2in_module.in2IN(cfg, mode))
-        real_load, real_load_sd = torch.load, nn.Module.load_state_dict
-        torch.load = lambda *a, **k: {}
-        nn.Module.load_state_dict = lambda self, *a, **k: None
-        try:
-            with contextlib.chdir(workdir):
-                cfg = sys.modules["utils.configs"].get_config("configs/models/MixerMDM.yaml")
-                names["mixermdm"] = shapes(mixer_module.MixerMDM(cfg))
-        finally:
-            torch.load, nn.Module.load_state_dict = real_load, real_load_sd
     path = out / "names.json"
+    names = json.loads(path.read_text()) if path.is_file() else {}
+    with torch.device("meta"):
+        if in2in_module is not None:
+            for mode in ("interaction", "individual"):
+                yaml = "in2IN.yaml" if mode == "interaction" else "individual.yaml"
+                cfg = sys.modules["utils.configs"].get_config(str(in2in_dir / "configs" / "models" / yaml))
+                names[f"in2in_{mode}"] = shapes(in2in_module.in2IN(cfg, mode))
+        if intergen_module is not None:  # configs/model.yaml: the sizes DenoiserConfig defaults to
+            with intergen_workdir():
+                names["intergen"] = shapes(intergen_module.InterGen(official_cfg(DenoiserConfig(), "interaction")))
+        if mixer_module is not None:
+            real_load, real_load_sd = torch.load, nn.Module.load_state_dict
+            torch.load = lambda *a, **k: {}
+            nn.Module.load_state_dict = lambda self, *a, **k: None
+            try:
+                with contextlib.chdir(workdir):
+                    cfg = sys.modules["utils.configs"].get_config("configs/models/MixerMDM.yaml")
+                    names["mixermdm"] = shapes(mixer_module.MixerMDM(cfg))
+            finally:
+                torch.load, nn.Module.load_state_dict = real_load, real_load_sd
     path.write_text(json.dumps(names, indent=0, sort_keys=True))
     print(f"wrote {path.name}: " + ", ".join(f"{k} {len(v)} tensors" for k, v in names.items()))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--in2in", type=Path, required=True, help="checkout of pabloruizponce/in2IN")
-    parser.add_argument("--mixermdm", type=Path, required=True, help="checkout of pabloruizponce/MixerMDM")
     parser.add_argument("--clip", type=Path, required=True, help="checkout of openai/CLIP")
+    parser.add_argument("--in2in", type=Path, help="checkout of pabloruizponce/in2IN (with --mixermdm)")
+    parser.add_argument("--mixermdm", type=Path, help="checkout of pabloruizponce/MixerMDM (with --in2in)")
+    parser.add_argument("--intergen", type=Path, help="checkout of tr3e/InterGen")
     parser.add_argument("--out", type=Path, default=ROOT / "tests" / "fixtures" / "official")
     args = parser.parse_args()
+    if (args.in2in is None) != (args.mixermdm is None) or not (args.in2in or args.intergen):
+        parser.error("give --in2in with --mixermdm, or --intergen, or all three")
     torch.set_num_threads(1)
     args.out.mkdir(parents=True, exist_ok=True)
     install_stand_ins(args.clip.resolve())
+    intergen_module = None
+    if args.intergen:  # first: its packages leave sys.modules before MixerMDM's namesakes are imported
+        nets, intergen_module = import_intergen(args.intergen.resolve())
+        intergen_goldens(nets, intergen_module, args.out)
+    if not args.in2in:
+        full_size_names(None, None, intergen_module, None, None, args.out)
+        return
     sys.path.insert(0, str(args.in2in.resolve()))
     import in2in.models.in2in as in2in_module  # noqa: E402  (the official in2IN package)
     import in2in.models.nets as nets  # noqa: E402
@@ -277,7 +354,7 @@ def main() -> None:
         os.symlink(args.mixermdm.resolve() / "configs", workdir / "configs")
         mixer_goldens(mixer_module, workdir, args.out)
         alignment_golden(mixer_module, args.out)
-        official_names(in2in_module, mixer_module, args.in2in.resolve(), workdir, args.out)
+        full_size_names(in2in_module, mixer_module, intergen_module, args.in2in.resolve(), workdir, args.out)
 
 
 if __name__ == "__main__":

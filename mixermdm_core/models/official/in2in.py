@@ -22,7 +22,7 @@ from torch import nn
 from ...representation.interhuman import FEATURE_DIM
 from .layers import (CrossAttention, FeedForward, OutputLayer, SelfAttention, SinusoidTable, StepEmbedder,
                      padding_mask, zero_)
-from .text import TEXT_DIM, ClipConfig, ClipTextTower, SentenceHead
+from .text import TEXT_DIM, ClipConfig, ClipTextTower, SentenceHead, TextConditioned
 
 MODES = ("interaction", "individual")
 
@@ -119,7 +119,7 @@ class In2INDecoder(nn.Module):
         setattr(self, f"net_{mode}", In2INDenoiser(mode, cfg))
 
 
-class In2IN(nn.Module):
+class In2IN(TextConditioned):
     """An official in2IN checkpoint as one module: ``decoder.net_<mode>``, the sentence head trained with it
     (``clipTransEncoder_<mode>``, ``clip_ln_<mode>``) and, with ``with_clip``, CLIP ViT-L/14's text tower
     (``token_embedding``, ``clip_transformer``, ``positional_embedding``, ``ln_final``).
@@ -142,17 +142,5 @@ class In2IN(nn.Module):
     def denoiser(self) -> In2INDenoiser:
         return getattr(self.decoder, f"net_{self.mode}")
 
-    def sentence(self, clip_out: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
-        """CLIP's last hidden states (B, 77, 768) and the token ids -> (B, 768) sentence vectors."""
-        return SentenceHead.apply(getattr(self, f"clipTransEncoder_{self.mode}"),
-                                  getattr(self, f"clip_ln_{self.mode}"), clip_out, tokens)
-
-    def encode_tokens(self, tokens: torch.Tensor) -> torch.Tensor:
-        """Token ids (B, 77) -> (B, 768) sentence vectors through CLIP (``with_clip`` only)."""
-        return self.sentence(ClipTextTower.run(self, tokens), tokens)
-
-    def load_official(self, state: dict[str, torch.Tensor], strict: bool = True):
-        """Loads an official state dict; without CLIP its CLIP weights are dropped first."""
-        if not self.with_clip:
-            state = ClipTextTower.strip(state)
-        return self.load_state_dict(state, strict=strict)
+    def text_head(self) -> tuple[nn.TransformerEncoder, nn.LayerNorm]:
+        return getattr(self, f"clipTransEncoder_{self.mode}"), getattr(self, f"clip_ln_{self.mode}")

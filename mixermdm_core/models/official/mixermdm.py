@@ -14,16 +14,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import torch
-from torch import nn
 
 from ..foreign_checkpoints import read_state_dict
 from .discriminator import DiscriminatorConfig, MotionDiscriminator
 from .in2in import DenoiserConfig, In2IN
 from .mixer import Mixer, MixerConfig
-from .text import ClipConfig, ClipTextTower, SentenceHead
+from .text import ClipConfig, ClipTextTower, SentenceHead, TextConditioned
 
 
-class MixerMDM(nn.Module):
+class MixerMDM(TextConditioned):
     """Container with the official layout (see the module docstring); ``with_clip=False`` leaves every CLIP
     tower out (load with ``load_official``, which drops those keys)."""
 
@@ -46,21 +45,6 @@ class MixerMDM(nn.Module):
             self.model2.ln_final = self.ln_final
         head = SentenceHead()
         self.clipTransEncoder, self.clip_ln = head.clipTransEncoder, head.clip_ln
-
-    def encode_tokens(self, tokens: torch.Tensor) -> torch.Tensor:
-        """Token ids (B, 77) -> the Mixer's (B, 768) sentence vectors through the top-level CLIP tower."""
-        return self.sentence(ClipTextTower.run(self, tokens), tokens)
-
-    def sentence(self, clip_out: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
-        """The Mixer's own sentence vectors from CLIP's output (B, 77, 768) and the token ids."""
-        return SentenceHead.apply(self.clipTransEncoder, self.clip_ln, clip_out, tokens)
-
-    def load_official(self, state: dict[str, torch.Tensor], strict: bool = True):
-        """Loads an official state dict (``model.`` prefix already removed); without CLIP its CLIP weights are
-        dropped first."""
-        if not self.with_clip:
-            state = ClipTextTower.strip(state)
-        return self.load_state_dict(state, strict=strict)
 
 
 def read_official_mixermdm(path: str | Path) -> dict[str, torch.Tensor]:

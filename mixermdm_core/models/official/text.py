@@ -118,3 +118,29 @@ class ClipTextTower:
     def strip(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         """The state dict without CLIP's weights (at the top level or under any submodule)."""
         return {k: v for k, v in state.items() if not ClipTextTower.is_clip_key(k)}
+
+
+class TextConditioned(nn.Module):
+    """Base of the official top-level modules (in2IN, InterGen, MixerMDM): a trainable sentence head after CLIP,
+    CLIP's text tower when ``with_clip``, and loading of official state dicts with or without CLIP."""
+
+    with_clip: bool
+
+    def text_head(self) -> tuple[nn.TransformerEncoder, nn.LayerNorm]:
+        """The module's own ``clipTransEncoder`` and ``clip_ln`` (their names differ between the models)."""
+        return self.clipTransEncoder, self.clip_ln
+
+    def sentence(self, clip_out: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
+        """CLIP's last hidden states (B, 77, 768) and the token ids -> (B, 768) sentence vectors."""
+        return SentenceHead.apply(*self.text_head(), clip_out, tokens)
+
+    def encode_tokens(self, tokens: torch.Tensor) -> torch.Tensor:
+        """Token ids (B, 77) -> (B, 768) sentence vectors through this module's CLIP tower (``with_clip`` only)."""
+        return self.sentence(ClipTextTower.run(self, tokens), tokens)
+
+    def load_official(self, state: dict[str, torch.Tensor], strict: bool = True):
+        """Loads an official state dict (any Lightning ``model.`` prefix already removed); without CLIP, CLIP's
+        weights are dropped first."""
+        if not self.with_clip:
+            state = ClipTextTower.strip(state)
+        return self.load_state_dict(state, strict=strict)
