@@ -237,6 +237,65 @@ def alignment_golden(mixer_module, out: Path) -> None:
         roundtrip_inter=torch.cat(people_int, -1))
 
 
+TOKENIZER_TEXTS = ["two people shake hands", "The person jumps, then waves!", "  one person pushes   the other  ",
+                   "a person walks 3 steps forward & turns left", "someone's hugging their friend (tightly)",
+                   "<|endoftext|> stray markers", "x" * 300, "", "café déjà vu"]
+
+
+def learn_merges(texts: list[str], count: int) -> list[tuple[str, str]]:
+    """A small BPE merge list learnt from ``texts`` (most frequent adjacent pair first, ties by first seen), so the
+    tokenizer test needs no CLIP file."""
+    words = [list(w[:-1]) + [w[-1] + "</w>"] for t in texts for w in t.lower().split()]
+    merges = []
+    for _ in range(count):
+        pairs: dict[tuple[str, str], int] = {}
+        for w in words:
+            for pair in zip(w, w[1:]):
+                pairs[pair] = pairs.get(pair, 0) + 1
+        if not pairs:
+            break
+        best = max(pairs, key=pairs.get)
+        merges.append(best)
+        for k, w in enumerate(words):
+            merged, i = [], 0
+            while i < len(w):
+                if i + 1 < len(w) and (w[i], w[i + 1]) == best:
+                    merged.append(w[i] + w[i + 1])
+                    i += 2
+                else:
+                    merged.append(w[i])
+                    i += 1
+            words[k] = merged
+    return merges
+
+
+def tokenizer_golden(clip_dir: Path, out: Path) -> None:
+    """openai/CLIP's SimpleTokenizer + tokenize(truncate=True) on a small merges file learnt here."""
+    import gzip
+
+    from mixermdm_core.corpus.texts import INDIVIDUAL  # the corpus's templates: words the models know
+
+    texts = [t for templates in INDIVIDUAL.values() for t in templates]
+    merges = learn_merges(texts, 300)
+    path = out / "bpe_small.txt.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        f.write("#version: 0.2\n" + "\n".join(" ".join(m) for m in merges) + "\n")
+    sys.modules["ftfy"] = types.SimpleNamespace(fix_text=lambda text: text)
+    spec = importlib.util.spec_from_file_location("openai_simple_tokenizer", clip_dir / "clip" / "simple_tokenizer.py")
+    ref = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ref)
+    tok = ref.SimpleTokenizer(str(path))
+    ids = torch.zeros(len(TOKENIZER_TEXTS), 77, dtype=torch.long)
+    for row, text in enumerate(TOKENIZER_TEXTS):  # clip.tokenize(texts, truncate=True)
+        tokens = [tok.encoder["<|startoftext|>"]] + tok.encode(text) + [tok.encoder["<|endoftext|>"]]
+        if len(tokens) > 77:
+            tokens = tokens[:77]
+            tokens[-1] = tok.encoder["<|endoftext|>"]
+        ids[row, :len(tokens)] = torch.tensor(tokens)
+    npz(out / "clip_tokenizer.npz", ids=ids, vocab=len(tok.encoder))
+    (out / "clip_tokenizer.json").write_text(json.dumps(TOKENIZER_TEXTS, indent=0) + "\n")
+
+
 def import_intergen(intergen_dir: Path):
     """InterGen's ``models.nets`` and ``models.intergen``; its top-level packages are then dropped from
     ``sys.modules``, since MixerMDM's source has packages of the same names (``models``, ``utils``)."""
@@ -334,6 +393,7 @@ def main() -> None:
     torch.set_num_threads(1)
     args.out.mkdir(parents=True, exist_ok=True)
     install_stand_ins(args.clip.resolve())
+    tokenizer_golden(args.clip.resolve(), args.out)
     intergen_module = None
     if args.intergen:  # first: its packages leave sys.modules before MixerMDM's namesakes are imported
         nets, intergen_module = import_intergen(args.intergen.resolve())
