@@ -25,9 +25,10 @@ from ..representation.interhuman import FEATURE_DIM, features_to_joints
 from ..skeleton import FPS
 from ..text.encoders import TextEncoder, clean_prompt, default_encoder
 from ..vocabulary import DEFAULT_GUIDANCE
-from ..models.pretrained import load_denoiser, load_mixers
+from ..models.official.folder import is_official_folder
+from ..models.pretrained import load_denoiser
 from ..paths import DEFAULT_DIR
-from .loading import load_pair
+from .loading import load_models
 from .sampler import ComposedOutput, Conditions, DenoiserPair, composed_sample, initial_noise
 from .strategies import parse_strategy
 
@@ -120,6 +121,9 @@ class InteractionPipeline(_Texts):
     @classmethod
     def from_pretrained(cls, directory: str | Path = DEFAULT_DIR, device: str = "cpu", encoder=None,
                         precision: str = "fp32") -> "InteractionPipeline":
+        if is_official_folder(directory):
+            pair, _, encoder = load_models(directory, device, precision, encoder)
+            return cls(DenoiserPair(pair.interaction, None, pair.norm_a, None, pair.schedule, precision), encoder, device)
         net, norm = load_denoiser(Path(directory) / "interaction.safetensors", "interaction", device)
         return cls(DenoiserPair(net, None, norm, None, NoiseSchedule(), precision), encoder, device)
 
@@ -158,6 +162,9 @@ class IndividualPipeline(_Texts):
     @classmethod
     def from_pretrained(cls, directory: str | Path = DEFAULT_DIR, device: str = "cpu", encoder=None,
                         precision: str = "fp32") -> "IndividualPipeline":
+        if is_official_folder(directory):
+            pair, _, encoder = load_models(directory, device, precision, encoder)
+            return cls(pair.individual, pair.norm_b, encoder, device, precision)
         net, norm = load_denoiser(Path(directory) / "individual.safetensors", "individual", device)
         return cls(net, norm, encoder, device, precision)
 
@@ -200,7 +207,7 @@ class ComposedPipeline(_Texts):
     def from_pretrained(cls, directory: str | Path = DEFAULT_DIR, device: str = "cpu", encoder=None,
                         precision: str = "fp32") -> "ComposedPipeline":
         """``precision='bf16'`` runs the networks in bfloat16 (about 2x faster on CPUs with AVX-512 BF16)."""
-        return cls(load_pair(directory, device, precision), load_mixers(directory, device), encoder, device)
+        return cls(*load_models(directory, device, precision, encoder), device)
 
     @torch.no_grad()
     def __call__(self, interaction_text: str, texts: tuple[str, str] = ("", ""), strategies: Sequence = ("st",),

@@ -81,7 +81,7 @@ def read_state_dict(path: str | Path, strip_prefix: str = "") -> dict[str, torch
     except pickle.UnpicklingError:  # pickles more than weights: read it again, inertly
         try:
             obj = torch.load(path, map_location="cpu", weights_only=False, pickle_module=_restricted)
-        except (pickle.UnpicklingError, EOFError, RuntimeError, zipfile.BadZipFile) as err:
+        except Exception as err:  # corrupt bytes can fail anywhere in the unpickler (KeyError, ValueError, ...)
             raise ForeignCheckpointError(f"{path} cannot be read as a PyTorch checkpoint: {err}") from err
     except (EOFError, RuntimeError, zipfile.BadZipFile) as err:
         raise ForeignCheckpointError(f"{path} is not a PyTorch checkpoint (or is cut short): {err}") from err

@@ -144,3 +144,15 @@ class TextConditioned(nn.Module):
         if not self.with_clip:
             state = ClipTextTower.strip(state)
         return self.load_state_dict(state, strict=strict)
+
+
+class ClipSentence(TextConditioned):
+    """CLIP's text tower with a sentence head, both at the top level: how MixerMDM (and InterGen) keep the text
+    path of their own, read out of a whole checkpoint."""
+
+    def __init__(self, clip: ClipConfig = ClipConfig()):
+        super().__init__()
+        self.with_clip = True
+        ClipTextTower.attach(self, clip)
+        head = SentenceHead()
+        self.clipTransEncoder, self.clip_ln = head.clipTransEncoder, head.clip_ln
