@@ -72,6 +72,9 @@ def test_bad_files_get_a_clear_message(tmp_path):
     (tmp_path / "cut.ckpt").write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(ForeignCheckpointError, match="not a PyTorch checkpoint|cannot be read"):
         read_state_dict(tmp_path / "cut.ckpt")
+    (tmp_path / "text.ckpt").write_bytes(b"not a checkpoint")  # the inert reader fails inside the unpickler
+    with pytest.raises(ForeignCheckpointError, match="cannot be read"):
+        read_state_dict(tmp_path / "text.ckpt")
     torch.save({"epoch": 3, "note": "no weights here"}, tmp_path / "empty.ckpt")
     with pytest.raises(ForeignCheckpointError, match="holds no tensors"):
         read_state_dict(tmp_path / "empty.ckpt")
