@@ -8,7 +8,7 @@ reads its own slice. An empty text gives zeros, which the samplers read as "no i
 the official unconditional input of classifier-free guidance.
 
 What differs from the official samplers, on purpose: guidance is one scale per model (in2IN's interaction
-sampler combines two), and the Mixer's 23rd output (the foot contacts' weight) is not used: contacts follow
+sampler also runs the interaction-only and individual-only conditions and weights four passes), and the Mixer's 23rd output (the foot contacts' weight) is not used: contacts follow
 their foot joints' weights and rotations their own joint's, which is the official code's off-by-one fixed
 (method facts, section 4).
 """
