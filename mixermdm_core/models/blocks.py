@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 
@@ -59,6 +60,22 @@ class AdaLN(nn.Module):
         return self.norm(h) * (1 + scale) + shift, gate
 
 
+def attend(attn: nn.MultiheadAttention, x: torch.Tensor, kv: torch.Tensor, pad: torch.Tensor | None) -> torch.Tensor:
+    """What ``attn(x, kv, kv, key_padding_mask=pad)`` computes, with its weights, kept batch-first.
+
+    For queries other than the keys, nn.MultiheadAttention leaves its fused kernel for a path that turns the
+    batch sequence-first and projects strided views, one matrix product per frame; here every projection is
+    one contiguous matrix product and the attention is ``scaled_dot_product_attention``."""
+    e, heads = attn.embed_dim, attn.num_heads
+    w, b = attn.in_proj_weight, attn.in_proj_bias
+    batch, frames, keys = x.shape[0], x.shape[1], kv.shape[1]
+    q = F.linear(x, w[:e], b[:e]).view(batch, frames, heads, -1).transpose(1, 2)
+    k, v = F.linear(kv, w[e:], b[e:]).view(batch, keys, 2, heads, -1).permute(2, 0, 3, 1, 4)
+    mask = None if pad is None else ~pad[:, None, None, :]  # True = attend
+    out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=attn.dropout if attn.training else 0.0)
+    return attn.out_proj(out.transpose(1, 2).reshape(batch, frames, e))
+
+
 class SelfAttentionLayer(nn.Module):
     def __init__(self, latent: int, heads: int, dropout: float):
         super().__init__()
@@ -79,8 +96,7 @@ class CrossAttentionLayer(nn.Module):
 
     def forward(self, h: torch.Tensor, other: torch.Tensor, cond: torch.Tensor, pad: torch.Tensor | None) -> torch.Tensor:
         x, gate = self.ada(h, cond)
-        kv = self.norm_kv(other)
-        return h + gate * self.attn(x, kv, kv, key_padding_mask=pad, need_weights=False)[0]
+        return h + gate * attend(self.attn, x, self.norm_kv(other), pad)
 
 
 class FeedForwardLayer(nn.Module):
