@@ -5,6 +5,7 @@ from pathlib import Path
 
 from ..diffusion import NoiseSchedule
 from ..models.official.folder import is_official_folder, load_folder
+from ..models.onnx_backend import default_backend, on_onnxruntime
 from ..models.pretrained import load_denoiser, load_mixers
 from ..paths import DEFAULT_DIR
 from ..text.encoders import TextEncoder
@@ -19,13 +20,22 @@ def load_pair(directory: str | Path = DEFAULT_DIR, device: str = "cpu", precisio
     return DenoiserPair(inter, indiv, norm_a, norm_b, NoiseSchedule(), precision)
 
 
+def for_sampling(net, kind: str, device: str, precision: str):
+    """A frozen network of ours as sampling runs it: behind ONNX Runtime where ``default_backend`` says so."""
+    return on_onnxruntime(net, kind) if default_backend(device, precision) == "onnxruntime" else net
+
+
 def load_models(directory: str | Path = DEFAULT_DIR, device: str = "cpu", precision: str = "fp32",
                 encoder: TextEncoder | None = None) -> tuple[DenoiserPair, dict, TextEncoder | None]:
-    """(denoisers, learned mixers by granularity, text encoder) of a folder. Our folders take ``encoder`` (None:
-    the default one); an official folder (``models.official.folder``) brings CLIP and each model's sentence head,
-    which its networks need, so it refuses another encoder."""
+    """(denoisers, learned mixers by granularity, text encoder) of a folder, for sampling (``for_sampling``).
+    Our folders take ``encoder`` (None: the default one); an official folder (``models.official.folder``) brings
+    CLIP and each model's sentence head, which its networks need, so it refuses another encoder."""
     if not is_official_folder(directory):
-        return load_pair(directory, device, precision), load_mixers(directory, device), encoder
+        pair = load_pair(directory, device, precision)
+        pair.interaction = for_sampling(pair.interaction, "interaction", device, precision)
+        pair.individual = for_sampling(pair.individual, "individual", device, precision)
+        mixers = {g: for_sampling(m, "mixer", device, precision) for g, m in load_mixers(directory, device).items()}
+        return pair, mixers, encoder
     if encoder is not None:
         raise ValueError(f"{directory} holds official checkpoints, which read texts through their own CLIP "
                          "sentence heads; leave the text encoder unset")

@@ -28,7 +28,7 @@ from ..vocabulary import DEFAULT_GUIDANCE
 from ..models.official.folder import is_official_folder
 from ..models.pretrained import load_denoiser
 from ..paths import DEFAULT_DIR
-from .loading import load_models
+from .loading import for_sampling, load_models
 from .sampler import ComposedOutput, Conditions, DenoiserPair, composed_sample, initial_noise
 from .strategies import parse_strategy
 
@@ -125,6 +125,7 @@ class InteractionPipeline(_Texts):
             pair, _, encoder = load_models(directory, device, precision, encoder)
             return cls(DenoiserPair(pair.interaction, None, pair.norm_a, None, pair.schedule, precision), encoder, device)
         net, norm = load_denoiser(Path(directory) / "interaction.safetensors", "interaction", device)
+        net = for_sampling(net, "interaction", device, precision)
         return cls(DenoiserPair(net, None, norm, None, NoiseSchedule(), precision), encoder, device)
 
     @torch.no_grad()
@@ -166,7 +167,7 @@ class IndividualPipeline(_Texts):
             pair, _, encoder = load_models(directory, device, precision, encoder)
             return cls(pair.individual, pair.norm_b, encoder, device, precision)
         net, norm = load_denoiser(Path(directory) / "individual.safetensors", "individual", device)
-        return cls(net, norm, encoder, device, precision)
+        return cls(for_sampling(net, "individual", device, precision), norm, encoder, device, precision)
 
     @torch.no_grad()
     def __call__(self, text: str, seconds: float = 4.0, steps: int = 50, guidance: float = DEFAULT_GUIDANCE[1],

@@ -68,12 +68,12 @@ def attend(attn: nn.MultiheadAttention, x: torch.Tensor, kv: torch.Tensor, pad: 
     one contiguous matrix product and the attention is ``scaled_dot_product_attention``."""
     e, heads = attn.embed_dim, attn.num_heads
     w, b = attn.in_proj_weight, attn.in_proj_bias
-    batch, frames, keys = x.shape[0], x.shape[1], kv.shape[1]
-    q = F.linear(x, w[:e], b[:e]).view(batch, frames, heads, -1).transpose(1, 2)
-    k, v = F.linear(kv, w[e:], b[e:]).view(batch, keys, 2, heads, -1).permute(2, 0, 3, 1, 4)
+    # No sizes are read from the inputs, so an exported graph keeps free batch and frame dimensions.
+    q = F.linear(x, w[:e], b[:e]).unflatten(-1, (heads, -1)).transpose(1, 2)
+    k, v = F.linear(kv, w[e:], b[e:]).unflatten(-1, (2, heads, -1)).permute(2, 0, 3, 1, 4).unbind(0)
     mask = None if pad is None else ~pad[:, None, None, :]  # True = attend
     out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=attn.dropout if attn.training else 0.0)
-    return attn.out_proj(out.transpose(1, 2).reshape(batch, frames, e))
+    return attn.out_proj(out.transpose(1, 2).flatten(2))
 
 
 class SelfAttentionLayer(nn.Module):
@@ -84,7 +84,7 @@ class SelfAttentionLayer(nn.Module):
 
     def forward(self, h: torch.Tensor, cond: torch.Tensor, pad: torch.Tensor | None) -> torch.Tensor:
         x, gate = self.ada(h, cond)
-        return h + gate * self.attn(x, x, x, key_padding_mask=pad, need_weights=False)[0]
+        return h + gate * attend(self.attn, x, x, pad)
 
 
 class CrossAttentionLayer(nn.Module):
@@ -137,6 +137,22 @@ class DuetBlock(nn.Module):
         h = self.self_attn(h, own_cond, pad)
         h = self.cross_attn(h, other, shared_cond, pad)
         return self.ffn(h, own_cond)
+
+
+def people_first(x: torch.Tensor) -> torch.Tensor:
+    """(B, ..., 2, D) per-person tensors -> (2B, ..., D), person 1's batch then person 2's (person-major)."""
+    return x.movedim(x.dim() - 2, 0).flatten(0, 1)  # positive dims: the ONNX exporter mistranslates negative ones
+
+
+def people_last(h: torch.Tensor) -> torch.Tensor:
+    """Inverse of :func:`people_first`: (2B, ..., D) -> (B, ..., 2, D)."""
+    return h.unflatten(0, (2, -1)).movedim(0, h.dim() - 1)
+
+
+def swap_people(h: torch.Tensor) -> torch.Tensor:
+    """(2B, ...) person-major -> the same with the two people's halves exchanged (each stream sees the other).
+    Written without the batch size, so an exported graph keeps a free batch dimension."""
+    return h.unflatten(0, (2, -1)).flip(0).flatten(0, 1)
 
 
 def padding_mask(mask: torch.Tensor | None) -> torch.Tensor | None:

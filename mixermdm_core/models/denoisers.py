@@ -14,7 +14,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .blocks import DuetBlock, SoloBlock, TextProjection, TimestepEmbedding, padding_mask, sinusoid
+from .blocks import (DuetBlock, SoloBlock, TextProjection, TimestepEmbedding, padding_mask, people_first, people_last,
+                     sinusoid, swap_people)
 from .config import NetConfig
 
 
@@ -72,17 +73,14 @@ class InteractionDenoiser(nn.Module):
     def forward(self, x: torch.Tensor, t: torch.Tensor, text: torch.Tensor, person_text: torch.Tensor,
                 mask: torch.Tensor | None = None) -> torch.Tensor:
         """x: (B, T, 2, 262); text: (B, text_dim) interaction text; person_text: (B, 2, text_dim)."""
-        b = x.shape[0]
         time = self.time(t)
         shared = (time + self.text_interaction(text)).repeat(2, 1)
-        own = time.repeat(2, 1) + self.text_individual(person_text.transpose(0, 1).reshape(2 * b, -1))
+        own = time.repeat(2, 1) + self.text_individual(people_first(person_text))
         if self.role is not None:
-            own = own + self.role.repeat_interleave(b, dim=0)
+            own = (own.unflatten(0, (2, -1)) + self.role[:, None]).flatten(0, 1)
         pad = padding_mask(mask)
         pad = None if pad is None else pad.repeat(2, 1)
-        h = self.io.embed(x.permute(2, 0, 1, 3).reshape(2 * b, x.shape[1], -1))  # (2B, T, latent), person-major
+        h = self.io.embed(people_first(x))  # (2B, T, latent), person-major
         for block in self.blocks:
-            other = h.roll(b, dims=0)  # person 1 <-> person 2
-            h = block(h, other, own, shared, pad)
-        out = self.io.out(h).reshape(2, b, x.shape[1], -1)
-        return out.permute(1, 2, 0, 3)
+            h = block(h, swap_people(h), own, shared, pad)
+        return people_last(self.io.out(h))

@@ -12,7 +12,8 @@ from torch import nn
 from ..representation.interhuman import FEATURE_JOINT
 from ..skeleton import NUM_JOINTS
 from ..vocabulary import GRANULARITIES
-from .blocks import DuetBlock, TextProjection, TimestepEmbedding, padding_mask, sinusoid
+from .blocks import (DuetBlock, TextProjection, TimestepEmbedding, padding_mask, people_first, people_last, sinusoid,
+                     swap_people)
 from .config import NetConfig
 
 
@@ -36,21 +37,23 @@ class Mixer(nn.Module):
 
         Returns weights (B, Tw, 2, Jw) in [0, 1], Tw = T for T/ST else 1, Jw = 22 for S/ST else 1.
         """
-        b, frames = x_a.shape[:2]
+        frames = x_a.shape[1]
         time = self.time(t)
         shared = (time + self.text_interaction(text)).repeat(2, 1)
-        own = time.repeat(2, 1) + self.text_individual(person_text.transpose(0, 1).reshape(2 * b, -1))
+        own = time.repeat(2, 1) + self.text_individual(people_first(person_text))
         pad = padding_mask(mask)
         pad = None if pad is None else pad.repeat(2, 1)
-        x = torch.cat((x_a, x_b - x_a), dim=-1).permute(2, 0, 1, 3).reshape(2 * b, frames, -1)  # person-major
+        x = people_first(torch.cat((x_a, x_b - x_a), dim=-1))  # (2B, T, 2 * 262), person-major
         h = self.inp(x) + sinusoid(torch.arange(frames, device=x.device), self.cfg.latent).to(x.dtype)
         for block in self.blocks:
-            h = block(h, h.roll(b, dims=0), own, shared, pad)
-        if "T" not in self.granularity:  # pool over valid frames
-            valid = torch.ones(2 * b, frames, 1, device=h.device) if mask is None else mask.repeat(2, 1)[..., None].to(h)
+            h = block(h, swap_people(h), own, shared, pad)
+        if "T" not in self.granularity and mask is None:  # pool over the frames
+            h = h.mean(1, keepdim=True)
+        elif "T" not in self.granularity:  # pool over valid frames
+            valid = mask.repeat(2, 1)[..., None].to(h)
             h = (h * valid).sum(1, keepdim=True) / valid.sum(1, keepdim=True).clamp_min(1)
         w = torch.sigmoid(self.head(h))  # (2B, Tw, Jw)
-        return w.reshape(2, b, *w.shape[1:]).permute(1, 2, 0, 3)
+        return people_last(w)
 
 
 def weights_to_features(w: torch.Tensor, frames: int) -> torch.Tensor:
