@@ -191,7 +191,8 @@ def train_mixer(granularity: str, pair: DenoiserPair, cfg: TrainConfig, out_dir:
     d_a = MotionDiscriminator(cfg.discriminator, people=2).to(run.device)
     d_b = MotionDiscriminator(cfg.discriminator, people=1).to(run.device)
     opt_g = torch.optim.AdamW(mixer.parameters(), lr=oc.lr, weight_decay=oc.weight_decay, betas=(0.5, 0.9))
-    opt_d = torch.optim.AdamW(list(d_a.parameters()) + list(d_b.parameters()), lr=oc.d_lr, weight_decay=oc.weight_decay, betas=(0.5, 0.9))
+    opt_d = torch.optim.AdamW([{"params": d_a.parameters()}, {"params": d_b.parameters(), "lr": oc.d_b_lr or oc.d_lr}],
+                              lr=oc.d_lr, weight_decay=oc.weight_decay, betas=(0.5, 0.9))
     modules = {"mixer": mixer, "ema": ema, "d_a": d_a, "d_b": d_b}
     if not run.resume(modules, {"g": opt_g, "d": opt_d}, resume) and init is not None:
         start_from = load_mixer(init)

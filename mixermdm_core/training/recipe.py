@@ -52,6 +52,7 @@ class OptimConfig:
 class MixerOptimConfig(OptimConfig):
     lr: float = 1e-4
     d_lr: float = 1e-4
+    d_b_lr: float = 0.0  # the individual discriminator's learning rate; 0 = d_lr (it out-learns D^a, see docs)
     balance: float = 0.1
     smoothness: float = 0.0  # weight of the T/ST weights' mean squared change from frame to frame (a temporal prior)
     swap_person_text: float = 0.5  # chance to replace a person's text by an unrelated individual text
