@@ -85,12 +85,19 @@ def test_the_cli_samples_from_an_official_folder(official, tmp_path):
     assert np.load(out).shape == (30, 2, 262)
 
 
-def test_the_app_runtime_loads_an_official_folder(official):
+def test_the_app_compares_every_strategy_from_an_official_folder(official, tmp_path):
+    from demo import choices
+    from demo.callbacks import Callbacks
     from demo.runtime import Runtime
     from demo.settings import Settings
+    from test_app import generate
 
-    runtime = Runtime(Settings(checkpoints=official, output_dir=official.parent / "outputs"))
+    runtime = Runtime(Settings(checkpoints=official, output_dir=tmp_path / "outputs"))
     assert runtime.load_error() is None and runtime.learned() == ["ST"]
+    offered = [value for _, value in choices.choices(runtime.learned())]
+    page = generate(Callbacks(runtime), selected=offered)
+    shown = [k for k, slot in page.slots.items() if slot.visible]
+    assert len(shown) == len(offered) and all(page.slots[k].video.stat().st_size > 1000 for k in shown)
 
 
 def test_official_folders_say_what_is_wrong(tmp_path, official):
