@@ -67,6 +67,8 @@ class OnnxNetwork:
         return torch.from_numpy(self.session.run(None, feed)[0]).to(tensors[0].device)
 
     def __getattr__(self, name: str):
+        if name == "net":  # not set yet (a copy being built): no recursion through the line below
+            raise AttributeError(name)
         return getattr(self.net, name)
 
 
