@@ -179,13 +179,17 @@ def test_compare_strategies_in_the_browser(app_url, tmp_path, labels):
             check_synchronised_view(page, len(labels), screenshot.with_name(screenshot.stem + "_view.png"))
             page.wait_for_timeout(1500)  # let the synchronised videos play a little
             # Show a mid-clip frame in every panel: pause, seek, and wait until each video has painted it.
+            # (Each wait gives up after 5 s: headless Chromium does not always fire these events for every video,
+            # and a screenshot is not worth a hung test.)
             page.evaluate("""() => Promise.all([...document.querySelectorAll('#mixer-results video')].map(v =>
                 new Promise(done => { v.pause(); v.addEventListener('seeked', done, {once: true});
+                                      setTimeout(done, 5000);
                                       v.currentTime = Math.min(2, v.duration / 2); })))""")
             # Headless Chromium may not have composited a seeked frame yet: play each video until it presents
             # a frame, then pause it there.
             page.evaluate("""() => Promise.all([...document.querySelectorAll('#mixer-results video')].map(v =>
-                new Promise(done => { v.requestVideoFrameCallback(() => { v.pause(); done(); }); v.play(); })))""")
+                new Promise(done => { v.requestVideoFrameCallback(() => { v.pause(); done(); }); v.play();
+                                      setTimeout(() => { v.pause(); done(); }, 5000); })))""")
             page.wait_for_timeout(500)
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot), full_page=True)
