@@ -81,3 +81,18 @@ def test_relative_facing_loss_grows_with_the_turn_and_ignores_a_shift():
     assert 0 < turns[0] < turns[1] < turns[2]
     assert abs(turns[2] - (2 - 2 * math.cos(1.0))) < 1e-4  # squared chord between the two facings
     assert relative_facing_loss(facing_pair(gap=0.5), target, w).item() < 1e-10
+
+
+def test_text_jitter_keeps_norms_and_empty_texts():
+    from mixermdm_core.training.denoiser import jitter_texts
+
+    torch.manual_seed(0)
+    texts = torch.nn.functional.normalize(torch.randn(64, 2, 384), dim=-1)
+    texts[3, 1] = 0  # a person without a text
+    assert torch.equal(jitter_texts(texts, 0.0), texts)
+    moved = jitter_texts(texts, 0.04)
+    assert torch.equal(moved[3, 1], texts[3, 1])
+    keep = texts.norm(dim=-1) > 0
+    assert torch.allclose(moved.norm(dim=-1)[keep], torch.ones(int(keep.sum())), atol=1e-5)
+    cos = (moved * texts).sum(-1)[keep]
+    assert 0.7 < float(cos.mean()) < 0.85  # 1 / sqrt(1 + 0.04^2 * 384) = 0.79: a paraphrase's distance

@@ -34,6 +34,7 @@ class OptimConfig:
     high_t_share: float = 0.0  # share of each batch whose step is drawn from [high_t_from, 1000) instead of [0, 1000)
     high_t_from: int = 600  # the noisy range, where the prediction can only come from the text
     person_text_drop: float = 0.15
+    text_noise: float = 0.0  # std per dimension of noise on each sentence embedding (its norm kept): wording robustness
     bone_weight: float = 0.01  # bone-length loss (cm^2) at t <= GEOMETRY_MAX_T, next to the x0 MSE
     foot_weight: float = 0.01  # planted-foot speed loss ((cm/frame)^2), likewise: raise it against foot skating
     floor_weight: float = 0.0  # below-the-floor depth loss (cm^2), likewise: raise it against floor penetration
