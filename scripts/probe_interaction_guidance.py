@@ -2,14 +2,14 @@
 validation clips (never the held-out ones the tables use): per interaction kind, mean pelvis distance against
 the real clips', contact rate and facing, grounded (raw), plus the interaction evaluator's top-3 R-precision.
 
-    PYTHONPATH=. python scripts/probe_interaction_guidance.py [scale ...] [--heldout]     (default 2.5 3.5 5)
+    PYTHONPATH=. python scripts/probe_interaction_guidance.py [scale ...] [--heldout] [--checkpoints DIR]
+                                                                          (default 2.5 3.5 5, the shipped models)
 
 96 validation clips of 4 s (``--heldout``: the held-out split, unseen wording and parameters, to compare with the
 tables), 20 DDIM steps, the same seeds at every scale.
 """
 import sys
 
-import numpy as np
 import torch
 
 from mixermdm_core import ComposedPipeline
@@ -22,10 +22,12 @@ from mixermdm_core.representation.grounding import ground
 from mixermdm_core.representation.interhuman import features_to_joints
 
 N, FRAMES, STEPS = 96, 120, 20
-split = "heldout" if "--heldout" in sys.argv else "val"
-scales = [float(a) for a in sys.argv[1:] if a != "--heldout"] or [2.5, 3.5, 5.0]
+args = sys.argv[1:]
+folder = args.pop(args.index("--checkpoints") + 1) if "--checkpoints" in args else "checkpoints"
+split = "heldout" if "--heldout" in args else "val"
+scales = [float(a) for a in args if not a.startswith("--")] or [2.5, 3.5, 5.0]
 set_threads()
-pipe = ComposedPipeline.from_pretrained("checkpoints")
+pipe = ComposedPipeline.from_pretrained(folder)
 inter = pipe.interaction_pipeline()
 corpus = load_or_generate("interaction", 4 * N, split, 0)
 keep = [i for i in range(len(corpus)) if corpus.offsets[i + 1] - corpus.offsets[i] >= FRAMES][:N]
@@ -33,7 +35,7 @@ real = torch.stack([torch.from_numpy(corpus.clip(i)[:FRAMES]) for i in keep])
 kinds = [corpus.actions[i] for i in keep]
 text = pipe.embed([corpus.texts[i] for i in keep], "cpu")
 person = pipe.embed([p for i in keep for p in corpus.person_texts[i]], "cpu").reshape(len(keep), 2, -1)
-evaluator = load_evaluator("checkpoints/evaluator_interaction.safetensors")
+evaluator = load_evaluator(f"{folder}/evaluator_interaction.safetensors")
 figures = {"real": interaction_figures(features_to_joints(real).numpy(), kinds)}
 top3 = {"real": score(evaluator, real, text, 3)["top3"]}
 for g in scales:
