@@ -65,7 +65,8 @@ def attend(attn: nn.MultiheadAttention, x: torch.Tensor, kv: torch.Tensor, pad: 
 
     For queries other than the keys, nn.MultiheadAttention leaves its fused kernel for a path that turns the
     batch sequence-first and projects strided views, one matrix product per frame; here every projection is
-    one contiguous matrix product and the attention is ``scaled_dot_product_attention``."""
+    one contiguous matrix product and the attention is ``scaled_dot_product_attention``. Self-attention goes
+    through it too: the fused kernel has no ONNX form (``models/onnx_backend.py``)."""
     e, heads = attn.embed_dim, attn.num_heads
     w, b = attn.in_proj_weight, attn.in_proj_bias
     # No sizes are read from the inputs, so an exported graph keeps free batch and frame dimensions.

@@ -47,10 +47,8 @@ class Mixer(nn.Module):
         h = self.inp(x) + sinusoid(torch.arange(frames, device=x.device), self.cfg.latent).to(x.dtype)
         for block in self.blocks:
             h = block(h, swap_people(h), own, shared, pad)
-        if "T" not in self.granularity and mask is None:  # pool over the frames
-            h = h.mean(1, keepdim=True)
-        elif "T" not in self.granularity:  # pool over valid frames
-            valid = mask.repeat(2, 1)[..., None].to(h)
+        if "T" not in self.granularity:  # pool over valid frames (ones_like: no size read, for the ONNX export)
+            valid = torch.ones_like(h[..., :1]) if mask is None else mask.repeat(2, 1)[..., None].to(h)
             h = (h * valid).sum(1, keepdim=True) / valid.sum(1, keepdim=True).clamp_min(1)
         w = torch.sigmoid(self.head(h))  # (2B, Tw, Jw)
         return people_last(w)

@@ -8,9 +8,9 @@ reads its own slice. An empty text gives zeros, which the samplers read as "no i
 the official unconditional input of classifier-free guidance.
 
 What differs from the official samplers, on purpose: guidance is one scale per model (in2IN's interaction
-sampler also runs the interaction-only and individual-only conditions and weights four passes), and the Mixer's 23rd output (the foot contacts' weight) is not used: contacts follow
-their foot joints' weights and rotations their own joint's, which is the official code's off-by-one fixed
-(method facts, section 4).
+sampler also runs the interaction-only and individual-only conditions and weights four passes), and the
+Mixer's 23rd output (the foot contacts' weight) is not used: contacts follow their foot joints' weights and
+rotations their own joint's, which is the official code's off-by-one fixed (method facts, section 4).
 """
 from __future__ import annotations
 
@@ -24,11 +24,11 @@ from ...skeleton import NUM_JOINTS
 from ...text.clip_tokenizer import ClipTokenizer
 from ...text.encoders import clean_prompt
 from .in2in import In2INDenoiser
-from .mixer import Mixer
+from .mixer import MODES, Mixer
 from .text import TEXT_DIM, TextConditioned
 
 SLOTS = ("interaction", "individual", "mixer")  # the packed sentence vector's slices, 768 each
-GRANULARITY_OF_MODE = {1: "G", 2: "T", 3: "S", 4: "ST"}
+GRANULARITY_OF_MODE = {mode: name.upper() for name, mode in MODES.items()}
 
 
 def slot(text: torch.Tensor, name: str) -> torch.Tensor:
@@ -59,8 +59,7 @@ class OfficialTextEncoder:
             return out
         tokens = self.tokenizer([texts[i] for i in rows])
         for name, model in self.models.items():
-            vectors = model.encode_tokens(tokens.to(model.positional_embedding.device)).float().cpu()
-            out[rows, SLOTS.index(name) * TEXT_DIM:(SLOTS.index(name) + 1) * TEXT_DIM] = vectors
+            slot(out, name)[rows] = model.encode_tokens(tokens.to(model.positional_embedding.device)).float().cpu()
         return out
 
 

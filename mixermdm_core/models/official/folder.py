@@ -31,6 +31,7 @@ from pathlib import Path
 
 import torch
 
+from ...representation.interhuman import FEATURE_DIM
 from ...representation.normalization import Normalizer
 from ...text.clip_tokenizer import FILE_NAME as BPE_FILE
 from ...text.clip_tokenizer import ClipTokenizer
@@ -163,13 +164,13 @@ def load_folder(folder: str | Path, device: str = "cpu"):
     p = files.paths
     mixer_state = _read(p["mixer"]) if p["mixer"] else None
     models = {}
-    for mode, role, inside in (("interaction", "interaction", "model2."), ("individual", "individual", "model1.")):
-        state = _read(p[role]) if p[role] else _sub(mixer_state, inside)
-        models[mode] = load_in2in(state, mode, files.heads, p[role] or p["mixer"])
+    for mode, inside in (("interaction", "model2."), ("individual", "model1.")):  # the roles are the modes
+        state = _read(p[mode]) if p[mode] else _sub(mixer_state, inside)
+        models[mode] = load_in2in(state, mode, files.heads, p[mode] or p["mixer"])
     text_models = dict(models)
     mixers = {}
-    norm_a = Normalizer.from_files(p["interaction_mean"], p["interaction_std"], 262)
-    norm_b = Normalizer.from_files(p["individual_mean"], p["individual_std"], 262)
+    norm_a = Normalizer.from_files(p["interaction_mean"], p["interaction_std"], FEATURE_DIM)
+    norm_b = Normalizer.from_files(p["individual_mean"], p["individual_std"], FEATURE_DIM)
     if mixer_state is not None:
         mixer = load_mixer(mixer_state, (models["individual"].denoiser, models["interaction"].denoiser), files,
                            p["mixer"])

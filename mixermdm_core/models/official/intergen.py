@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from .in2in import DenoiserConfig, In2INDenoiser
-from .text import ClipConfig, ClipTextTower, SentenceHead, TextConditioned
+from .text import ClipConfig, ClipSentence
 
 
 class InterGenDenoiser(In2INDenoiser):
@@ -37,18 +37,13 @@ class InterGenDecoder(nn.Module):
         self.net = InterGenDenoiser(cfg)
 
 
-class InterGen(TextConditioned):
+class InterGen(ClipSentence):
     """An official InterGen checkpoint as one module: ``decoder.net``, the sentence head trained with it and, with
     ``with_clip``, CLIP ViT-L/14's text tower. Without CLIP, ``load_official`` sets CLIP's weights aside."""
 
     def __init__(self, cfg: DenoiserConfig = DenoiserConfig(), with_clip: bool = True, clip: ClipConfig = ClipConfig()):
-        super().__init__()
+        super().__init__(clip, with_clip)
         self.decoder = InterGenDecoder(cfg)
-        head = SentenceHead()
-        self.clipTransEncoder, self.clip_ln = head.clipTransEncoder, head.clip_ln
-        self.with_clip = with_clip
-        if with_clip:
-            ClipTextTower.attach(self, clip)
 
     @property
     def denoiser(self) -> InterGenDenoiser:

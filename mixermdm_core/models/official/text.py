@@ -147,12 +147,13 @@ class TextConditioned(nn.Module):
 
 
 class ClipSentence(TextConditioned):
-    """CLIP's text tower with a sentence head, both at the top level: how MixerMDM (and InterGen) keep the text
-    path of their own, read out of a whole checkpoint."""
+    """A sentence head and (with ``with_clip``) CLIP's text tower, both at the top level: InterGen's text path,
+    and MixerMDM's own, read out of a whole checkpoint."""
 
-    def __init__(self, clip: ClipConfig = ClipConfig()):
+    def __init__(self, clip: ClipConfig = ClipConfig(), with_clip: bool = True):
         super().__init__()
-        self.with_clip = True
-        ClipTextTower.attach(self, clip)
+        self.with_clip = with_clip
+        if with_clip:
+            ClipTextTower.attach(self, clip)
         head = SentenceHead()
         self.clipTransEncoder, self.clip_ln = head.clipTransEncoder, head.clip_ln
