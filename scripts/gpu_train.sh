@@ -7,7 +7,8 @@
 #   bash scripts/gpu_train.sh evaluate  # the full tables of docs/ on checkpoints/
 #   bash scripts/gpu_train.sh finetune mixers   # both, in one call
 # BUDGET (seconds of training per run; BUDGET_MIXERS for the mixers), FINETUNE (the config family of the
-# finetune phase, finetune_gpu by default) and OUT (where the packed results go) come from the environment.
+# finetune phase, finetune_gpu by default), FINETUNE_KINDS (which denoisers it continues, both by default) and OUT
+# (where the packed results go) come from the environment.
 # Results are packed as one tar.gz split into parts below 16 MiB, with the logs.
 # The text embeddings of every corpus text must be in .cache/text/minilm.npz (see scripts/prepare_texts.py):
 # the GPU machine needs no text model.
@@ -28,7 +29,7 @@ for phase in "$@"; do
       if [ -z "$made" ]; then
         python3 -c "
 from mixermdm_core.training.recipe import DataConfig
-from mixermdm_core.training.datasets import corpora
+from mixermdm_core.training.sources import corpora
 for split in ('train', 'val'):
     corpora(DataConfig(), split)"
         echo "corpora ready after $(( $(date +%s) - t0 )) s"
@@ -39,7 +40,7 @@ for split in ('train', 'val'):
       run evaluator_interaction "${BUDGET:-360}" evaluator --people 2 --config configs/evaluator.toml
       run evaluator_individual "${BUDGET:-360}" evaluator --people 1 --config configs/evaluator.toml ;;
     finetune)  # --init is used only when the run folder holds no state.pt to resume
-      for kind in interaction individual; do
+      for kind in ${FINETUNE_KINDS:-interaction individual}; do
         run "$kind" "${BUDGET:-360}" "$kind" --config "configs/${FINETUNE:-finetune_gpu}_$kind.toml" --init "checkpoints/$kind.safetensors"
       done ;;
     mixers)

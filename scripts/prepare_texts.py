@@ -15,7 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from mixermdm_core.corpus import load_or_generate, mixing_prompts  # noqa: E402
 from mixermdm_core.evaluation.generators import POOL  # noqa: E402
 from mixermdm_core.training.recipe import DataConfig  # noqa: E402
-from mixermdm_core.training.datasets import corpora, text_store  # noqa: E402
+from mixermdm_core.training.datasets import text_store  # noqa: E402
+from mixermdm_core.training.sources import corpora  # noqa: E402
 
 EVAL_PROMPTS = ((256, 0), (64, 10_000))  # (count, seed) of the test and validation mixing prompts
 HELD_OUT_CLIPS = 256  # evaluate --models (full) scores each model on this many held-out clips
