@@ -27,7 +27,8 @@ def inputs(kind: str, batch: int, frames: int) -> tuple[torch.Tensor, ...]:
 
 @pytest.mark.parametrize("kind,net", [("interaction", lambda: InteractionDenoiser(TINY)),
                                       ("individual", lambda: IndividualDenoiser(TINY)),
-                                      ("mixer", lambda: Mixer(TINY, "ST")), ("mixer", lambda: Mixer(TINY, "G"))])
+                                      ("mixer", lambda: Mixer(TINY, "ST")), ("mixer", lambda: Mixer(TINY, "G")),
+                                      ("mixer", lambda: Mixer(TINY, "T", frame_smoothing=5))])
 @torch.no_grad()
 def test_same_outputs_at_other_batch_sizes_and_lengths(kind, net):
     net = small_random(net(), 3, std=0.05).eval()

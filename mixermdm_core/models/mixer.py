@@ -7,6 +7,7 @@ G (one per person and sample), T (per frame), S (per joint), ST (per joint and f
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from ..representation.interhuman import FEATURE_JOINT
@@ -18,12 +19,28 @@ from .config import NetConfig
 
 
 
+def smooth_over_frames(w: torch.Tensor, window: int, valid: torch.Tensor | None = None) -> torch.Tensor:
+    """Mean of (N, T, J) weights over a centred window of ``window`` (odd) frames, counting valid frames only.
+
+    Frame-wise weights that jump from frame to frame make feet slide: a joint mixed as p_a + w (p_b - p_a) moves
+    by an extra (dw/dt)(p_b - p_a), tens of centimetres apart between the two predictions."""
+    v = torch.ones_like(w[..., :1]) if valid is None else valid
+    x = F.avg_pool1d(torch.cat((w * v, v), dim=-1).transpose(1, 2), window, stride=1, padding=window // 2)
+    x = x.transpose(1, 2)
+    return x[..., :-1] / x[..., -1:].clamp_min(1e-6)
+
+
 class Mixer(nn.Module):
-    def __init__(self, cfg: NetConfig, granularity: str = "ST"):
+    def __init__(self, cfg: NetConfig, granularity: str = "ST", frame_smoothing: int = 0):
+        """``frame_smoothing``: T/ST weights are averaged over this many frames (odd; 0 or 1 = as predicted; G and S
+        have one weight for all frames and ignore it)."""
         super().__init__()
         if granularity not in GRANULARITIES:
             raise ValueError(f"granularity must be one of {GRANULARITIES}, got {granularity!r}")
+        if frame_smoothing < 0 or (frame_smoothing > 1 and frame_smoothing % 2 == 0):
+            raise ValueError(f"frame_smoothing must be 0 or an odd number of frames, got {frame_smoothing}")
         self.cfg, self.granularity = cfg, granularity
+        self.frame_smoothing = frame_smoothing if "T" in granularity else 0
         self.inp = nn.Linear(2 * cfg.feature_dim, cfg.latent)
         self.time = TimestepEmbedding(cfg.latent)
         self.text_interaction = TextProjection(cfg.text_dim, cfg.latent, cfg.text_gain)
@@ -47,10 +64,13 @@ class Mixer(nn.Module):
         h = self.inp(x) + sinusoid(torch.arange(frames, device=x.device), self.cfg.latent).to(x.dtype)
         for block in self.blocks:
             h = block(h, swap_people(h), own, shared, pad)
+        valid = None if mask is None else mask.repeat(2, 1)[..., None].to(h)
         if "T" not in self.granularity:  # pool over valid frames (ones_like: no size read, for the ONNX export)
-            valid = torch.ones_like(h[..., :1]) if mask is None else mask.repeat(2, 1)[..., None].to(h)
+            valid = torch.ones_like(h[..., :1]) if valid is None else valid
             h = (h * valid).sum(1, keepdim=True) / valid.sum(1, keepdim=True).clamp_min(1)
         w = torch.sigmoid(self.head(h))  # (2B, Tw, Jw)
+        if self.frame_smoothing > 1:
+            w = smooth_over_frames(w, self.frame_smoothing, valid)
         return people_last(w)
 
 

@@ -33,7 +33,8 @@ def load_mixer(path: str | Path, device: str = "cpu") -> Mixer:
     granularity = config.get("granularity")
     if granularity is None:
         raise CheckpointError(f"checkpoint {path} does not say its granularity")
-    return load_weights(Mixer(NetConfig.from_dict(config), granularity), tensors, path).to(device).eval().requires_grad_(False)
+    mixer = Mixer(NetConfig.from_dict(config), granularity, int(config.get("frame_smoothing", 0)))
+    return load_weights(mixer, tensors, path).to(device).eval().requires_grad_(False)
 
 
 def load_mixers(directory: str | Path, device: str = "cpu", required: bool = False) -> dict[str, Mixer]:

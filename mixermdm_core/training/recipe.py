@@ -56,6 +56,7 @@ class MixerOptimConfig(OptimConfig):
     d_b_lr: float = 0.0  # the individual discriminator's learning rate; 0 = d_lr (it out-learns D^a, see docs)
     balance: float = 0.1
     smoothness: float = 0.0  # weight of the T/ST weights' mean squared change from frame to frame (a temporal prior)
+    frame_smoothing: int = 0  # T/ST weights averaged over this many frames (odd), in training and in the checkpoint
     swap_person_text: float = 0.5  # chance to replace a person's text by an unrelated individual text
     guidance: float = 2.5  # the frozen interaction model's classifier-free guidance (and the individual's, unless set)
     individual_guidance: float = 0.0  # the frozen individual model's; 0 = the same as ``guidance``
