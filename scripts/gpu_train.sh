@@ -11,7 +11,8 @@
 # (where the packed results go) come from the environment.
 # Results are packed as one tar.gz split into parts below 16 MiB, with the logs.
 # The text embeddings of every corpus text must be in .cache/text/minilm.npz (see scripts/prepare_texts.py):
-# the GPU machine needs no text model.
+# the GPU machine needs no text model. What these runs read: mixermdm_core/, configs/, scripts/, assets/stats/, the
+# four generator and mixer checkpoints and that store (not the evaluators, docs, tests or demo), about 60 MB.
 set -uo pipefail
 [ $# -gt 0 ] || { echo "usage: gpu_train.sh base|finetune|mixers|evaluate ..."; exit 2; }
 out=${OUT:-runs/out}
