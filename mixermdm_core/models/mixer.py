@@ -18,7 +18,6 @@ from .blocks import (DuetBlock, TextProjection, TimestepEmbedding, padding_mask,
 from .config import NetConfig
 
 
-
 def smooth_over_frames(w: torch.Tensor, window: int, valid: torch.Tensor | None = None) -> torch.Tensor:
     """Mean of (N, T, J) weights over a centred window of ``window`` (odd) frames, counting valid frames only.
 
