@@ -7,7 +7,7 @@
 #   bash scripts/gpu_train.sh evaluate  # the full tables of docs/ on checkpoints/
 #   bash scripts/gpu_train.sh finetune mixers   # both, in one call
 # BUDGET (seconds of training per run; BUDGET_MIXERS for the mixers), FINETUNE (the config family of the
-# finetune phase, finetune_gpu by default), FINETUNE_KINDS (which denoisers it continues, both by default) and OUT
+# finetune phase, finetune_gpu by default; FINETUNE_INTERACTION or FINETUNE_INDIVIDUAL overrides it for one denoiser), FINETUNE_KINDS (which denoisers it continues, both by default) and OUT
 # (where the packed results go) come from the environment.
 # Results are packed as one tar.gz split into parts below 16 MiB, with the logs.
 # The text embeddings of every corpus text must be in .cache/text/minilm.npz (see scripts/prepare_texts.py):
@@ -42,7 +42,8 @@ for split in ('train', 'val'):
       run evaluator_individual "${BUDGET:-360}" evaluator --people 1 --config configs/evaluator.toml ;;
     finetune)  # --init is used only when the run folder holds no state.pt to resume
       for kind in ${FINETUNE_KINDS:-interaction individual}; do
-        run "$kind" "${BUDGET:-360}" "$kind" --config "configs/${FINETUNE:-finetune_gpu}_$kind.toml" --init "checkpoints/$kind.safetensors"
+        family=FINETUNE_${kind^^}; family=${!family:-${FINETUNE:-finetune_gpu}}
+        run "$kind" "${BUDGET:-360}" "$kind" --config "configs/${family}_$kind.toml" --init "checkpoints/$kind.safetensors"
       done ;;
     mixers)
       for g in g t s st; do
