@@ -18,6 +18,8 @@ For every network: build ours (mixermdm_core.models.official) at a reduced size,
 (``randomize_``), load that state dict into the official class with ``strict=True``, run the official forward on
 fixed inputs and save inputs, seed, sizes and outputs (.npz, float32). ``names.json`` lists the official
 parameter names and shapes at the released sizes, built on the meta device (no memory, no weights).
+``mixer_step.npz`` holds one whole step of the official sampler (``step_golden``): both chains, guidance on the
+mix, centring and the DDIM updates.
 The official modules are imported with small stand-ins for what they import but do not use here (``clip``,
 ``aitviewer``); CUDA is never touched.
 """
@@ -163,9 +165,10 @@ def text_goldens(in2in_module, out: Path) -> None:
         clip_vocab=SMALL_CLIP.vocab, **config_arrays(SMALL), tokens=tokens, **results)
 
 
-@torch.no_grad()
-def mixer_goldens(mixer_module, workdir: Path, out: Path) -> None:
-    g = torch.Generator().manual_seed(31)
+def write_statistics(workdir: Path, seed: int) -> dict[str, torch.Tensor]:
+    """Random 262-d mean/std of both models, saved under ``workdir/data`` where the official normalisers read
+    them (the Mixer's and ``MixerDiffusion``'s, built with ``workdir`` as the working folder)."""
+    g = torch.Generator().manual_seed(seed)
     stats = {"ind_mean": torch.randn(262, generator=g), "ind_std": 0.5 + torch.rand(262, generator=g),
              "int_mean": torch.randn(262, generator=g), "int_std": 0.5 + torch.rand(262, generator=g)}
     (workdir / "data" / "HumanML3D").mkdir(parents=True, exist_ok=True)
@@ -173,25 +176,41 @@ def mixer_goldens(mixer_module, workdir: Path, out: Path) -> None:
     np.save(workdir / "data" / "global_std.npy", stats["int_std"].numpy())
     np.save(workdir / "data" / "HumanML3D" / "mean_ih_new.npy", stats["ind_mean"].numpy())
     np.save(workdir / "data" / "HumanML3D" / "std_ih_new.npy", stats["ind_std"].numpy())
-    nets = sys.modules["models.in2in"]
+    return stats
+
+
+def seeded_mixer(cfg: MixerConfig, seed: int) -> Mixer:
+    """Our Mixer (with both small denoisers) filled from ``seed``."""
+    return randomize_(Mixer(In2INDenoiser("individual", SMALL), In2INDenoiser("interaction", SMALL), cfg), seed)
+
+
+def official_mixer(mixer_module, workdir: Path, ours: Mixer, align: bool, mode: str = "eval_intermediate"):
+    """The official Mixer at ``ours``' sizes and mode, holding its seeded weights (built in ``workdir``, whose
+    statistics its normalisers read)."""
+    nets, cfg = sys.modules["models.in2in"], ours.cfg
+    with contextlib.chdir(workdir):
+        theirs = mixer_module.Mixer(
+            denoiser1=official_denoiser(nets, "individual", SMALL),
+            denoiser2=official_denoiser(nets, "interaction", SMALL), nfeats=262, latent_dim=cfg.latent_dim,
+            ff_size=cfg.ff_size, text_dim=768, n_blocks=cfg.num_layers, n_heads=cfg.num_heads,
+            mixing_mode=cfg.mixing_mode, store_influence=True, force_influence_val=None, mode=mode, align=align)
+    theirs.load_state_dict(ours.state_dict(), strict=True)
+    return theirs.eval()
+
+
+def denoiser_arrays() -> dict[str, int]:
+    """The small denoisers' sizes, as a Mixer fixture stores them."""
+    return {f"denoiser_{k}": v for k, v in config_arrays(SMALL).items()}
+
+
+@torch.no_grad()
+def mixer_goldens(mixer_module, workdir: Path, out: Path) -> None:
+    stats = write_statistics(workdir, 31)
     for mode, name in MODE_NAMES.items():
         cfg = MixerConfig(mixing_mode=mode, **SMALL_MIXER)
         seed = 40 + mode
-        ours = randomize_(Mixer(In2INDenoiser("individual", SMALL), In2INDenoiser("interaction", SMALL), cfg), seed)
-
-        def official_mixer(align: bool, cfg=cfg, mode=mode, ours=ours):
-            """The official Mixer at this mode, holding our seeded weights."""
-            with contextlib.chdir(workdir):
-                theirs = mixer_module.Mixer(
-                    denoiser1=official_denoiser(nets, "individual", SMALL),
-                    denoiser2=official_denoiser(nets, "interaction", SMALL), nfeats=262, latent_dim=cfg.latent_dim,
-                    ff_size=cfg.ff_size, text_dim=768, n_blocks=cfg.num_layers, n_heads=cfg.num_heads,
-                    mixing_mode=mode, store_influence=True, force_influence_val=None, mode="eval_intermediate",
-                    align=align)
-            theirs.load_state_dict(ours.state_dict(), strict=True)
-            return theirs.eval()
-
-        theirs = official_mixer(align=False)
+        ours = seeded_mixer(cfg, seed)
+        theirs = official_mixer(mixer_module, workdir, ours, align=False)
         g = torch.Generator().manual_seed(200 + mode)
         x1 = torch.randn(BATCH, FRAMES, 524, generator=g)
         x2 = torch.randn(BATCH, FRAMES, 524, generator=g)
@@ -205,13 +224,11 @@ def mixer_goldens(mixer_module, workdir: Path, out: Path) -> None:
             results[f"weights1{tag}"] = theirs.history_influence_i1[-1]
             results[f"weights2{tag}"] = theirs.history_influence_i2[-1]
         if mode == 4:  # the released mode also with the official alignment (sampling passes no mask)
-            aligned = official_mixer(align=True)
+            aligned = official_mixer(mixer_module, workdir, ours, align=True)
             results["mixed_aligned"] = aligned(x1, t, cond=cond, mask=None, x2=x2)
             results["weights1_aligned"] = aligned.history_influence_i1[-1]
             results["weights2_aligned"] = aligned.history_influence_i2[-1]
-        npz(out / f"mixer_{name}.npz", seed=seed, mixing_mode=mode, **config_arrays(cfg),
-            denoiser_latent_dim=SMALL.latent_dim, denoiser_ff_size=SMALL.ff_size,
-            denoiser_num_layers=SMALL.num_layers, denoiser_num_heads=SMALL.num_heads,
+        npz(out / f"mixer_{name}.npz", seed=seed, mixing_mode=mode, **config_arrays(cfg), **denoiser_arrays(),
             **stats, x1=x1, x2=x2, t=t, cond=cond, mask=mask, **results)
 
 
@@ -235,6 +252,63 @@ def alignment_golden(mixer_module, out: Path) -> None:
         people_int.append(align.smpl_to_ih(a))
     npz(out / "alignment.npz", inter=inter, ind=ind, aligned_ind=torch.cat(people_ind, -1),
         roundtrip_inter=torch.cat(people_int, -1))
+
+
+STEP_INDEX, STEP_FRAMES, GUIDANCE = 35, 10, 3.5  # index 35 of the official 50-step chain: t = 700 -> 680
+WEIGHT_COLUMNS = [*range(0, 66, 3), 258]  # one feature per ST head output: joint j's x position, the contacts
+
+
+@contextlib.contextmanager
+def exact_axis_angles():
+    """The official rotation round trip (``utils.alignment``: 6D -> matrix -> axis-angle -> matrix -> 6D) with its
+    first half in float64, same formulas. Near an angle of pi the quaternion's real part is the square root of a
+    near-zero sum, so the float32 rounding of the matrix moves the returned 6D by up to ~3e-4; random weights give
+    such rotations often. The fixture so holds the official arithmetic without that rounding."""
+    rc = sys.modules["utils.rotation_conversions"]
+    to_matrix, to_axis_angle = rc.rotation_6d_to_matrix, rc.matrix_to_axis_angle
+    rc.rotation_6d_to_matrix = lambda d6: to_matrix(d6.double())
+    rc.matrix_to_axis_angle = lambda matrix: to_axis_angle(matrix).float()
+    try:
+        yield
+    finally:
+        rc.rotation_6d_to_matrix, rc.matrix_to_axis_angle = to_matrix, to_axis_angle
+
+
+@torch.no_grad()
+def step_golden(mixer_module, workdir: Path, out: Path) -> None:
+    """One step of the official MixerMDM sampler: ``MixerDiffusion.ddim_sample`` as its sampling loop calls it,
+    with the released model (the ST Mixer, aligning, under ``ClassifierFreeSampleModelX2`` at guidance 3.5).
+    In: both chains' states (individual ``x1``, interaction ``x2``; they differ after the first step), t and the
+    packed conditions. Out: the Mixer's x0 predictions (aligned individual, interaction; conditioned rows then
+    unconditioned), its weights, the guided mix, the individual chain's centred normalised x0 and both chains'
+    next states. The rotation round trips run through ``exact_axis_angles``."""
+    diffusion_module = sys.modules["models.utils.gaussian_diffusion"]
+    stats = write_statistics(workdir, 61)
+    ours = seeded_mixer(MixerConfig(mixing_mode=MODES["st"], **SMALL_MIXER), 60)
+    mixer = official_mixer(mixer_module, workdir, ours, align=True, mode="eval")
+    guided = sys.modules["models.utils.cfg_sampler"].ClassifierFreeSampleModelX2(mixer, GUIDANCE)
+    captured = {}
+    guided.register_forward_hook(lambda module, args, output: captured.update(mix=output))
+    with contextlib.chdir(workdir):  # as MixerMDM.forward builds it
+        diffusion = diffusion_module.MixerDiffusion(
+            use_timesteps=diffusion_module.space_timesteps(1000, "ddim50"),
+            betas=diffusion_module.get_named_beta_schedule("cosine", 1000),
+            model_mean_type=diffusion_module.ModelMeanType.START_X,
+            model_var_type=diffusion_module.ModelVarType.FIXED_SMALL,
+            loss_type=diffusion_module.LossType.MSE, rescale_timesteps=False)
+    g = torch.Generator().manual_seed(300)
+    x1 = torch.randn(BATCH, STEP_FRAMES, 524, generator=g)
+    x2 = torch.randn(BATCH, STEP_FRAMES, 524, generator=g)
+    cond = torch.randn(BATCH, 8 * 768, generator=g)
+    with exact_axis_angles():
+        step = diffusion.ddim_sample(guided, x1, x2, torch.full((BATCH,), STEP_INDEX), clip_denoised=False,
+                                     model_kwargs={"mask": None, "cond": cond})
+    npz(out / "mixer_step.npz", seed=60, mixing_mode=ours.cfg.mixing_mode, **config_arrays(ours.cfg),
+        **denoiser_arrays(), **stats, guidance=GUIDANCE, t=diffusion.timestep_map[STEP_INDEX],
+        t_prev=diffusion.timestep_map[STEP_INDEX - 1], x1=x1, x2=x2, cond=cond, out1=mixer.history_out1[-1],
+        out2=mixer.history_out2[-1], weights1=mixer.history_influence_i1[-1][..., WEIGHT_COLUMNS],
+        weights2=mixer.history_influence_i2[-1][..., WEIGHT_COLUMNS], mix=captured["mix"],
+        x0_individual=step["pred_xstart"], next_x1=step["sample"], next_x2=step["sample2"])
 
 
 TOKENIZER_TEXTS = ["two people shake hands", "The person jumps, then waves!", "  one person pushes   the other  ",
@@ -414,6 +488,7 @@ def main() -> None:
         os.symlink(args.mixermdm.resolve() / "configs", workdir / "configs")
         mixer_goldens(mixer_module, workdir, args.out)
         alignment_golden(mixer_module, args.out)
+        step_golden(mixer_module, workdir, args.out)
         full_size_names(in2in_module, mixer_module, intergen_module, args.in2in.resolve(), workdir, args.out)
 
 

@@ -1,6 +1,7 @@
 """Golden tests: our MixerMDM Mixer (modes G, T, S, ST) against the official implementation
 (pabloruizponce/MixerMDM 88f272c), run with ``align=False``: both frozen denoisers, de-normalisation, the
-weight network, the official 23 -> 262 weight mapping and the mix. Weights from a stored seed (see
+weight network, the official 23 -> 262 weight mapping and the mix; then the released ST Mixer with the
+official alignment, and one whole step of the official sampler. Weights from a stored seed (see
 scripts/make_official_goldens.py); agreement to 1e-4.
 """
 from __future__ import annotations
@@ -11,9 +12,15 @@ import numpy as np
 import pytest
 import torch
 
+from mixermdm_core.diffusion import NoiseSchedule, cfg_combine, ddim_step
 from mixermdm_core.models.official import (DenoiserConfig, In2INDenoiser, Mixer, MixerConfig, MixerMDM,
                                            expand_joint_weights, official_alignment, randomize_,
                                            read_official_mixermdm)
+from mixermdm_core.models.official.alignment import orthonormal_6d
+from mixermdm_core.representation.interhuman import CONTACT, ROT, RigidTransform, features_to_joints
+from mixermdm_core.representation.normalization import Normalizer
+from mixermdm_core.rotations import yaw_matrix
+from mixermdm_core.skeleton import JOINT
 
 from official_goldens import FIXTURES, TOL, load, t
 
@@ -98,3 +105,58 @@ def test_aligned_st_mixer_matches_official():
     assert (mixer.last_weights[0] - t(data["weights1_aligned"])).abs().max() < TOL
     assert (mixer.last_weights[1] - t(data["weights2_aligned"])).abs().max() < TOL
     assert (mixed - t(data["mixed_aligned"])).abs().max() < TOL
+
+
+def official_centring(x: torch.Tensor) -> torch.Tensor:
+    """One person's raw features (B, T, 262) centred as the official sampler centres the mix before the
+    individual chain (``center_motion`` inside ``ih_to_smpl``/``smpl_to_ih``): floor at 0, frame-0 root at the
+    xz origin, frame-0 facing from the hips alone turned to +Z; the round trip returns the rotations
+    orthonormalised and the contacts zero. Our ``composition.centering`` faces by hips and shoulders
+    (``kinematics.facing_direction``) and keeps rotations and contacts as they are."""
+    joints = features_to_joints(x)
+    across = joints[:, 0, JOINT["right_hip"]] - joints[:, 0, JOINT["left_hip"]]
+    forward = torch.cross(torch.tensor([0.0, 1.0, 0.0]).expand_as(across), across, dim=-1)
+    yaw = -torch.atan2(forward[:, 0], forward[:, 2])
+    root = joints[:, 0, 0] * torch.tensor([1.0, 0.0, 1.0])
+    shift = -(yaw_matrix(yaw) @ root.unsqueeze(-1)).squeeze(-1)
+    moved = RigidTransform(yaw, shift, joints[..., 1].amin(dim=(1, 2))).apply(x)
+    rotations = orthonormal_6d(moved[..., ROT].unflatten(-1, (21, 6))).flatten(-2)
+    return torch.cat((moved[..., :ROT.start], rotations, torch.zeros_like(x[..., CONTACT])), dim=-1)
+
+
+@torch.no_grad()
+def test_sampler_step_matches_official():
+    """One DDIM step of the official sampler (MixerDiffusion.ddim_sample, 88f272c) at t = 700 -> 680, rebuilt
+    from our pieces: the Mixer with the official alignment run on the conditioned and the unconditioned
+    (all eight sentences zeroed) inputs, guidance on the mixed x0, the mix normalised for the interaction chain
+    and centred then normalised for the individual chain (the chain ``individual_chain="mix"`` names), and
+    one deterministic DDIM update of each chain on the 1000-step cosine schedule. ``composed_sample`` is not
+    this step even with ``individual_chain="mix"``: it guides each model before mixing, aligns and centres its
+    own way and maps 22 joint weights (models/official/adapters.py, README "Design notes")."""
+    data = load("mixer_step.npz")
+    mixer = build(data)
+    mixer.align = official_alignment
+    x1, x2, cond = t(data["x1"]), t(data["x2"]), t(data["cond"])
+    b, step, step_prev = x1.shape[0], int(data["t"]), int(data["t_prev"])
+    both = lambda x: torch.cat((x, x))  # noqa: E731  (conditioned rows, then unconditioned)
+    steps, conds = torch.full((2 * b,), step), torch.cat((cond, torch.zeros_like(cond)))
+    ind, inter = mixer.predictions(both(x1), both(x2), steps, conds)
+    assert (ind - t(data["out1"])).abs().max() < TOL
+    assert (inter - t(data["out2"])).abs().max() < TOL
+    mixed = mixer(both(x1), steps, cond=conds, x2=both(x2))
+    columns = [*range(0, 66, 3), 258]  # one feature per ST head output (joint j's x position; the contacts)
+    for ours, theirs in zip(mixer.last_weights, (data["weights1"], data["weights2"])):
+        assert (ours[..., columns] - t(theirs)).abs().max() < TOL
+    mix = cfg_combine(mixed[:b], mixed[b:], float(data["guidance"]))
+    assert (mix - t(data["mix"])).abs().max() < TOL
+    people = mix.unflatten(-1, (2, 262))
+    norm_ind = Normalizer(data["ind_mean"], data["ind_std"])
+    norm_int = Normalizer(data["int_mean"], data["int_std"])
+    x0_ind = norm_ind.normalize(torch.stack([official_centring(people[:, :, k]) for k in range(2)], dim=2))
+    assert (x0_ind.flatten(-2) - t(data["x0_individual"])).abs().max() < TOL
+    schedule = NoiseSchedule()
+    next_x1 = ddim_step(x1, x0_ind.flatten(-2), step, step_prev, schedule)
+    next_x2 = ddim_step(x2, norm_int.normalize(people).flatten(-2), step, step_prev, schedule)
+    assert (next_x1 - t(data["next_x1"])).abs().max() < TOL
+    assert (next_x2 - t(data["next_x2"])).abs().max() < TOL
+    assert t(data["weights1"]).std() > 1e-3  # not a constant by accident
