@@ -1,5 +1,7 @@
-"""Evaluator networks: shapes, masking, centring, a tiny contrastive training run, alignment on it, and files."""
+"""Evaluator networks: shapes, masking, centring, a tiny contrastive training run, alignment on it, resuming a
+run, and files."""
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -14,6 +16,8 @@ from mixermdm_core.representation.interhuman import RigidTransform
 from mixermdm_core.models.io import CheckpointError
 from mixermdm_core.models.pretrained import load_evaluator, save_evaluator
 from mixermdm_core.training.contrastive import train_evaluator
+from mixermdm_core.training.loop import Run
+from mixermdm_core.training.recipe import OptimConfig
 
 SMALL = EvaluatorConfig(latent=32, layers=2, heads=2, ff=64, dropout=0.1, max_frames=32, embed=16)
 
@@ -76,25 +80,32 @@ def texts():
     return torch.nn.functional.normalize(torch.randn(4, 384, generator=torch.Generator().manual_seed(5)), dim=-1)
 
 
-def train_toy(people: int, texts: torch.Tensor):
-    """Train a small evaluator on toy clips; for two people the text follows person 1's class."""
-    train, val = toy_set(256, 24, people, texts, seed=1), toy_set(64, 24, people, texts, seed=2)
+def toy_sets(people: int, texts: torch.Tensor, n_train: int, n_val: int):
+    """Training and validation sets of toy clips as the loop takes them; the text follows person 1's class."""
+    return tuple((motions, masks, person_texts[:, 0])
+                 for motions, masks, person_texts, _ in (toy_set(n_train, 24, people, texts, seed=1),
+                                                         toy_set(n_val, 24, people, texts, seed=2)))
+
+
+def train_toy(people: int, texts: torch.Tensor, out_dir):
+    """Train a small evaluator on toy clips, with the evaluators' schedule (5 % warm-up, cosine decay to 0)."""
+    train, val = toy_sets(people, texts, 256, 64)
     model = TextMotionEvaluator(people, SMALL)
-    before = r_precision(embed_motions(model, val[0], val[1]), embed_texts(model, val[2][:, 0]),
-                         groups=text_groups(val[2][:, 0]))[1]
-    result = train_evaluator(model, train[0], train[1], train[2][:, 0], val[0], val[1], val[2][:, 0],
-                             steps=150, batch_size=32, lr=2e-3, seed=0, log_every=50)
+    before = r_precision(embed_motions(model, val[0], val[1]), embed_texts(model, val[2]),
+                         groups=text_groups(val[2]))[1]
+    oc = OptimConfig(steps=150, batch_size=32, lr=2e-3, warmup=7, log_every=50, save_every=0, seed=0)
+    result = train_evaluator(model, train, val, Run(out_dir, oc, "cpu", "toy", lr_floor=0.0))
     return model, result, before
 
 
 @pytest.fixture(scope="module")
-def individual(texts):
-    return train_toy(1, texts)
+def individual(texts, tmp_path_factory):
+    return train_toy(1, texts, tmp_path_factory.mktemp("individual"))
 
 
 @pytest.fixture(scope="module")
-def interaction(texts):
-    return train_toy(2, texts)
+def interaction(texts, tmp_path_factory):
+    return train_toy(2, texts, tmp_path_factory.mktemp("interaction"))
 
 
 @pytest.mark.parametrize("which", ["individual", "interaction"])
@@ -105,6 +116,45 @@ def test_tiny_training_separates_toy_classes(which, request):
     assert result["loss"] < result["history"][0]["loss"]
     assert [h["step"] for h in result["history"]] == [50, 100, 150]
     assert not model.training and torch.all(model.feature_std != 1)  # normaliser fitted from the data
+
+
+def test_a_run_stopped_by_its_time_budget_resumes_its_step_count(texts, tmp_path):
+    train, val = toy_sets(1, texts, 32, 16)
+    oc = OptimConfig(steps=10**9, batch_size=8, warmup=1, log_every=2, save_every=0, time_budget_s=0.3)
+    model = TextMotionEvaluator(1, SMALL)
+    first = train_evaluator(model, train, val, Run(tmp_path, oc, "cpu", "toy"))
+    stopped = first["steps"]
+    assert 0 < stopped < 10**9 and torch.load(tmp_path / "state.pt", weights_only=True)["step"] == stopped
+    assert first["history"][-1]["step"] == stopped  # the run's last figures, even between two log steps
+    unbounded = replace(oc, time_budget_s=0.0)
+    again = TextMotionEvaluator(1, SMALL)
+    train_evaluator(again, train, val, Run(tmp_path, replace(unbounded, steps=stopped), "cpu", "toy"))
+    assert all(torch.equal(a, b) for a, b in zip(again.state_dict().values(), model.state_dict().values()))
+    resumed = train_evaluator(again, train, val, Run(tmp_path, replace(unbounded, steps=stopped + 3), "cpu", "toy"))
+    assert resumed["steps"] == stopped + 3 == torch.load(tmp_path / "state.pt", weights_only=True)["step"]
+    steps = [h["step"] for h in resumed["history"]]
+    assert steps[:len(first["history"])] == [h["step"] for h in first["history"]] and steps[-1] == stopped + 3
+    assert steps == sorted(set(steps))
+    log = [json.loads(line)["step"] for line in (tmp_path / "log.jsonl").read_text().splitlines()]
+    assert log == steps
+
+
+def test_command_line_trains_an_evaluator_then_continues_it(tmp_path, tiny_corpora, monkeypatch):
+    import mixermdm_core.text
+    from mixermdm_core import train
+    from test_app_fixtures import FakeEncoder
+
+    monkeypatch.setattr(mixermdm_core.text, "default_encoder", FakeEncoder)
+    config = tmp_path / "evaluator.toml"
+    config.write_text(f'[data]\nmax_frames = 32\ntext_store = "{tmp_path / "text.npz"}"\n'
+                      "[train]\nsteps = 2\nbatch_size = 4\nlog_every = 1\n")
+    args = ["evaluator", "--people", "1", "--config", str(config), "--out", str(tmp_path / "run")]
+    train.main(args)
+    train.main(args + ["--steps", "3"])
+    card = json.loads((tmp_path / "run" / "evaluator_individual.json").read_text())
+    assert card["steps"] == 3 and [h["step"] for h in card["history"]] == [1, 2, 3]
+    assert {"val_top1", "val_mm_dist", "temperature", "wall_s"} <= set(card)
+    assert load_evaluator(tmp_path / "run" / "evaluator_individual.safetensors").people == 1
 
 
 def test_alignment_with_the_trained_evaluators(individual, interaction, texts):

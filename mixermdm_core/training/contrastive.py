@@ -1,22 +1,22 @@
-"""Training of the contrastive text-motion evaluators (saved and loaded by ``models/pretrained.py``).
+"""Training of the contrastive text-motion evaluators (saved and loaded by ``models/pretrained.py``), top to bottom.
 
 Loss: symmetric InfoNCE with the model's learnable temperature. Several clips share a caption, so identical
 text embeddings are treated as positives of each other: each row's target is spread evenly over the batch
-items with the same text (rather than de-duplicating the batch), in both directions.
+items with the same text (rather than de-duplicating the batch), in both directions. The clips are visited in
+shuffled epochs. ``loop.Run`` holds the run around the loop: resuming from ``state.pt``, the time budget, the
+learning rate and log.jsonl.
 """
 from __future__ import annotations
-
-import logging
-import math
 
 import torch
 import torch.nn.functional as F
 
 from ..evaluation.metrics import mm_dist, r_precision, text_groups
 from ..models.evaluator import TextMotionEvaluator
+from .loop import Run
 
 MAX_LOGIT_SCALE = 100.0
-log = logging.getLogger(__name__)
+EvaluatorSet = tuple[torch.Tensor, torch.Tensor, torch.Tensor]  # (N, T, P, 262) motions, (N, T) masks, (N, 384) texts
 
 
 def contrastive_loss(motion_emb: torch.Tensor, text_emb: torch.Tensor, groups: torch.Tensor,
@@ -28,17 +28,21 @@ def contrastive_loss(motion_emb: torch.Tensor, text_emb: torch.Tensor, groups: t
     return (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target)) / 2
 
 
-def _prepare_all(model: TextMotionEvaluator, motions: torch.Tensor, masks: torch.Tensor,
-                 chunk: int = 256) -> torch.Tensor:
-    """Network inputs for a whole set, computed once on the CPU (centring included)."""
+def _prepare_set(model: TextMotionEvaluator, motions: torch.Tensor, masks: torch.Tensor, text_emb: torch.Tensor,
+                 chunk: int = 256) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """A set as the loop reads it, on the CPU: network inputs computed once (centring included), bool masks, text
+    embeddings and text-group ids (one per distinct text)."""
+    masks, text_emb = masks.bool().cpu(), text_emb.float().cpu()
     with torch.no_grad():
-        return torch.cat([model.prepare(motions[i:i + chunk].cpu(), masks[i:i + chunk].cpu())
-                          for i in range(0, len(motions), chunk)])
+        x = torch.cat([model.prepare(motions[i:i + chunk].cpu(), masks[i:i + chunk])
+                       for i in range(0, len(motions), chunk)])
+    return x, masks, text_emb, torch.from_numpy(text_groups(text_emb))
 
 
 @torch.no_grad()
 def _validate(model: TextMotionEvaluator, x: torch.Tensor, masks: torch.Tensor, text_emb: torch.Tensor,
               groups: torch.Tensor, device: torch.device, batch_size: int) -> dict[str, float]:
+    """R-precision top-1/2/3 and MM-Dist of the model on a prepared validation set (left in training mode)."""
     model.eval()
     motion = torch.cat([model.encode_prepared(x[i:i + batch_size].to(device), masks[i:i + batch_size].to(device))
                         for i in range(0, len(x), batch_size)]).cpu()
@@ -48,70 +52,61 @@ def _validate(model: TextMotionEvaluator, x: torch.Tensor, masks: torch.Tensor, 
     return {"val_top1": top[1], "val_top2": top[2], "val_top3": top[3], "val_mm_dist": mm_dist(motion, text)}
 
 
-def train_evaluator(model: TextMotionEvaluator, motions: torch.Tensor, masks: torch.Tensor, text_emb: torch.Tensor,
-                    val_motions: torch.Tensor | None = None, val_masks: torch.Tensor | None = None,
-                    val_text_emb: torch.Tensor | None = None, *, steps: int = 2000, batch_size: int = 64,
-                    lr: float = 1e-4, weight_decay: float = 1e-2, seed: int = 0, device: str | torch.device = "cpu",
-                    log_every: int = 100, fit_normalizer: bool = True) -> dict:
-    """Train ``model`` in place on (N, T, P, 262) motions, (N, T) bool masks and (N, 384) text embeddings.
+def train_evaluator(model: TextMotionEvaluator, train: EvaluatorSet, val: EvaluatorSet | None, run: Run,
+                    resume: bool = True) -> dict:
+    """Train ``model`` in place within ``run`` (its device, steps, schedule and time budget) on a training set.
 
-    AdamW with a linear warm-up over the first 5% of steps then cosine decay to 0, gradient clipping at 1.
-    ``fit_normalizer`` first sets the model's statistics from the training motions. Validation R-precision
-    (pools of 32, identical texts never distractors) and MM-Dist are computed every ``log_every`` steps and
-    at the end when a validation set is given. Returns {"loss": mean training loss since the last log,
-    "temperature", "steps", "val_top1/2/3" and "val_mm_dist" (with a validation set), "history": one record
-    per log}.
+    The model's normalisation statistics are first set from the training motions. AdamW, gradient norm clipped
+    at ``grad_clip``. Every ``log_every`` steps, and where the run stops between two, the mean training loss since
+    the last record and, with a validation set, R-precision (pools of 32, identical texts never distractors) and
+    MM-Dist are logged. Returns {"loss", "val_top1/2/3" and "val_mm_dist" (with a validation set), "steps",
+    "temperature", "history": every record, over all sessions of the run}.
     """
-    if not (len(motions) == len(masks) == len(text_emb)):
+    if not (len(train[0]) == len(train[1]) == len(train[2])):
         raise ValueError("motions, masks and text embeddings must have the same length")
-    device = torch.device(device)
-    torch.manual_seed(seed)
-    gen = torch.Generator().manual_seed(seed)
-    if fit_normalizer:
-        model.fit_normalizer(motions.cpu(), masks.cpu().bool())
-    x, m, t = _prepare_all(model, motions, masks.bool()), masks.bool().cpu(), text_emb.float().cpu()
-    groups = torch.from_numpy(text_groups(t))
-    val = None
-    if val_motions is not None:
-        val_masks = val_masks.bool().cpu()
-        val = (_prepare_all(model, val_motions, val_masks), val_masks, val_text_emb.float().cpu(),
-               torch.from_numpy(text_groups(val_text_emb)))
+    oc, device = run.oc, run.device
+    model.fit_normalizer(train[0].cpu(), train[1].cpu().bool())
+    x, m, t, groups = _prepare_set(model, *train)
+    val = None if val is None else _prepare_set(model, *val)
     model.to(device).train()
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
-    warmup = max(1, steps // 20)
+    opt = torch.optim.AdamW(model.parameters(), lr=oc.lr, weight_decay=oc.weight_decay)
+    run.resume({"model": model}, {"opt": opt}, resume)
+    history = run.extra.setdefault("history", [])
+    gen = torch.Generator().manual_seed(oc.seed + run.step)  # a resumed session shuffles anew
+    batch_size = min(oc.batch_size, len(x))
+    order, cursor, window = torch.randperm(len(x), generator=gen), 0, []
 
-    def lr_factor(s: int) -> float:
-        if s < warmup:
-            return (s + 1) / warmup
-        return 0.5 * (1 + math.cos(math.pi * (s - warmup) / max(1, steps - warmup)))
+    def record() -> None:
+        """Log the mean loss since the last record and the validation figures, and keep them in the history."""
+        entry = {"step": run.step, "loss": sum(window) / len(window)}
+        if val is not None:
+            entry.update(_validate(model, *val, device, batch_size))
+        history.append(entry)
+        window.clear()
+        run.log(**entry)
 
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_factor)
-    batch_size = min(batch_size, len(x))
-    order, cursor, window, history = torch.randperm(len(x), generator=gen), 0, [], []
-    for step in range(1, steps + 1):
+    while run.running:
         if cursor + batch_size > len(x):
             order, cursor = torch.randperm(len(x), generator=gen), 0
         idx = order[cursor:cursor + batch_size]
         cursor += batch_size
+        run.set_lr(opt)
         motion_emb = model.encode_prepared(x[idx].to(device), m[idx].to(device))
         loss = contrastive_loss(motion_emb, model.encode_text(t[idx].to(device)), groups[idx].to(device),
                                 model.logit_scale)
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), oc.grad_clip)
         opt.step()
-        sched.step()
+        run.advance()
         window.append(loss.item())
-        if step % log_every == 0 or step == steps:
-            record = {"step": step, "loss": sum(window) / len(window)}
-            if val is not None:
-                record.update(_validate(model, *val, device, batch_size))
-            history.append(record)
-            window = []
-            log.info(" ".join(f"{k}={v:.4g}" for k, v in record.items()))
-    result = dict(history[-1])
-    result.update(steps=steps, temperature=1 / model.logit_scale.exp().clamp(max=MAX_LOGIT_SCALE).item(),
-                  history=history)
-    del result["step"]
+        if run.every(oc.log_every):
+            record()
+    if window:  # stopped between two records: by the time budget, or at a step count off the log_every grid
+        record()
+    run.finish()
     model.eval()
+    result = {k: v for k, v in history[-1].items() if k != "step"}
+    result.update(steps=run.step, temperature=1 / model.logit_scale.exp().clamp(max=MAX_LOGIT_SCALE).item(),
+                  history=history)
     return result

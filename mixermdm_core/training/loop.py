@@ -14,8 +14,8 @@ from torch import nn
 from tqdm import tqdm
 
 
-def lr_at(step: int, base: float, warmup: int, total: int, time_fraction: float = 0.0) -> float:
-    """Linear warm-up then cosine decay to 10 % of the base rate.
+def lr_at(step: int, base: float, warmup: int, total: int, time_fraction: float = 0.0, floor: float = 0.1) -> float:
+    """Linear warm-up then cosine decay to ``floor`` times the base rate (10 % unless told).
 
     ``time_fraction`` (elapsed / time budget) lets a time-boxed run anneal fully even when it stops
     before ``total`` steps: the decay follows whichever of steps or time is further along.
@@ -23,7 +23,7 @@ def lr_at(step: int, base: float, warmup: int, total: int, time_fraction: float 
     if step < warmup:
         return base * (step + 1) / warmup
     progress = min(1.0, max((step - warmup) / max(1, total - warmup), time_fraction))
-    return base * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
+    return base * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
 def device_name(device: torch.device | str) -> str:
@@ -117,13 +117,14 @@ class Run:
     schedule, EMA decay and checkpoints (``state.pt``, with ``wall_s`` summed over sessions).
 
     A loop builds its networks, calls ``resume``, then repeats ``while run.running``: ``set_lr``, one update,
-    ``advance``; and ends with ``finish``. ``oc`` is the config's [train] section."""
+    ``advance``; and ends with ``finish``. ``oc`` is the config's [train] section; ``lr_floor`` is where the
+    learning rate's cosine decay ends, as a share of ``oc.lr``."""
 
-    def __init__(self, out_dir: str | Path, oc, device: str | None, desc: str):
+    def __init__(self, out_dir: str | Path, oc, device: str | None, desc: str, lr_floor: float = 0.1):
         self.dist = Distributed(device)
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        self.oc, self.desc = oc, desc
+        self.oc, self.desc, self.lr_floor = oc, desc, lr_floor
         torch.manual_seed(oc.seed + self.dist.rank)
         self.state_path = self.out_dir / "state.pt"
         self.log = Log(self.out_dir, self.dist.main)
@@ -154,7 +155,7 @@ class Run:
         """Warm-up then cosine decay over the steps (or over the time budget with ``anneal_by_time``)."""
         oc = self.oc
         lr = lr_at(self.step, oc.lr, oc.warmup, oc.steps,
-                   time_fraction(self.start, oc.time_budget_s) if oc.anneal_by_time else 0.0)
+                   time_fraction(self.start, oc.time_budget_s) if oc.anneal_by_time else 0.0, self.lr_floor)
         for group in optimizer.param_groups:
             group["lr"] = lr
         return lr
