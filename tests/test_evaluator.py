@@ -8,7 +8,7 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from mixermdm_core.evaluation.alignment import individual_alignment, interaction_alignment
+from mixermdm_core.evaluation.composition_metrics import individual_alignment, interaction_alignment
 from mixermdm_core.evaluation.embeddings import embed_motions, embed_texts
 from mixermdm_core.evaluation.metrics import r_precision, text_groups
 from mixermdm_core.models.evaluator import EvaluatorConfig, TextMotionEvaluator

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from mixermdm_core.evaluation.alignment import adaptability, overall_alignment, weight_spread
+from mixermdm_core.evaluation.composition_metrics import adaptability, overall_alignment, weight_spread
 from mixermdm_core.evaluation.metrics import (bone_length_error, diversity, fid, floor_penetration, foot_skating,
                                               min_hand_distance, mm_dist, multimodality, r_precision, replicate,
                                               text_groups)

@@ -10,7 +10,7 @@ import torch
 
 from mixermdm_core.data._io import DatasetFormatError
 from mixermdm_core.data.humanml3d_reader import Caption, HumanML3DReader
-from mixermdm_core.data.in2in import In2INReader, TextTriple, load_in2in_normalizer
+from mixermdm_core.data.in2in_reader import In2INReader, TextTriple, load_in2in_normalizer
 from mixermdm_core.data.interhuman_reader import InterHumanReader, load_intergen_normalizer, process_raw_pair
 from mixermdm_core.representation import interhuman as ih
 from mixermdm_core.representation.normalization import Normalizer

@@ -90,15 +90,15 @@ def make_clip(kind: str, split: str = "train", seed: int = 0, index: int = 0, ac
         return Clip(kind, name, params, individual_text(name, params, rng, heldout), (), canon, feats)
     spec = INTERACTIONS[name]
     params = sample_params(spec, rng, heldout)
-    scene = spec.build(Body(rng.uniform(*HEIGHTS)), Body(rng.uniform(*HEIGHTS)), params, rng)
-    text, text_a, text_b = interaction_texts(name, scene.params, rng, heldout)
-    (ja, la), (jb, lb) = _joints(scene.a), _joints(scene.b)
-    contacts = scene.contacts
+    tracks = spec.build(Body(rng.uniform(*HEIGHTS)), Body(rng.uniform(*HEIGHTS)), params, rng)
+    text, text_a, text_b = interaction_texts(name, tracks.params, rng, heldout)
+    (ja, la), (jb, lb) = _joints(tracks.a), _joints(tracks.b)
+    contacts = tracks.contacts
     if rng.random() < 0.5:  # either person may be person 1
         (ja, la, text_a), (jb, lb, text_b) = (jb, lb, text_b), (ja, la, text_a)
         contacts = [Contact(c.frames, c.joint_b, c.joint_a) for c in contacts]
     canon, feats = canonical_features(np.stack((ja, jb)), np.stack((la, lb)))
-    return Clip(kind, name, scene.params, text, (text_a, text_b), canon, feats, contacts)
+    return Clip(kind, name, tracks.params, text, (text_a, text_b), canon, feats, contacts)
 
 
 def _make_chunk(args: tuple[str, str, int, int, int]) -> list[tuple[np.ndarray, str, str, tuple[str, ...]]]:

@@ -35,8 +35,9 @@ class Contact:
 
 
 @dataclass
-class Scene:
-    """Two animated people, the parameters their texts describe, and the hand contacts to check."""
+class InteractionTracks:
+    """What an interaction builder returns: both people's tracks, animated in one world (posed and run through
+    FK later), the parameters their texts describe, and the hand contacts to check."""
 
     a: Track
     b: Track
@@ -107,7 +108,7 @@ def _walk_feet(track: Track, sf: float, amount: float = 1.0) -> None:
     animate_gait(track, plan_steps(track, gait), gait, amount=amount)
 
 
-def handshake(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> Scene:
+def handshake(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> InteractionTracks:
     sf = p.factor * rng.uniform(0.9, 1.1)
     pumps = p.reps or 3
     walk_in = rng.uniform(0.0, 1.2)
@@ -132,10 +133,10 @@ def handshake(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> Scene:
         _look_at(tr, b if tr is a else a)
     height = 0.62 * min(ba.height, bb.height) + 0.035 * bumps(n, c0, pump, pumps)
     contact = meet_hands(a, RIGHT, b, RIGHT, w, height)
-    return Scene(a, b, Params(p.speed, "right", None, pumps), [contact])
+    return InteractionTracks(a, b, Params(p.speed, "right", None, pumps), [contact])
 
 
-def high_five(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> Scene:
+def high_five(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> InteractionTracks:
     sf = p.factor * rng.uniform(0.9, 1.1)
     side = LEFT if p.side == "left" else RIGHT
     up = 14 / sf
@@ -149,10 +150,10 @@ def high_five(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> Scene:
     for tr, sd in ((a, side), (b, 1 - side)):
         set_pole(tr, sd, (1.0, -0.3, -0.3), w)
     contact = meet_hands(a, side, b, 1 - side, w, 1.05 * min(ba.height, bb.height))
-    return Scene(a, b, p, [contact])
+    return InteractionTracks(a, b, p, [contact])
 
 
-def hug(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> Scene:
+def hug(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> InteractionTracks:
     """A (the taller) hugs over B's shoulders, B around A's waist."""
     if ba.height < bb.height:
         ba, bb = bb, ba
@@ -187,10 +188,10 @@ def hug(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> Scene:
             me.hands_world[:, side] = target
             me.world_weight[:, side] = arms
             set_pole(me, side, (1.0, 0.2 if lift > 0 else -0.4, -0.3), arms)
-    return Scene(a, b, p)
+    return InteractionTracks(a, b, p)
 
 
-def push(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> Scene:
+def push(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> InteractionTracks:
     sf = p.factor * rng.uniform(0.9, 1.1)
     s = (ba.scale + bb.scale) / 2
     n, t0 = clip_frames(rng, 80 / sf)
@@ -217,10 +218,10 @@ def push(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> Scene:
         a.hands_world[:, side] = chest_b + 0.11 * s * b.forward() - SIDE_SIGN[side] * 0.11 * s * left_b - [0, 0.04 * s, 0]
         a.world_weight[:, side] = hold(n, hit - 10 / sf, hit, hit + 3, hit + 10)
         set_pole(a, side, (0.6, -1.0, 0.0), extend)
-    return Scene(a, b, p)
+    return InteractionTracks(a, b, p)
 
 
-def punch_defend(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> Scene:
+def punch_defend(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> InteractionTracks:
     """A punches at B's head; B blocks with raised forearms (direction 'block') or ducks aside ('dodge')."""
     sf = p.factor * rng.uniform(0.9, 1.1)
     reps = p.reps or 1
@@ -247,10 +248,10 @@ def punch_defend(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> Sce
                 move_hand(b, sd, chest_point(b, sd, (0.09, 0.33, 0.2)), react)
             b.spine[:, 0] += 0.1 * react
             b.head[:, 0] += 0.2 * react
-    return Scene(a, b, Params(p.speed, p.side, p.direction, reps))
+    return InteractionTracks(a, b, Params(p.speed, p.side, p.direction, reps))
 
 
-def greet_wave(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> Scene:
+def greet_wave(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> InteractionTracks:
     sf = p.factor * rng.uniform(0.9, 1.1)
     period = 16 / sf
     reps = p.reps or 3
@@ -261,10 +262,10 @@ def greet_wave(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> Scene
     for tr, side, start in ((a, side_a, t0), (b, int(rng.integers(2)), t0 + lag)):
         add_idle(tr, rng, 0.7)
         wave_hand(tr, side, int(start), reps, period, int(12 / sf))
-    return Scene(a, b, Params(p.speed, p.side, None, reps))
+    return InteractionTracks(a, b, Params(p.speed, p.side, None, reps))
 
 
-def bow_to_each_other(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> Scene:
+def bow_to_each_other(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> InteractionTracks:
     sf = p.factor * rng.uniform(0.9, 1.1)
     down, keep = 18 / sf, rng.uniform(10, 30)
     lag = rng.uniform(0, 10)
@@ -274,10 +275,10 @@ def bow_to_each_other(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -
     for tr, start in ((a, t0), (b, t0 + lag)):
         add_idle(tr, rng, 0.5)
         bow_pose(tr, depth, hold(n, start, start + down, start + down + keep, start + 2 * down + keep))
-    return Scene(a, b, p)
+    return InteractionTracks(a, b, p)
 
 
-def dance_together(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> Scene:
+def dance_together(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> InteractionTracks:
     dist = rng.uniform(0.9, 1.4)
     a = dance(ba, p, rng)
     b = dance(bb, p, np.random.default_rng(rng.integers(1 << 31)))
@@ -286,10 +287,10 @@ def dance_together(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> S
     for tr in (a, b):
         add_idle(tr, rng, 0.5)
         _look_at(tr, b if tr is a else a, 0.3)
-    return Scene(a, b, p)
+    return InteractionTracks(a, b, p)
 
 
-def walk_side_by_side(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> Scene:
+def walk_side_by_side(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> InteractionTracks:
     a = walk(ba, Params(p.speed, None, "forward"), rng)
     n = a.n
     # B walks on A's ``side``; A faces +Z, so A's left is +X.
@@ -299,10 +300,10 @@ def walk_side_by_side(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -
     for tr in (a, b):
         add_idle(tr, rng, 0.5)
     b.head[:, 2] -= SIDE_SIGN[LEFT if p.side == "left" else RIGHT] * 0.3 * hold(n, 20, 30, 50, 60)  # glance at A
-    return Scene(a, b, p)
+    return InteractionTracks(a, b, p)
 
 
-def chase(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> Scene:
+def chase(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> InteractionTracks:
     """A runs after B, who runs away ahead of A and is caught up with near the end."""
     sf = p.factor * rng.uniform(0.9, 1.1)
     n, t0 = clip_frames(rng, rng.uniform(70, 160))
@@ -322,10 +323,10 @@ def chase(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> Scene:
         animate_gait(tr, plan_steps(tr, gait), gait)
         add_idle(tr, rng, 0.3)
     b.head[:, 2] += 0.6 * hold(n, t0 + 20, t0 + 28, t0 + 40, t0 + 50)  # glance back
-    return Scene(a, b, p)
+    return InteractionTracks(a, b, p)
 
 
-def pass_object(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> Scene:
+def pass_object(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> InteractionTracks:
     """A holds something in front with the ``side`` hand and hands it over; B takes it with the facing hand."""
     sf = p.factor * rng.uniform(0.9, 1.1)
     side = LEFT if p.side == "left" else RIGHT
@@ -342,10 +343,10 @@ def pass_object(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> Scen
     contact = meet_hands(a, side, b, 1 - side, handover, 0.6 * min(ba.height, bb.height))
     keep = ramp(n, t0 + reach_t + 8, t0 + 2 * reach_t + 8)
     move_hand(b, 1 - side, chest_point(b, 1 - side, (0.1, -0.2, 0.3)), keep)
-    return Scene(a, b, p, [contact])
+    return InteractionTracks(a, b, p, [contact])
 
 
-def circle_each_other(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> Scene:
+def circle_each_other(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> InteractionTracks:
     """Both face each other and sidestep around their common centre (a wary stand-off)."""
     sf = p.factor * rng.uniform(0.9, 1.1)
     n, t0 = clip_frames(rng, rng.uniform(120, 210))
@@ -367,10 +368,10 @@ def circle_each_other(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -
         gait = Gait(half=int(15 / sf**0.5), swing=int(12 / sf**0.5), clearance=0.1, width=0.13, tol=0.08, bob=0.008)
         animate_gait(tr, plan_steps(tr, gait), gait, amount=0.4)
         add_idle(tr, rng, 0.5)
-    return Scene(a, b, p)
+    return InteractionTracks(a, b, p)
 
 
-def help_up(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> Scene:
+def help_up(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> InteractionTracks:
     """B sits on the floor; A offers the ``side`` hand, B grabs it with the other hand and is pulled up."""
     sf = p.factor * rng.uniform(0.9, 1.1)
     b = sit_down(bb, Params(p.speed), rng, reverse=True)
@@ -391,7 +392,7 @@ def help_up(ba: Body, bb: Body, p: Params, rng: np.random.Generator) -> Scene:
     b.head[:, 0] -= 0.3 * hold(n, 0, 1, rise, rise + 10)
     # A's hand and B's opposite hand are on the same side of the pair, so the grip needs no crossing.
     contact = meet_hands(a, side, b, 1 - side, offer, 0.5 * ba.height)
-    return Scene(a, b, Params(p.speed, p.side), [contact])
+    return InteractionTracks(a, b, Params(p.speed, p.side), [contact])
 
 
 def _bend_to_reach(a: Track, side_a: int, b: Track, side_b: int, weight: np.ndarray) -> None:
@@ -428,7 +429,7 @@ def _turned(track: Track, dist: float) -> Track:
     return track
 
 
-InteractionBuilder = Callable[[Body, Body, Params, np.random.Generator], Scene]
+InteractionBuilder = Callable[[Body, Body, Params, np.random.Generator], InteractionTracks]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..skeleton import JOINT
 from .body import Body, apply, body_rotation, forward_kinematics_np, rot_x, rot_y, rot_z
-from .ik import two_bone_ik
+from ..representation.limbs import two_bone_ik_rotations
 
 LEFT, RIGHT = 0, 1
 SIDE_SIGN = np.array([1.0, -1.0])  # left limbs are on +X in the body frame
@@ -162,8 +162,8 @@ def pose(track: Track) -> tuple[np.ndarray, np.ndarray]:
         hip, knee, ankle = _HIP[side], _KNEE[side], _ANKLE[side]
         # Knees point forward, and up when the foot is in front of the hip (sitting, kicking).
         pole = fwd + apply(rot_y(track.heading), np.array([0.12 * SIDE_SIGN[side], 0.6, 0.0]))
-        thigh, shin = two_bone_ik(pos[:, hip], track.ankles[:, side], pole,
-                                  body.offsets[knee], body.offsets[ankle], _LEG_BEND)
+        thigh, shin = two_bone_ik_rotations(pos[:, hip], track.ankles[:, side], pole,
+                                            body.offsets[knee], body.offsets[ankle], _LEG_BEND)
         local[:, hip] = np.swapaxes(glob[:, 0], -1, -2) @ thigh
         local[:, knee] = np.swapaxes(thigh, -1, -2) @ shin
         foot = rot_y(track.foot_yaw[:, side]) @ rot_x(track.foot_pitch[:, side])
@@ -176,8 +176,8 @@ def pose(track: Track) -> tuple[np.ndarray, np.ndarray]:
         w = track.world_weight[:, side, None]
         target = target * (1.0 - w) + track.hands_world[:, side] * w
         pole = apply(chest_rot, track.elbow_pole[:, side])
-        upper, fore = two_bone_ik(pos[:, shoulder], target, pole,
-                                  body.offsets[elbow], body.offsets[wrist], _ARM_BEND[side])
+        upper, fore = two_bone_ik_rotations(pos[:, shoulder], target, pole,
+                                            body.offsets[elbow], body.offsets[wrist], _ARM_BEND[side])
         local[:, shoulder] = np.swapaxes(glob[:, _COLLAR[side]], -1, -2) @ upper
         local[:, elbow] = np.swapaxes(upper, -1, -2) @ fore
         local[:, wrist] = body_rotation(track.wrist[:, side] * [1.0, SIDE_SIGN[side], SIDE_SIGN[side]])

@@ -21,7 +21,7 @@ from ..corpus.prompts import MixingCase
 from ..models.evaluator import TextMotionEvaluator
 from ..representation.interhuman import features_to_joints
 from ..vocabulary import mixed_people
-from .alignment import adaptability, individual_alignment, interaction_alignment, overall_alignment, weight_spread
+from .composition_metrics import adaptability, individual_alignment, interaction_alignment, overall_alignment, weight_spread
 from .metrics import bone_length_error, floor_penetration, foot_skating, replicate
 from .signatures import Signatures, amplitude_kept, detail_transfer
 

@@ -17,7 +17,7 @@ import torch
 from ..kinematics import facing_direction
 from ..skeleton import JOINT
 from .interhuman import CONTACT, FEATURE_DIM, POS, VEL, features_to_joints, foot_contacts
-from .limbs import two_bone_ik
+from .limbs import two_bone_ik_positions
 from .touch import close_contacts
 
 # (hip, knee, ankle, toe, contact column of the toe) for the left and the right leg
@@ -70,8 +70,8 @@ def lock_feet(joints: np.ndarray, planted: np.ndarray) -> np.ndarray:
         offset = pin_offsets(joints[:, toe], frames)
         if not offset.any():
             continue
-        new_knee, new_ankle = two_bone_ik(joints[:, hip], joints[:, knee], joints[:, ankle],
-                                          joints[:, ankle] + offset, forward)
+        new_knee, new_ankle = two_bone_ik_positions(joints[:, hip], joints[:, knee], joints[:, ankle],
+                                                    joints[:, ankle] + offset, forward)
         out[:, toe] += new_ankle - joints[:, ankle]
         out[:, knee], out[:, ankle] = new_knee, new_ankle
     return out

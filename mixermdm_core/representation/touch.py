@@ -14,7 +14,7 @@ import numpy as np
 
 from ..kinematics import facing_direction
 from ..skeleton import JOINT
-from .limbs import two_bone_ik
+from .limbs import two_bone_ik_positions
 
 CLOSE_M = 0.08  # a hand this near to touching is taken to touch
 NEAR_M = 0.20  # beyond this from touching the motion is left as it is
@@ -61,7 +61,8 @@ def close_contacts(pair: np.ndarray) -> np.ndarray:
         for w, (shoulder, elbow, wrist) in enumerate(ARMS):
             if not moves[:, k, w].any():
                 continue
-            new_elbow, new_wrist = two_bone_ik(pair[:, k, shoulder], pair[:, k, elbow], pair[:, k, wrist],
-                                               pair[:, k, wrist] + moves[:, k, w], -forward)
+            new_elbow, new_wrist = two_bone_ik_positions(pair[:, k, shoulder], pair[:, k, elbow],
+                                                         pair[:, k, wrist], pair[:, k, wrist] + moves[:, k, w],
+                                                         -forward)
             out[:, k, elbow], out[:, k, wrist] = new_elbow, new_wrist
     return out

@@ -198,7 +198,7 @@ def _humanml3d(root: Path, split: str) -> Clips:
 
 def _interhuman(root: Path, split: str) -> Clips:
     """One clip per (interaction, person 1, person 2) description triple of in2IN."""
-    from ..data.in2in import In2INReader
+    from ..data.in2in_reader import In2INReader
 
     reader = In2INReader(root)
     clips, texts, people, clip_of = [], [], [], []
