@@ -126,3 +126,31 @@ def test_temporal_prior_measures_flicker_between_valid_frames_only():
     padded = flicker.clone()
     padded[:, 3:] = 5.0  # padded frames are never judged
     assert roughness(padded, mask) == pytest.approx(0.16)
+
+
+
+def test_rollout_cache_holds_the_samplers_own_states(setup, tmp_path):
+    """Rollouts: every DDIM step of a prompt is one sample, holding what the two-chain sampler gave the strategy
+    at that step (here replayed with a plain DiffusionBlending at the weight and seed the rollout drew)."""
+    from dataclasses import replace
+
+    from mixermdm_core.composition.sampler import Conditions, composed_sample
+    from mixermdm_core.composition.strategies import DiffusionBlending
+    from mixermdm_core.training.prediction_cache import rollout_samples
+
+    pair, data, pool, spec, _ = setup
+    spec = replace(spec, source="rollouts", steps=4, samples=12, shard_size=12)
+    assert build_cache(pair, data, pool, spec, tmp_path / "cache", batch_size=4) == 1
+    cached = CachedPredictions(tmp_path / "cache", pair)
+    assert len(cached) == 12 and set(cached.tensors["t"].tolist()) == {999, 666, 333, 0}
+    with pytest.raises(ValueError, match="'clips' or 'rollouts'"):
+        build_cache(pair, data, pool, replace(spec, source="dreams"), tmp_path / "other")
+
+    text, person_text = data.texts[:2], data.person_texts[:2]
+    got = rollout_samples(pair, text, person_text, spec, torch.Generator().manual_seed(0))
+    assert got["x_a"].shape == (8, FRAMES, 2, 262) and got["t"].tolist() == [999, 999, 666, 666, 333, 333, 0, 0]
+    g = torch.Generator().manual_seed(0)
+    weight, seed = torch.rand(2, generator=g)[1].item(), torch.randint(2**31 - 1, (2,), generator=g)[1].item()
+    replay = composed_sample(pair, [DiffusionBlending(weight)], Conditions(text[1:], person_text[1:]), FRAMES,
+                             spec.steps, (spec.guidance, spec.individual_guidance), [seed])
+    assert torch.allclose(got["x_a"][-1], pair.norm_a.normalize(replay.interaction[0]), atol=1e-4)

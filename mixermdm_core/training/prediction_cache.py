@@ -7,6 +7,11 @@ used (a person's text may have been swapped for an unrelated one), and the guide
 centred x_b, normalised in their models' spaces and kept in float16. The cache is written in shards of
 safetensors, resumably (a finished shard is never made again), and ``meta.json`` records its settings and
 the SHA-256 of both denoiser checkpoints: a cache made with other settings or other denoisers is refused.
+
+``source="rollouts"`` fills the same fields from the sampler's own two chains instead: training texts sampled
+with a random DiffusionBlending weight per prompt, every DDIM step one sample. The official recipe never shows
+the Mixer those states (the individual chain following its own prediction, the interaction chain taking the
+mix), and at sampling its inputs differ from the noised clips' (docs/evaluation.md, "Second H200 session").
 """
 from __future__ import annotations
 
@@ -20,7 +25,9 @@ import torch
 from safetensors.torch import load_file, save_file
 from tqdm import tqdm
 
-from ..composition.sampler import DenoiserPair
+from ..composition.centering import center_people
+from ..composition.sampler import Conditions, DenoiserPair, composed_sample
+from ..composition.strategies import MixInputs
 from .recipe import TrainConfig
 from .datasets import TrainingSet, mixing_set
 
@@ -40,6 +47,8 @@ class CacheSpec:
     shard_size: int
     denoisers: dict  # checkpoint file name -> SHA-256
     individual_guidance: float = 2.5  # the individual model's guidance (``guidance`` is the interaction model's)
+    source: str = "clips"  # "clips" (noised real clips) or "rollouts" (the sampler's states, ``steps`` DDIM steps)
+    steps: int = 20
 
     @property
     def shards(self) -> int:
@@ -81,13 +90,47 @@ def shard_path(folder: Path, k: int) -> Path:
     return folder / f"shard_{k:05d}.safetensors"
 
 
+class _RandomBlend:
+    """DiffusionBlending with one weight per batch row that keeps every step's inputs (for rollouts)."""
+
+    name = "random_blend"
+
+    def __init__(self, weights: torch.Tensor):
+        self.weights, self.seen = weights, []
+
+    def __call__(self, inp: MixInputs) -> torch.Tensor:
+        self.seen.append(inp)
+        return self.weights.to(inp.x_a)[:, None, None, None].expand(-1, 1, 2, 1)
+
+
+@torch.no_grad()
+def rollout_samples(pair: DenoiserPair, text: torch.Tensor, person_text: torch.Tensor, spec: CacheSpec,
+                    generator: torch.Generator) -> dict[str, torch.Tensor]:
+    """The Mixer's inputs at every step of two-chain sampling of these texts (one random blend weight in [0, 1]
+    per prompt), as cache fields: ``len(text) * spec.steps`` samples, x_a and centred x_b normalised."""
+    blend = _RandomBlend(torch.rand(len(text), generator=generator))
+    seeds = torch.randint(2**31 - 1, (len(text),), generator=generator).tolist()
+    composed_sample(pair, [blend], Conditions(text, person_text), spec.frames, spec.steps,
+                    (spec.guidance, spec.individual_guidance), seeds)
+    out = {f: [] for f in FIELDS}
+    for inp in blend.seen:
+        x_b_c = center_people(pair.norm_a.denormalize(inp.x_b))
+        for f, v in (("t", inp.t), ("mask", torch.ones(len(text), spec.frames, dtype=torch.bool)), ("text", inp.text),
+                     ("person_text", inp.person_text), ("x_a", inp.x_a), ("x_b_c", pair.norm_b.normalize(x_b_c))):
+            out[f].append(v.cpu())
+    return {f: torch.cat(v) for f, v in out.items()}
+
+
 def build_cache(pair: DenoiserPair, data: TrainingSet, pool: torch.Tensor, spec: CacheSpec, folder: str | Path,
                 batch_size: int = 32, time_budget_s: float = 0.0) -> int:
     """Compute the missing shards (each from its own seed, so the order of runs does not matter), stopping after
     the shard that passes ``time_budget_s``; returns how many shards are complete. ``data`` must crop to
-    ``spec.frames``; ``pool`` holds the swap texts."""
+    ``spec.frames``; ``pool`` holds the swap texts. Rollouts take ``batch_size // 2`` prompts at a time, each
+    giving ``spec.steps`` samples."""
     from .adversarial import mixer_step_inputs, swap_texts
 
+    if spec.source not in ("clips", "rollouts"):
+        raise ValueError(f"a prediction cache's source is 'clips' or 'rollouts', got {spec.source!r}")
     folder = Path(folder)
     check_spec(folder, spec)
     start, done = time.time(), 0
@@ -100,10 +143,17 @@ def build_cache(pair: DenoiserPair, data: TrainingSet, pool: torch.Tensor, spec:
             continue
         g = torch.Generator().manual_seed(spec.seed * 100_003 + k)
         size = min(spec.shard_size, spec.samples - k * spec.shard_size)
+        per_batch = batch_size if spec.source == "clips" else max(1, batch_size // 2) * spec.steps
         parts = []
-        for offset in range(0, size, batch_size):
-            b = min(batch_size, size - offset)
+        for offset in range(0, size, per_batch):
+            b = min(per_batch, size - offset)
             torch.manual_seed(int(torch.randint(2**31 - 1, (1,), generator=g)))
+            if spec.source == "rollouts":
+                _, _, idx = data.batcher.sample(-(-b // spec.steps))
+                person_text = swap_texts(data.person_texts[idx], pool, spec.swap_person_text)
+                part = rollout_samples(pair, data.texts[idx], person_text, spec, g)
+                parts.append({f: v[:b] for f, v in part.items()})
+                continue
             x0, mask, idx = data.batcher.sample(b)
             text, person_text = data.texts[idx], swap_texts(data.person_texts[idx], pool, spec.swap_person_text)
             t, x_a, x_b_c = mixer_step_inputs(pair, x0, mask, text, person_text,
@@ -162,7 +212,7 @@ def build_from_config(pair: DenoiserPair, cfg: TrainConfig, checkpoints: str | P
     number of complete shards."""
     oc = cfg.train
     spec = CacheSpec(oc.cache_samples, oc.cache_frames, oc.guidances[0], oc.swap_person_text, oc.seed, oc.cache_shard,
-                     denoiser_hashes(checkpoints), oc.guidances[1])
+                     denoiser_hashes(checkpoints), oc.guidances[1], oc.cache_source, oc.cache_steps)
     pair.frozen_on(device)
     data, pool = mixing_set(cfg.data, oc.cache_frames, device)
     return build_cache(pair, data, pool, spec, folder, time_budget_s=time_budget_s)

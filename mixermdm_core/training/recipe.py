@@ -63,6 +63,8 @@ class MixerOptimConfig(OptimConfig):
     cache_samples: int = 16384  # prediction cache (train mixer-cache): samples, frames per sample, samples per shard
     cache_frames: int = 120
     cache_shard: int = 512
+    cache_source: str = "clips"  # "clips": noised real clips (official recipe); "rollouts": the sampler's own states
+    cache_steps: int = 20  # DDIM steps of each rollout (every step is a sample)
 
     @property
     def guidances(self) -> tuple[float, float]:
