@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from mixermdm_core.models.io import CheckpointError
 
-from . import choices, compare, inputs, plots
+from . import choices, compare, estimate, inputs, plots
 from .cancel import CancelFlags, Cancelled
 from .choices import MAX_COMPARED
 from .files import OutputDir
@@ -67,6 +67,16 @@ class Callbacks:
             yield self._failure(f"the request failed ({type(err).__name__}: {err})")
         finally:
             self.flags.finish(session)
+
+    def cpu_warning(self, seconds: float, steps: float, selected: list[str] | None, guidance_interaction: float,
+                    guidance_individual: float, text1: str, text2: str) -> str | dict:
+        """The slow-CPU warning (``estimate``) for the current settings; left as it is while a value is invalid."""
+        try:
+            req = inputs.parse("", text1, text2, seconds, 0, steps, guidance_interaction, guidance_individual)
+            return estimate.warning_text(self.runtime.pipeline().cost, req.seconds, req.steps, len(selected or []),
+                                         req.guidance, sum(req.mixed))
+        except (ValueError, CheckpointError):
+            return gr.skip()
 
     def _failure(self, message: str) -> Update:
         gr.Warning(message)

@@ -13,6 +13,14 @@ def offline_environment(settings: Settings) -> None:
     os.environ.setdefault("GRADIO_TEMP_DIR", str(settings.output_dir / "gradio"))
 
 
+def settings_from_env() -> Settings:
+    """The settings from the environment; a bad variable ends the start-up with its message, not a traceback."""
+    try:
+        return Settings.from_env()
+    except ValueError as err:
+        raise SystemExit(f"error: {err}") from None
+
+
 def build(settings: Settings):
     """(runtime, Gradio Blocks): loads the models and the text encoder once. Gradio is imported only here,
     after :func:`offline_environment`, because it reads the environment on import."""
@@ -32,6 +40,6 @@ def launch(blocks, settings: Settings) -> None:
 
 def main() -> None:
     """``mixermdm-studio``: the app on the checkpoints named by the environment (see ``app.py``)."""
-    settings = Settings.from_env()
+    settings = settings_from_env()
     _, blocks = build(settings)
     launch(blocks, settings)

@@ -25,11 +25,12 @@ class Runtime:
         with self._lock:
             if self._pipe is None:
                 set_threads()
-                pipe = ComposedPipeline.from_pretrained(self.settings.checkpoints, "cpu", self.encoder,
-                                                        self.settings.network_precision())
+                s = self.settings
+                pipe = ComposedPipeline.from_pretrained(s.checkpoints, s.device, self.encoder, s.network_precision())
                 # Load the text encoder here too, once: the pipeline would load it lazily in each request's
                 # thread, and loading it from two threads at a time fails (transformers' lazy imports race).
                 pipe.embed([""], "cpu")
+                pipe.cost  # time the denoisers now, at load (composition.cost), for the page's warning
                 self._pipe = pipe
             return self._pipe
 

@@ -10,7 +10,7 @@ from mixermdm_core.composition.strategies import DualMDM
 from mixermdm_core.text.encoders import MAX_PROMPT_CHARS
 from mixermdm_core.vocabulary import APP_STEPS, DEFAULT_GUIDANCE, PAPER_STEPS
 
-from . import choices, plots
+from . import choices, estimate, plots
 from .callbacks import Callbacks
 from .inputs import MAX_SEED
 from .runtime import Runtime
@@ -85,7 +85,8 @@ def build_demo(runtime: Runtime) -> gr.Blocks:
                     text2 = gr.Textbox(label="Individual text, person 2", max_length=MAX_PROMPT_CHARS,
                                        placeholder="empty: follows the interaction model")
                 with gr.Row():
-                    seconds = gr.Slider(MIN_SECONDS, MAX_SECONDS, value=4, step=0.5, label="Motion length (s)")
+                    seconds = gr.Slider(MIN_SECONDS, MAX_SECONDS, value=estimate.DEFAULT_SECONDS, step=0.5,
+                                        label="Motion length (s)")
                     seed = gr.Number(0, label="Seed", precision=0, minimum=0, maximum=MAX_SEED)
                 selected = gr.CheckboxGroup(choices.choices(learned), value=choices.default_selection(learned),
                                             label=f"Strategies to compare (up to {choices.MAX_COMPARED})",
@@ -93,6 +94,8 @@ def build_demo(runtime: Runtime) -> gr.Blocks:
                 with gr.Row():
                     run = gr.Button("Generate", variant="primary", elem_id="generate", scale=3)
                     stop = gr.Button("Cancel", variant="stop", scale=1)
+                warning = estimate.opening_warning(None if error else runtime.pipeline().cost)
+                slow = gr.Markdown(warning or "", visible=warning is not None, elem_classes="status-box")
                 status = gr.Markdown(visible=False, elem_classes="status-box")
             with gr.Column(scale=2):
                 with gr.Accordion("DualMDM schedule", open=True):
@@ -163,6 +166,10 @@ def build_demo(runtime: Runtime) -> gr.Blocks:
         replay.click(None, js=SYNC_VIDEOS_JS)
         step.release(cb.replot, [results, step], [s.heatmap for s in slots], api_name="heatmaps", concurrency_limit=2,
                      show_progress="hidden")
+        if warning is not None:  # its estimate follows the settings
+            gr.on([c.change for c in (seconds, steps, selected, g_inter, g_indiv, text1, text2)], cb.cpu_warning,
+                  [seconds, steps, selected, g_inter, g_indiv, text1, text2], slow, api_visibility="private",
+                  queue=False, trigger_mode="always_last", show_progress="hidden")
         for control in (rate, scale, shape):
             control.change(cb.curve, [rate, scale, shape], curve, api_visibility="private", concurrency_limit=2,
                            trigger_mode="always_last", show_progress="hidden")

@@ -81,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     from .models.precision import set_threads
     from .paths import DEFAULT_DIR
     from .composition.pipeline import ComposedPipeline, frames_for
+    from .devices import check_device
     from .corpus import mixing_cases, mixing_prompts
     from .models.pretrained import load_evaluator
     from .evaluation import protocol
@@ -98,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
 
         encoder = StoreEncoder(EmbeddingStore(args.text_store))
     try:
+        check_device(args.device)
         pipe = ComposedPipeline.from_pretrained(ckpt, args.device, encoder, args.precision)
         evals = (load_evaluator(ckpt / "evaluator_interaction.safetensors", args.device),
                  load_evaluator(ckpt / "evaluator_individual.safetensors", args.device))

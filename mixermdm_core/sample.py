@@ -13,9 +13,18 @@ from pathlib import Path
 
 import numpy as np
 
+from .composition.cost import Cost
 from .composition.strategies import STRATEGY_NAMES
+from .devices import check_device
 from .models.precision import PRECISIONS
 from .vocabulary import DEFAULT_GUIDANCE
+
+
+def _warn_if_slow(cost: Cost, frames: int, steps: int, guidance: tuple[float, float], people: int) -> None:
+    """One line on stderr before a request these networks make slow on this CPU (``Cost.slow_on_cpu``)."""
+    seconds = cost.seconds(frames, steps, guidance, people=people)
+    if cost.slow_on_cpu(seconds):
+        print(f"warning: {cost.describe(seconds)}; on a machine with a GPU, run with --device cuda", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--weights-out", default=None, help="save the weights of every step (steps, frames, 2, 22)")
     p.add_argument("--no-ground", dest="ground", action="store_false",
                    help="keep the network's raw output: no foot pinning, no lift above the floor")
-    p.add_argument("--device", default="cpu")
+    p.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N (the official models want a GPU)")
     p.add_argument("--precision", choices=PRECISIONS, default="fp32",
                    help="bf16: networks in bfloat16, about 2x faster on CPUs with AVX-512 BF16")
     args = p.parse_args(argv)
@@ -56,21 +65,27 @@ def main(argv: list[str] | None = None) -> int:
     ckpt = Path(args.checkpoints) if args.checkpoints else DEFAULT_DIR
     weights = None
     try:
+        check_device(args.device)
         g = args.guidance
         guidance = DEFAULT_GUIDANCE if g is None else (g, g)
+        frames = pl.frames_for(args.seconds)
         if args.strategy:
             pipe = pl.ComposedPipeline.from_pretrained(ckpt, args.device, precision=args.precision)
+            mixed = sum(bool(t.strip()) for t in (args.person1, args.person2))
+            _warn_if_slow(pipe.cost, frames, args.steps, guidance, mixed)
             res = pipe(args.interaction, (args.person1, args.person2), [args.strategy], args.seconds, args.steps,
                        guidance, args.seed, ground=args.ground, individual_chain=args.individual_chain)
             result = res.strategies[next(iter(res.strategies))]
             weights = result.weights
         elif args.model == "individual":
-            result = pl.IndividualPipeline.from_pretrained(ckpt, args.device, precision=args.precision)(
-                args.person1, args.seconds, args.steps, guidance[1], args.seed, ground=args.ground)
+            pipe = pl.IndividualPipeline.from_pretrained(ckpt, args.device, precision=args.precision)
+            _warn_if_slow(pipe.cost, frames, args.steps, guidance, 1)
+            result = pipe(args.person1, args.seconds, args.steps, guidance[1], args.seed, ground=args.ground)
         else:
-            result = pl.InteractionPipeline.from_pretrained(ckpt, args.device, precision=args.precision)(
-                args.interaction, (args.person1, args.person2), args.seconds, args.steps, guidance[0], args.seed,
-                ground=args.ground)
+            pipe = pl.InteractionPipeline.from_pretrained(ckpt, args.device, precision=args.precision)
+            _warn_if_slow(pipe.cost, frames, args.steps, guidance, 0)
+            result = pipe(args.interaction, (args.person1, args.person2), args.seconds, args.steps, guidance[0],
+                          args.seed, ground=args.ground)
     except (ValueError, FileNotFoundError, RuntimeError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -76,13 +76,14 @@ def test_the_mixermdm_file_alone_is_enough(tmp_path):
     assert out["s"].weights.shape == (2, 30, 2, 22)
 
 
-def test_the_cli_samples_from_an_official_folder(official, tmp_path):
+def test_the_cli_samples_from_an_official_folder(official, tmp_path, capsys):
     from mixermdm_core import sample
 
     out = tmp_path / "hug.npy"
     assert sample.main(["--checkpoints", str(official), "--interaction", "two people hug", "--person2",
                         "the person jumps", "--strategy", "st", "--seconds", "1", "--steps", "2", "--out", str(out)]) == 0
     assert np.load(out).shape == (30, 2, 262)
+    assert "warning" not in capsys.readouterr().err  # small networks: no slow-CPU warning
 
 
 def test_the_app_compares_every_strategy_from_an_official_folder(official, tmp_path):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -28,6 +29,7 @@ from ..vocabulary import DEFAULT_GUIDANCE
 from ..models.official.folder import is_official_folder
 from ..models.pretrained import load_denoiser
 from ..paths import DEFAULT_DIR
+from .cost import Cost, measure
 from .loading import for_sampling, load_models
 from .sampler import ComposedOutput, Conditions, DenoiserPair, composed_sample, initial_noise
 from .strategies import parse_strategy
@@ -128,6 +130,11 @@ class InteractionPipeline(_Texts):
         net = for_sampling(net, "interaction", device, precision)
         return cls(DenoiserPair(net, None, norm, None, NoiseSchedule(), precision), encoder, device)
 
+    @cached_property
+    def cost(self) -> Cost:
+        """M^a's parameters and a pass timed on this device, measured when first asked (``composition.cost``)."""
+        return measure(self.device, interaction=self.pair.interaction, precision=self.pair.precision)
+
     @torch.no_grad()
     def __call__(self, interaction_text: str, texts: tuple[str, str] = ("", ""), seconds: float = 4.0, steps: int = 50,
                  guidance: float = DEFAULT_GUIDANCE[0], seed: int = 0, callback: Progress | None = None,
@@ -169,6 +176,11 @@ class IndividualPipeline(_Texts):
         net, norm = load_denoiser(Path(directory) / "individual.safetensors", "individual", device)
         return cls(for_sampling(net, "individual", device, precision), norm, encoder, device, precision)
 
+    @cached_property
+    def cost(self) -> Cost:
+        """M^b's parameters and a pass timed on this device, measured when first asked (``composition.cost``)."""
+        return measure(self.device, individual=self.net, precision=self.precision)
+
     @torch.no_grad()
     def __call__(self, text: str, seconds: float = 4.0, steps: int = 50, guidance: float = DEFAULT_GUIDANCE[1],
                  seed: int = 0, callback: Progress | None = None, ground: bool = True) -> Motion:
@@ -209,6 +221,13 @@ class ComposedPipeline(_Texts):
                         precision: str = "fp32") -> "ComposedPipeline":
         """``precision='bf16'`` runs the networks in bfloat16 (about 2x faster on CPUs with AVX-512 BF16)."""
         return cls(*load_models(directory, device, precision, encoder), device)
+
+    @cached_property
+    def cost(self) -> Cost:
+        """Parameters of both models and the Mixers, and each model's pass timed on this device, measured when
+        first asked (``composition.cost``): the app and the CLI ask right after loading."""
+        p = self.pair
+        return measure(self.device, p.interaction, p.individual, self.mixers.values(), p.precision)
 
     @torch.no_grad()
     def __call__(self, interaction_text: str, texts: tuple[str, str] = ("", ""), strategies: Sequence = ("st",),

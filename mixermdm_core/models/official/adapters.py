@@ -68,6 +68,7 @@ class InteractionAdapter(nn.Module):
     interaction text (B, 3*768), person texts (B, 2, 3*768), valid frames (B, T) -> x0 (B, T, 2, 262)."""
 
     people = 2
+    text_dim = len(SLOTS) * TEXT_DIM  # the packed sentence vectors it reads
 
     def __init__(self, net: In2INDenoiser):
         super().__init__()
@@ -87,6 +88,7 @@ class IndividualAdapter(nn.Module):
     person's text (B, 3*768), valid frames (B, T) -> x0 (B, T, 262)."""
 
     people = 1
+    text_dim = len(SLOTS) * TEXT_DIM
 
     def __init__(self, net: In2INDenoiser):
         super().__init__()
