@@ -9,6 +9,7 @@ evaluation's test prompts use seed 0). For the mixed people, per third of the st
 between the aligned individual prediction and the interaction prediction (normalised units) and the mean weight.
 """
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -35,10 +36,11 @@ def rows(t: torch.Tensor, x_a: torch.Tensor, x_b: torch.Tensor, w: torch.Tensor,
     return [(int(t[b]), float(diff[b, k]), float(weight[b, k])) for b, k in active.nonzero().tolist()]
 
 
+@dataclass
 class Recorder(MixerStrategy):
     """A Mixer strategy that keeps what it was given and what it answered."""
 
-    seen: list
+    seen: list = field(default_factory=list)
 
     def __call__(self, inp):
         w = super().__call__(inp)
@@ -53,7 +55,6 @@ def main() -> None:
     pipe = ComposedPipeline.from_pretrained("checkpoints")
     mixer = pipe.strategies([granularity])[0].mixer
     recorder = Recorder(mixer, name=granularity)
-    recorder.seen = []
     cases = mixing_cases(PROMPTS, seed=VALIDATION_SEED)
     pipe.sample(pipe.conditions([c.texts for c in cases]), [recorder], frames=FRAMES, steps=STEPS, seeds=range(PROMPTS))
 
