@@ -1,5 +1,8 @@
 """Command line: ``python -m mixermdm_core.train interaction|individual|mixer|evaluator --config FILE``.
 
+``mixer-cache`` fills a prediction cache for ``mixer --cache``; ``mixer-distill --teacher FILE --cache DIR``
+distils a trained Mixer into one that reads blocks of ``frame_stride`` frames (cheaper per step).
+
 Runs are resumable: rerun the same command with the same ``--out`` to continue. Launch with
 ``torchrun --nproc_per_node N -m mixermdm_core.train ...`` for several GPUs (PyTorch DDP).
 """
@@ -15,7 +18,7 @@ from .vocabulary import GRANULARITIES
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m mixermdm_core.train", description=__doc__)
-    p.add_argument("what", choices=["interaction", "individual", "mixer", "mixer-cache", "evaluator"],
+    p.add_argument("what", choices=["interaction", "individual", "mixer", "mixer-cache", "mixer-distill", "evaluator"],
                    help="mixer-cache: compute the frozen denoisers' predictions once into --out (resumable), "
                         "then `mixer --cache DIR` trains from them without running the denoisers")
     p.add_argument("--config", required=True, help="TOML config (see configs/)")
@@ -34,7 +37,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--fresh", action="store_true", help="ignore an existing state.pt in the run folder")
     p.add_argument("--init", default=None,
                    help="denoisers, mixers: fine-tune from this checkpoint (a run folder's state.pt resumes instead)")
-    p.add_argument("--cache", default=None, help="mixer: read the denoisers' predictions from this prediction cache")
+    p.add_argument("--cache", default=None, help="mixer, mixer-distill: read the denoisers' predictions from this "
+                                                  "prediction cache")
+    p.add_argument("--teacher", default=None, help="mixer-distill: the trained Mixer checkpoint to distil")
     p.add_argument("--install", action="store_true", help="copy the final checkpoint into --checkpoints")
     args = p.parse_args(argv)
 
@@ -46,6 +51,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.time_budget is not None:
         cfg.train.time_budget_s = args.time_budget
     cfg.train.anneal_by_time = args.anneal_by_time
+    if args.what == "mixer-distill" and not (args.teacher and args.cache):
+        p.error("mixer-distill needs --teacher and --cache")
     name = {"mixer": f"mixer_{args.granularity.lower()}", "mixer-cache": "mixer_predictions", "evaluator": f"evaluator_{'interaction' if args.people == 2 else 'individual'}"}
     out = Path(args.out or Path("runs") / name.get(args.what, args.what))
     if args.what in ("interaction", "individual"):
@@ -68,6 +75,13 @@ def main(argv: list[str] | None = None) -> None:
         final = train_mixer(args.granularity, load_pair(args.checkpoints), cfg, out, args.device, resume=not args.fresh,
                             init=args.init, cache=args.cache,
                             denoisers=denoiser_hashes(args.checkpoints) if args.cache else None)
+    elif args.what == "mixer-distill":
+        from .composition.loading import load_pair
+        from .training.distill import distill_mixer
+        from .training.prediction_cache import denoiser_hashes
+
+        final = distill_mixer(args.teacher, load_pair(args.checkpoints), cfg, out, args.cache, args.device,
+                              resume=not args.fresh, denoisers=denoiser_hashes(args.checkpoints))
     else:
         from .training.evaluator_run import train_evaluator_run
 

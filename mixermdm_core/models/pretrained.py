@@ -33,7 +33,8 @@ def load_mixer(path: str | Path, device: str = "cpu") -> Mixer:
     granularity = config.get("granularity")
     if granularity is None:
         raise CheckpointError(f"checkpoint {path} does not say its granularity")
-    mixer = Mixer(NetConfig.from_dict(config), granularity, int(config.get("frame_smoothing", 0)))
+    mixer = Mixer(NetConfig.from_dict(config), granularity, int(config.get("frame_smoothing", 0)),
+                  int(config.get("frame_stride", 1)))
     return load_weights(mixer, tensors, path).to(device).eval().requires_grad_(False)
 
 

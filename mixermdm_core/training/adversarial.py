@@ -186,7 +186,7 @@ def train_mixer(granularity: str, pair: DenoiserPair, cfg: TrainConfig, out_dir:
         data, pool = datasets.mixing_set(cfg.data, cfg.data.max_frames, run.device)
         next_batch = lambda: live_batch(pair, data, pool, oc)  # noqa: E731
 
-    mixer = Mixer(cfg.model, granularity, oc.frame_smoothing).to(run.device)
+    mixer = Mixer(cfg.model, granularity, oc.frame_smoothing, oc.frame_stride).to(run.device)
     ema = make_ema(mixer)
     d_a = MotionDiscriminator(cfg.discriminator, people=2).to(run.device)
     d_b = MotionDiscriminator(cfg.discriminator, people=1).to(run.device)
@@ -227,7 +227,8 @@ def train_mixer(granularity: str, pair: DenoiserPair, cfg: TrainConfig, out_dir:
     if run.dist.main:
         info = run.info(granularity=granularity, init=run.extra.get("init"), cache=str(cache) if cache else None,
                         config=cfg.source, curve=curve[-50:])
-        config = {**cfg.model.to_dict(), "granularity": granularity, "frame_smoothing": mixer.frame_smoothing}
+        config = {**cfg.model.to_dict(), "granularity": granularity, "frame_smoothing": mixer.frame_smoothing,
+                  "frame_stride": mixer.frame_stride}
         save_checkpoint(final, ema, "mixer", config, {}, info)
     run.dist.close()
     return final

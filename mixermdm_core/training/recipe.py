@@ -57,6 +57,7 @@ class MixerOptimConfig(OptimConfig):
     balance: float = 0.1
     smoothness: float = 0.0  # weight of the T/ST weights' mean squared change from frame to frame (a temporal prior)
     frame_smoothing: int = 0  # T/ST weights averaged over this many frames (odd), in training and in the checkpoint
+    frame_stride: int = 1  # frames per Mixer token (models.mixer); the checkpoint records it
     swap_person_text: float = 0.5  # chance to replace a person's text by an unrelated individual text
     guidance: float = 2.5  # the frozen interaction model's classifier-free guidance (and the individual's, unless set)
     individual_guidance: float = 0.0  # the frozen individual model's; 0 = the same as ``guidance``
@@ -65,6 +66,7 @@ class MixerOptimConfig(OptimConfig):
     cache_shard: int = 512
     cache_source: str = "clips"  # "clips": noised real clips (official recipe); "rollouts": the sampler's own states
     cache_steps: int = 20  # DDIM steps of each rollout (every step is a sample)
+    cache_blend_max: float = 1.0  # rollouts' blend weights drawn from [0, this]; 0 = each chain its own model's
 
     @property
     def guidances(self) -> tuple[float, float]:
