@@ -154,3 +154,9 @@ def test_rollout_cache_holds_the_samplers_own_states(setup, tmp_path):
     replay = composed_sample(pair, [DiffusionBlending(weight)], Conditions(text[1:], person_text[1:]), FRAMES,
                              spec.steps, (spec.guidance, spec.individual_guidance), [seed])
     assert torch.allclose(got["x_a"][-1], pair.norm_a.normalize(replay.interaction[0]), atol=1e-4)
+    # blend_max = 0: each chain follows its own model, so x_a is the interaction model's own sample at that step.
+    own = rollout_samples(pair, text, person_text, replace(spec, blend_max=0.0), torch.Generator().manual_seed(0))
+    alone = composed_sample(pair, [DiffusionBlending(0.0)], Conditions(text[1:], person_text[1:]), FRAMES,
+                            spec.steps, (spec.guidance, spec.individual_guidance), [seed])
+    assert torch.allclose(own["x_a"][-1], pair.norm_a.normalize(alone.interaction[0]), atol=1e-4)
+    assert not torch.allclose(own["x_a"][-1], got["x_a"][-1], atol=1e-2)

@@ -12,6 +12,10 @@ the SHA-256 of both denoiser checkpoints: a cache made with other settings or ot
 with a random DiffusionBlending weight per prompt, every DDIM step one sample. The official recipe never shows
 the Mixer those states (the individual chain following its own prediction, the interaction chain taking the
 mix), and at sampling its inputs differ from the noised clips' (docs/evaluation.md, "Second H200 session").
+The blend weights are drawn from [0, ``blend_max``]. With weights up to 1 the interaction chain has taken much
+of the individual motion into x_a, D^a's real sample, and a Mixer trained on it drifts to w = 1; with
+``blend_max = 0`` each chain follows its own model, so x_a and x_b are the two models' own samples at that step
+(docs/evaluation.md, "Rollouts").
 """
 from __future__ import annotations
 
@@ -49,6 +53,7 @@ class CacheSpec:
     individual_guidance: float = 2.5  # the individual model's guidance (``guidance`` is the interaction model's)
     source: str = "clips"  # "clips" (noised real clips) or "rollouts" (the sampler's states, ``steps`` DDIM steps)
     steps: int = 20
+    blend_max: float = 1.0  # rollouts: blend weights drawn from [0, blend_max]; 0 = each chain its own model's
 
     @property
     def shards(self) -> int:
@@ -106,9 +111,10 @@ class _RandomBlend:
 @torch.no_grad()
 def rollout_samples(pair: DenoiserPair, text: torch.Tensor, person_text: torch.Tensor, spec: CacheSpec,
                     generator: torch.Generator) -> dict[str, torch.Tensor]:
-    """The Mixer's inputs at every step of two-chain sampling of these texts (one random blend weight in [0, 1]
-    per prompt), as cache fields: ``len(text) * spec.steps`` samples, x_a and centred x_b normalised."""
-    blend = _RandomBlend(torch.rand(len(text), generator=generator))
+    """The Mixer's inputs at every step of two-chain sampling of these texts (one random blend weight in
+    [0, ``spec.blend_max``] per prompt), as cache fields: ``len(text) * spec.steps`` samples, x_a and centred x_b
+    normalised."""
+    blend = _RandomBlend(torch.rand(len(text), generator=generator) * spec.blend_max)
     seeds = torch.randint(2**31 - 1, (len(text),), generator=generator).tolist()
     composed_sample(pair, [blend], Conditions(text, person_text), spec.frames, spec.steps,
                     (spec.guidance, spec.individual_guidance), seeds)
@@ -212,7 +218,7 @@ def build_from_config(pair: DenoiserPair, cfg: TrainConfig, checkpoints: str | P
     number of complete shards."""
     oc = cfg.train
     spec = CacheSpec(oc.cache_samples, oc.cache_frames, oc.guidances[0], oc.swap_person_text, oc.seed, oc.cache_shard,
-                     denoiser_hashes(checkpoints), oc.guidances[1], oc.cache_source, oc.cache_steps)
+                     denoiser_hashes(checkpoints), oc.guidances[1], oc.cache_source, oc.cache_steps, oc.cache_blend_max)
     pair.frozen_on(device)
     data, pool = mixing_set(cfg.data, oc.cache_frames, device)
     return build_cache(pair, data, pool, spec, folder, time_budget_s=time_budget_s)
