@@ -15,7 +15,7 @@ mix), and at sampling its inputs differ from the noised clips' (docs/evaluation.
 The blend weights are drawn from [0, ``blend_max``]. With weights up to 1 the interaction chain has taken much
 of the individual motion into x_a, D^a's real sample, and a Mixer trained on it drifts to w = 1; with
 ``blend_max = 0`` each chain follows its own model, so x_a and x_b are the two models' own samples at that step
-(docs/evaluation.md, "Rollouts").
+(docs/evaluation.md, "Rollouts, two more CPU tries").
 """
 from __future__ import annotations
 
