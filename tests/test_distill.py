@@ -4,19 +4,16 @@ from __future__ import annotations
 import pytest
 import torch
 
-from mixermdm_core.composition.loading import load_pair
-from mixermdm_core.data.batching import ClipBatcher
 from mixermdm_core.models.io import read_checkpoint, save_checkpoint
 from mixermdm_core.models.mixer import Mixer, pool_frames
 from mixermdm_core.models.onnx_backend import on_onnxruntime
 from mixermdm_core.models.pretrained import load_mixer
-from mixermdm_core.training.datasets import TrainingSet
 from mixermdm_core.training.distill import distill_mixer, weight_gap
 from mixermdm_core.training.prediction_cache import CachedPredictions, CacheSpec, build_cache, denoiser_hashes
 from mixermdm_core.training.recipe import MixerOptimConfig, TrainConfig
 
-from conftest import tiny_corpus
-from test_app_fixtures import TINY, make_tiny_checkpoints, small_random
+from test_app_fixtures import TINY, small_random
+from test_prediction_cache import tiny_mixing_inputs
 
 FRAMES = 22  # not a multiple of the stride: the last block is short
 
@@ -67,15 +64,10 @@ def test_strided_mixer_runs_the_same_on_onnxruntime():
 
 
 def test_distilled_mixer_moves_towards_its_teacher_and_records_its_stride(tmp_path):
-    ckpt = make_tiny_checkpoints(tmp_path / "ckpt", ())
-    pair = load_pair(ckpt)
-    corpus = tiny_corpus("interaction", 6)
-    g = torch.Generator().manual_seed(0)
-    data = TrainingSet(ClipBatcher(corpus.features, corpus.offsets, FRAMES), torch.randn(6, 384, generator=g),
-                       torch.randn(6, 2, 384, generator=g), corpus.texts, corpus.person_texts)
+    pair, data, pool, ckpt = tiny_mixing_inputs(tmp_path / "ckpt", FRAMES)
     spec = CacheSpec(samples=16, frames=FRAMES, guidance=2.0, swap_person_text=0.0, seed=3, shard_size=8,
                      denoisers=denoiser_hashes(ckpt))
-    build_cache(pair, data, torch.randn(5, 384, generator=g), spec, tmp_path / "cache", batch_size=8)
+    build_cache(pair, data, pool, spec, tmp_path / "cache", batch_size=8)
     teacher_path = tmp_path / "mixer_st.safetensors"  # default initialisation: weights that vary, unlike small_random's
     save_checkpoint(teacher_path, Mixer(TINY, "ST", frame_smoothing=3), "mixer",
                     {**TINY.to_dict(), "granularity": "ST", "frame_smoothing": 3}, {})

@@ -25,15 +25,20 @@ from test_app_fixtures import TINY, FakeEncoder, make_tiny_checkpoints, small_ra
 FRAMES = 24
 
 
-@pytest.fixture
-def setup(tmp_path):
-    ckpt = make_tiny_checkpoints(tmp_path / "ckpt", ())
-    pair = load_pair(ckpt)
+def tiny_mixing_inputs(folder, frames: int = FRAMES):
+    """Tiny denoisers written to ``folder``, six interaction clips cropped to ``frames`` with random text embeddings,
+    and a pool of five swap texts: what a prediction cache is built from."""
+    ckpt = make_tiny_checkpoints(folder, ())
     corpus = tiny_corpus("interaction", 6)
     g = torch.Generator().manual_seed(0)
-    data = TrainingSet(ClipBatcher(corpus.features, corpus.offsets, FRAMES), torch.randn(6, 384, generator=g),
+    data = TrainingSet(ClipBatcher(corpus.features, corpus.offsets, frames), torch.randn(6, 384, generator=g),
                        torch.randn(6, 2, 384, generator=g), corpus.texts, corpus.person_texts)
-    pool = torch.randn(5, 384, generator=g)
+    return load_pair(ckpt), data, torch.randn(5, 384, generator=g), ckpt
+
+
+@pytest.fixture
+def setup(tmp_path):
+    pair, data, pool, ckpt = tiny_mixing_inputs(tmp_path / "ckpt")
     spec = CacheSpec(samples=8, frames=FRAMES, guidance=2.0, swap_person_text=0.5, seed=3, shard_size=4,
                      denoisers=denoiser_hashes(ckpt), individual_guidance=4.0)
     return pair, data, pool, spec, ckpt
