@@ -34,7 +34,7 @@ from ..vocabulary import mixed_people
 from . import datasets
 from .recipe import TrainConfig
 from .prediction_cache import CachedPredictions
-from .loop import Run, make_ema
+from .loop import Run, clipped_update, make_ema
 
 
 VALIDATION_SEED = 10_000  # mixing prompts of this seed check training; evaluation tests on seed 0
@@ -80,14 +80,6 @@ def live_batch(pair: DenoiserPair, data: datasets.TrainingSet, pool: torch.Tenso
     return {"t": t, "mask": mask, "text": text, "person_text": person_text, "x_a": x_a, "x_b_c": x_b_c}
 
 
-def _update(opt: torch.optim.Optimizer, loss: torch.Tensor, clip: float) -> None:
-    """One optimiser step on ``loss`` with its parameters' gradient norm clipped to ``clip``."""
-    opt.zero_grad(set_to_none=True)
-    loss.backward()
-    torch.nn.utils.clip_grad_norm_([p for g in opt.param_groups for p in g["params"]], clip)
-    opt.step()
-
-
 def roughness(w: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
     """Mean squared frame-to-frame change of weights (B, Tw, 2, Jw) over valid frame pairs (0 when Tw is 1): what
     the temporal prior on T/ST weights penalises, since weights that flicker between frames make feet slide."""
@@ -122,14 +114,14 @@ def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: d
     d_loss_b = sum(hinge_d(d_b(real_b[:, :, k:k + 1], t, person_text[:, k], mask),
                            d_b(fake_b[:, :, k:k + 1].detach(), t, person_text[:, k], mask), people[:, k])
                    for k in range(2)) / 2
-    _update(opt_d, d_loss_a + d_loss_b + oc.balance * (d_loss_a - d_loss_b).abs(), oc.grad_clip)
+    clipped_update(opt_d, d_loss_a + d_loss_b + oc.balance * (d_loss_a - d_loss_b).abs(), oc.grad_clip)
 
     # Mixer: fool both discriminators, evenly.
     g_a = -d_a(fake_a, t, text, mask).mean()
     g_b = sum((-d_b(fake_b[:, :, k:k + 1], t, person_text[:, k], mask) * people[:, k]).sum() / people[:, k].sum().clamp_min(1)
               for k in range(2)) / 2
     rough = roughness(w, mask)
-    _update(opt_g, g_a + g_b + oc.balance * (g_a - g_b).abs() + oc.smoothness * rough, oc.grad_clip)
+    clipped_update(opt_g, g_a + g_b + oc.balance * (g_a - g_b).abs() + oc.smoothness * rough, oc.grad_clip)
     losses = {"d_a": d_loss_a.item(), "d_b": d_loss_b.item(), "g_a": g_a.item(), "g_b": g_b.item(),
               "w_roughness": rough.item()}
     return losses, w, active

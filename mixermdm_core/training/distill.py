@@ -18,8 +18,7 @@ from ..models.io import save_checkpoint
 from ..models.mixer import Mixer, weights_per_joint
 from ..models.pretrained import load_mixer
 from ..vocabulary import mixed_people
-from .adversarial import _update
-from .loop import Run, make_ema
+from .loop import Run, clipped_update, make_ema
 from .prediction_cache import CachedPredictions
 from .recipe import TrainConfig
 
@@ -57,16 +56,15 @@ def distill_mixer(teacher_path: str | Path, pair: DenoiserPair, cfg: TrainConfig
     while run.running:
         run.set_lr(opt)
         loss = weight_gap(student, teacher, pair, cached.sample(oc.batch_size))
-        _update(opt, loss, oc.grad_clip)
+        clipped_update(opt, loss, oc.grad_clip)
         run.update_ema(ema, student)
         run.advance()
         if run.every(oc.log_every):
             curve.append({"step": run.step, "weight_mse": loss.item()})
             run.log(**curve[-1])
     run.finish()
-    held_out = cached.sample(oc.batch_size)  # a fresh draw, for the card (the cache is what it learned from)
-    with torch.no_grad():
-        gap = weight_gap(ema, teacher, pair, held_out).item()
+    with torch.no_grad():  # the EMA student on a fresh batch of the cache (samples it trained on), for the card
+        gap = weight_gap(ema, teacher, pair, cached.sample(oc.batch_size)).item()
     run.log(step=run.step, final_weight_rmse=gap ** 0.5)
     final = run.out_dir / Path(teacher_path).name
     info = run.info(granularity=teacher.granularity, distilled_from=str(teacher_path), cache=str(cache),

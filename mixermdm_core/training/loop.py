@@ -42,6 +42,14 @@ def update_ema(ema: nn.Module, model: nn.Module, decay: float) -> None:
         e.lerp_(p.detach(), 1 - decay)
 
 
+def clipped_update(opt: torch.optim.Optimizer, loss: torch.Tensor, clip: float) -> None:
+    """One optimiser step on ``loss`` with its parameters' gradient norm clipped to ``clip``."""
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_([p for g in opt.param_groups for p in g["params"]], clip)
+    opt.step()
+
+
 def save_state(path: Path, step: int, modules: dict[str, nn.Module], optimizers: dict[str, torch.optim.Optimizer], extra: dict) -> None:
     """Everything needed to resume; written atomically and read back with weights_only=True."""
     state = {"step": step, "extra": extra}
