@@ -133,7 +133,6 @@ def test_temporal_prior_measures_flicker_between_valid_frames_only():
     assert roughness(padded, mask) == pytest.approx(0.16)
 
 
-
 def test_rollout_cache_holds_the_samplers_own_states(setup, tmp_path):
     """Rollouts: every DDIM step of a prompt is one sample, holding what the two-chain sampler gave the strategy
     at that step (here replayed with a plain DiffusionBlending at the weight and seed the rollout drew)."""

@@ -13,7 +13,7 @@ import torch.nn.functional as F
 
 from ..evaluation.metrics import mm_dist, r_precision, text_groups
 from ..models.evaluator import TextMotionEvaluator
-from .loop import Run
+from .loop import Run, clipped_update
 
 MAX_LOGIT_SCALE = 100.0
 EvaluatorSet = tuple[torch.Tensor, torch.Tensor, torch.Tensor]  # (N, T, P, 262) motions, (N, T) masks, (N, 384) texts
@@ -94,10 +94,7 @@ def train_evaluator(model: TextMotionEvaluator, train: EvaluatorSet, val: Evalua
         motion_emb = model.encode_prepared(x[idx].to(device), m[idx].to(device))
         loss = contrastive_loss(motion_emb, model.encode_text(t[idx].to(device)), groups[idx].to(device),
                                 model.logit_scale)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), oc.grad_clip)
-        opt.step()
+        clipped_update(opt, loss, oc.grad_clip)
         run.advance()
         window.append(loss.item())
         if run.every(oc.log_every):

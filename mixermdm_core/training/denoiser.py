@@ -21,7 +21,7 @@ from ..models.io import load_weights, read_checkpoint, read_normalizer, save_che
 from ..representation.normalization import Normalizer
 from . import datasets, sources
 from .recipe import TrainConfig
-from .loop import Run, make_ema
+from .loop import Run, clipped_update, make_ema
 from .losses import (GEOMETRY_MAX_T, affinity_loss, bone_length_loss, distance_map_loss, floor_loss, foot_contact_loss,
                      masked_mse, relative_facing_loss)
 
@@ -171,10 +171,7 @@ def train_denoiser(kind: str, cfg: TrainConfig, out_dir: str | Path, device: str
                      "facing": relative_facing_loss(pred_raw, x_raw, geo_w)}
             loss = loss + (opt_cfg.distance_map_weight * terms["distance_cm2"]
                            + opt_cfg.affinity_weight * terms["affinity_cm2"] + opt_cfg.facing_weight * terms["facing"])
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), opt_cfg.grad_clip)
-        opt.step()
+        clipped_update(opt, loss, opt_cfg.grad_clip)
         run.update_ema(ema, model)
         run.advance()
         if run.every(opt_cfg.log_every):
