@@ -17,9 +17,12 @@ from mixermdm_core.corpus import (
 )
 from mixermdm_core.corpus import plausibility as pl
 from mixermdm_core.corpus.actions import HELDOUT_COMBOS, combo, sample_params
+from mixermdm_core.corpus import texts as corpus_texts
 from mixermdm_core.corpus.texts import (
     INDIVIDUAL,
+    INDIVIDUAL_MORE,
     INTERACTION,
+    INTERACTION_MORE,
     SPEED_WORDS,
     SUBJECTS,
     heldout_count,
@@ -139,6 +142,24 @@ def test_splits_differ_and_heldout_uses_reserved_wording():
     held = generate_corpus("interaction", 10, split="heldout", seed=0, workers=1)
     reserved = [_template_regex(t) for group in INTERACTION.values() for t in group[0][-heldout_count(group[0]):]]
     assert all(any(r.match(t) for r in reserved) for t in held.texts)
+
+
+def test_more_wordings_widen_training_only(monkeypatch):
+    """The extra wordings are new, reach the training texts, and leave the heldout split exactly as it was."""
+    assert set(INDIVIDUAL_MORE) == set(INDIVIDUAL) and set(INTERACTION_MORE) == set(INTERACTION)
+    for base, more in [(INDIVIDUAL[a], INDIVIDUAL_MORE[a]) for a in INDIVIDUAL] + \
+            [(b, m) for k in INTERACTION for b, m in zip(INTERACTION[k], INTERACTION_MORE[k])]:
+        assert more and not set(more) & set(base)
+    extra = [_template_regex(t) for group in INTERACTION_MORE.values() for t in group[0]]
+    train = generate_corpus("interaction", 60, split="train", seed=0, workers=1)
+    assert any(any(r.match(t) for r in extra) for t in train.texts)
+    held = {kind: generate_corpus(kind, 12, split="heldout", seed=0, workers=1) for kind in ("individual", "interaction")}
+    monkeypatch.setattr(corpus_texts, "INDIVIDUAL_MORE", {a: () for a in INDIVIDUAL})
+    monkeypatch.setattr(corpus_texts, "INTERACTION_MORE", {k: ((), (), ()) for k in INTERACTION})
+    for kind, corpus in held.items():
+        before = generate_corpus(kind, 12, split="heldout", seed=0, workers=1)
+        assert before.texts == corpus.texts and before.person_texts == corpus.person_texts
+        assert np.array_equal(before.features, corpus.features)
 
 
 def test_mixing_prompts():

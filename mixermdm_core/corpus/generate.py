@@ -26,7 +26,7 @@ from .params import Params
 from .texts import individual_text, interaction_texts
 from .track import Track, pose
 
-VERSION = 1
+VERSION = 2
 SPLITS = {"train": 0, "val": 1, "test": 2, "heldout": 3}
 KINDS = {"individual": 0, "interaction": 1}
 HEIGHTS = (1.55, 1.90)

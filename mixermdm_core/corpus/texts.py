@@ -103,6 +103,90 @@ INDIVIDUAL: dict[str, tuple[str, ...]] = {
                 "{subj} reaches overhead and leans to the {lean} to stretch"),
 }
 
+
+# More training wordings per action. Users word actions in ways the four training templates never used (other
+# verbs, "a man", "his left leg", "is jumping"); these only widen the training pool: the held-out tail of
+# INDIVIDUAL stays the same, so the heldout split is unchanged.
+INDIVIDUAL_MORE: dict[str, tuple[str, ...]] = {
+    "walk_forward": ("a man walks straight forward {speed}", "{subj} is walking forward {speed}",
+                     "{subj} strides ahead {speed}", "a woman walks forward a few steps {speed}",
+                     "{subj} walks forward {speed} and keeps going straight"),
+    "walk_backward": ("a man walks backwards {speed}", "{subj} is walking backward {speed}",
+                      "{subj} steps back {speed} several times", "a woman backs up {speed}, stepping backward",
+                      "{subj} takes a few steps backward {speed}"),
+    "walk_sideways": ("a man walks sideways to his {dir} {speed}", "{subj} is side-stepping to the {dir} {speed}",
+                      "{subj} moves {speed} to the {dir} with side steps", "a woman sidesteps {speed} towards her {dir}",
+                      "{subj} moves sideways {speed} to the {dir}, still facing forward"),
+    "walk_circle": ("a man walks around in a circle {dir} {speed}", "{subj} walks a {dir} circle {speed}",
+                    "{subj} walks {speed} in a circle, turning {dir}", "a woman is walking {speed} in a loop, going {dir}",
+                    "{subj} circles around {dir} while walking {speed}"),
+    "run": ("a man runs straight ahead {speed}", "{subj} is running forward {speed}", "{subj} runs ahead {speed}",
+            "a woman runs forward {speed} with bent arms", "{subj} is running {speed} in one direction"),
+    "jog_in_place": ("a man jogs on the spot {speed}", "{subj} is jogging in place {speed}", "{subj} runs on the spot {speed}",
+                     "a woman jogs {speed} in one place", "{subj} jogs {speed}, staying in the same spot"),
+    "limp": ("a man limps forward on his sore {side} leg", "{subj} walks with a limp on the {side} leg",
+             "{subj} limps along, putting little weight on the {side} leg", "a woman walks with a limp, her {side} leg in pain",
+             "{subj} is limping forward with a sore {side} leg"),
+    "turn_around": ("a man turns around {speed} to his {dir}", "{subj} is turning around to the {dir} {speed}",
+                    "a woman turns {speed} to her {dir} until she faces the opposite direction",
+                    "{subj} makes a half turn {speed} towards the {dir}", "{subj} turns {dir} {speed} and ends up facing backwards"),
+    "spin": ("a man spins {times} to his {dir}", "{subj} is spinning to the {dir} {speed}, {times}",
+             "{subj} makes {counted} to the {dir} {speed}", "a woman twirls around to the {dir} {times} {speed}",
+             "{subj} spins in place {times} towards the {dir}"),
+    "jump": ("a man jumps {dir} {times} with his feet together", "{subj} is jumping {dir} {speed}, {times}",
+             "{subj} performs {counted} {dir} {speed}", "a woman jumps {dir} {times} {speed} and lands with feet together",
+             "{subj} springs {dir} off both feet {times}"),
+    "hop": ("a man hops {times} on his {side} leg", "{subj} is hopping on the {side} leg {times}",
+            "{subj} does {count} hops on the {side} foot {speed}", "a woman hops on her {side} foot {speed}, {times}",
+            "{subj} jumps on the {side} leg only, {count} times in a row"),
+    "squat": ("a man squats {times} {speed}", "{subj} goes down into a squat {times} {speed}", "{subj} completes {counted} {speed}",
+              "a woman does {counted}, keeping her arms out in front", "{subj} squats {times} with the arms held forward"),
+    "crouch": ("a man crouches down low {speed}", "{subj} gets into a low crouch {speed} and glances around",
+               "a woman crouches with her hands near her knees, then stands up", "{subj} is crouching low and looking around",
+               "{subj} goes down {speed} into a crouch, holds it, then stands up"),
+    "sit_down": ("a man sits down on the floor {speed}", "{subj} is sitting down on the floor {speed}",
+                 "{subj} sits down {speed} on the floor with the knees up",
+                 "a woman sits down on the ground, leaning back on her hands",
+                 "{subj} goes from standing to sitting on the floor {speed}"),
+    "stand_up": ("a man stands up from the ground {speed}", "{subj} gets to their feet from the floor {speed}",
+                 "{subj} is getting up off the floor {speed}", "a woman gets up from the floor, pushing with her hands",
+                 "{subj} goes from sitting on the floor to standing {speed}"),
+    "bow": ("a man bows {times} {speed}", "{subj} bows {times}, bending forward from the hips",
+            "{subj} is bowing {speed}, {times}", "a woman bows her upper body forward {times}", "{subj} bows down {times} {speed}"),
+    "kick": ("a man kicks {times} with his {side} leg", "{subj} does a front kick with the {side} foot {times}",
+             "{subj} is kicking forward with the {side} leg {speed}", "a woman throws {counted} with her {side} foot {speed}",
+             "{subj} snaps the {side} foot forward in a kick {times}"),
+    "dance": ("a man dances {speed} in place", "{subj} is dancing to the music {speed}",
+              "{subj} steps from side to side to the beat {speed}", "a woman dances {speed}, swinging her arms",
+              "{subj} does a simple dance {speed}, bobbing the head"),
+    "wave": ("a man waves the {hand} {times}", "{subj} is waving with the {hand} {speed}",
+             "{subj} waves {times} {speed} with the {hand}", "a woman says hello by waving the {hand} {times}",
+             "{subj} waves the {hand} side to side {times}"),
+    "walk_wave": ("a man walks ahead and waves his {hand}", "{subj} is walking forward {speed}, waving with the {hand}",
+                  "{subj} waves the {hand} {times} as they walk forward", "a woman waves with her {hand} while she walks {speed}",
+                  "{subj} keeps walking and waves the {hand} {times}"),
+    "raise_arms": ("a man raises the {arm} up high {times}", "{subj} is raising the {arm} over the head {speed}",
+                   "{subj} holds the {arm} up above the head {times}", "a woman lifts the {arm} over her head {times} {speed}",
+                   "{subj} brings the {arm} up overhead {speed}, {times}"),
+    "clap": ("a man claps his hands {times}", "{subj} is clapping {speed}", "{subj} claps the hands together {count} times {speed}",
+             "a woman claps her hands {speed} in front of her chest", "{subj} gives {count} claps {speed}"),
+    "punch": ("a man punches forward with the {hand} {times}", "{subj} is punching with the {hand} {speed}",
+              "{subj} strikes {times} with the {hand} from a boxing guard", "a woman boxes {speed}, throwing {counted} with the {hand}",
+              "{subj} punches straight ahead {times} {speed} using the {hand}"),
+    "point": ("a man points {dir} with his {side} hand", "{subj} is pointing {dir} with the {hand} {speed}",
+              "{subj} holds the {side} arm out straight and points {dir}", "a woman points {dir} {speed}, her {side} arm outstretched",
+              "{subj} points {speed} {dir} using the {hand}"),
+    "throw": ("a man throws a ball with his {side} hand", "{subj} is throwing something overhand with the {hand} {speed}",
+              "{subj} pitches a ball {speed} with the {hand}", "a woman throws overarm with her {side} arm",
+              "{subj} draws the {side} arm back behind the head and throws {speed}"),
+    "reach": ("a man makes a reaching motion {dir} with the {hand}", "{subj} is reaching {dir} with the {hand} {speed}",
+              "{subj} stretches out the {arm} {dir}", "a woman extends the {hand} {dir} {speed}",
+              "{subj} reaches {dir} {speed} with the {arm} and then relaxes"),
+    "stretch": ("a man stretches his arms up and bends to the {lean}", "{subj} is doing a side stretch to the {lean} {speed}",
+                "{subj} bends sideways to the {lean} with both arms overhead", "a woman stretches {speed}, bending her body to the {lean}",
+                "{subj} raises the arms and tilts the upper body to the {lean}"),
+}
+
 NOUNS = {"spin": ("full turn", "full turns"), "jump": ("jump", "jumps"), "squat": ("squat", "squats"),
          "kick": ("front kick", "front kicks"), "punch": ("punch", "punches"), "punch_defend": ("punch", "punches")}
 
@@ -247,15 +331,133 @@ INTERACTION: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
 }
 
 
+# More training wordings per interaction (interaction text, person-A text, person-B text). They only widen the
+# training pool: the held-out tail of INTERACTION stays the same, so the heldout split is unchanged. Users name
+# the people ("a man and a woman", "two friends"), use other verbs and drop the counts; a model that saw four
+# wordings per kind missed contacts and spacing on new ones (docs/evaluation.md, "Each model alone").
+INTERACTION_MORE: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "handshake": (
+        ("a man and a woman shake hands {speed}", "two colleagues clasp right hands and shake",
+         "two people meet and exchange a handshake", "the two shake hands {times} in greeting",
+         "two men greet each other by shaking hands", "a person walks up to another and shakes hands"),
+        ("{subj} shakes the partner's right hand {times}", "{subj} grips the other person's hand and shakes it {speed}",
+         "{subj} steps up and offers a handshake"),
+        ("{subj} clasps the offered right hand", "{subj} shakes hands back {speed}",
+         "{subj} responds by shaking the other person's hand"),
+    ),
+    "hug": (
+        ("two people hold each other in a tight embrace", "a man and a woman hug {speed}", "two friends hug warmly",
+         "the two people hug and hold on for a moment", "two people come together in a hug", "two people share a big hug"),
+        ("{subj} gives the other person a big hug", "{subj} holds the partner close with both arms",
+         "{subj} hugs the partner around the shoulders {speed}"),
+        ("{subj} hugs back, arms around the partner's waist", "{subj} is hugged and hugs back",
+         "{subj} holds the partner at the waist in a hug"),
+    ),
+    "high_five": (
+        ("a man and a woman high-five {speed}", "two teammates slap a high five",
+         "two people raise their hands and clap them together overhead", "the two people celebrate by high-fiving",
+         "two people share a high five", "two kids give each other a high five"),
+        ("{subj} slaps a high five with the {hand}", "{subj} reaches up with the {hand} to high-five the partner",
+         "{subj} offers a high five {speed}"),
+        ("{subj} high-fives back with the {other} hand", "{subj} slaps the partner's raised hand",
+         "{subj} claps the {other} hand against the partner's"),
+    ),
+    "push": (
+        ("a man pushes another man away {speed}", "one person shoves the other in the chest",
+         "someone knocks another person back with a push", "a person pushes the other, who steps back",
+         "one person angrily pushes the other", "a woman shoves someone backwards"),
+        ("{subj} shoves the partner with both hands {speed}", "{subj} pushes the other one hard in the chest",
+         "{subj} gives the other person a push"),
+        ("{subj} is shoved and steps back", "{subj} gets pushed and stumbles", "{subj} falls back a few steps after a push"),
+    ),
+    "punch_defend": (
+        ("two boxers spar, one punches and the other {defends}", "a person throws punches at someone who {defends}",
+         "one person jabs at the other, who {defends}", "two people box and the punches are {defended}",
+         "someone attacks with punches and the partner {defends}", "a man punches at another man who {defends}"),
+        ("{subj} throws punches at the partner with the {hand}", "{subj} boxes at the other person {times}",
+         "{subj} punches {speed} with the {hand}"),
+        ("{subj} stays on guard and {defends}", "{subj} guards against the attack and {defends}",
+         "{subj} is attacked and {defends}"),
+    ),
+    "greet_wave": (
+        ("two people say hello by waving", "a man and a woman wave to each other {speed}",
+         "two friends spot each other and wave", "two people greet each other with a wave of the hand",
+         "two people wave hi at each other", "two people across the room wave to each other"),
+        ("{subj} waves to the partner with the {hand} {times}", "{subj} says hi by waving the {hand}",
+         "{subj} greets the other one with a wave {speed}"),
+        ("{subj} waves back at the partner", "{subj} raises a hand and waves back", "{subj} returns the wave {speed}"),
+    ),
+    "bow_each_other": (
+        ("two people bow towards each other {speed}", "a man and a woman bow to each other",
+         "two people bend forward in a bow facing each other", "the two people greet with a bow",
+         "two people take a bow to each other", "two martial artists bow before the match"),
+        ("{subj} bows to the partner", "{subj} bends forward and bows {speed}", "{subj} makes a bow facing the other person"),
+        ("{subj} bows in return", "{subj} returns the greeting with a bow", "{subj} bends forward and bows back"),
+    ),
+    "dance_together": (
+        ("two people dance with each other {speed}", "a man and a woman dance face to face",
+         "two people move to the music together", "the couple dances {speed}",
+         "two people sway and dance facing each other", "two partners dance side to side"),
+        ("{subj} dances facing the partner {speed}", "{subj} moves to the rhythm with the partner",
+         "{subj} sways side to side with the other person"),
+        ("{subj} dances along with the partner", "{subj} follows the partner's dance {speed}",
+         "{subj} sways with the other person"),
+    ),
+    "walk_side_by_side": (
+        ("two people walk next to each other {speed}", "a man and a woman walk together",
+         "two people take a walk side by side", "the two walk along together {speed}",
+         "two colleagues walk forward beside each other", "two people walk in the same direction next to each other"),
+        ("{subj} walks beside the partner", "{subj} walks together with the other person {speed}",
+         "{subj} walks next to a friend"),
+        ("{subj} walks at the partner's {side}", "{subj} walks beside the other person on the {side}",
+         "{subj} keeps walking on the {side} of the partner"),
+    ),
+    "chase": (
+        ("one person runs after the other {speed}", "a man chases another man", "someone is chased by another person",
+         "two people run, one pursuing the other", "a kid chases a friend around", "one person tries to catch the other"),
+        ("{subj} chases the other person {speed}", "{subj} runs after the partner to catch them",
+         "{subj} follows the fleeing person at a run"),
+        ("{subj} runs away {speed}", "{subj} is chased and runs off", "{subj} runs from the chaser"),
+    ),
+    "pass_object": (
+        ("one person gives an object to the other", "a man hands something to a woman {speed}",
+         "someone passes an item to the other person", "two people hand over an object",
+         "one person holds out a thing and the other takes it", "a person gives the other something"),
+        ("{subj} hands the object over with the {hand}", "{subj} gives something to the partner {speed}",
+         "{subj} holds out an item with the {hand}"),
+        ("{subj} takes the item with the {other} hand", "{subj} takes what the partner hands over",
+         "{subj} reaches for the object {speed}"),
+    ),
+    "circle_each_other": (
+        ("two people circle around each other {dir}", "two boxers circle each other {speed}",
+         "two people move in a circle facing each other", "the two circle {dir}, keeping their eyes on each other",
+         "two opponents circle each other {dir}", "two people walk around each other in a circle"),
+        ("{subj} circles the opponent {dir}", "{subj} moves around the partner {speed}, facing them",
+         "{subj} circles {dir} facing the other person"),
+        ("{subj} circles {dir} facing the opponent", "{subj} moves around in a circle with the partner",
+         "{subj} keeps facing the opponent and circles {dir}"),
+    ),
+    "help_up": (
+        ("one person helps the other stand up", "a man pulls a woman up from the floor",
+         "someone helps a person on the ground get up", "one person offers a hand and helps the other up",
+         "a person on the floor is pulled up by another", "one person pulls the other off the ground"),
+        ("{subj} pulls the other person up with the {hand}", "{subj} helps the partner up from the floor",
+         "{subj} grabs the partner's hand and pulls them up"),
+        ("{subj} gets up from the floor with help", "{subj} is helped up by the partner",
+         "{subj} takes the hand and stands up {speed}"),
+    ),
+}
+
+
 def heldout_count(templates: tuple[str, ...]) -> int:
     """Number of templates (at the end of the list) reserved for the heldout split: about 20%, at least one."""
     return max(1, round(0.2 * len(templates)))
 
 
-def pick(templates: tuple[str, ...], rng: np.random.Generator, heldout: bool) -> str:
-    """One template: from the reserved tail if ``heldout``, otherwise from the rest."""
+def pick(templates: tuple[str, ...], rng: np.random.Generator, heldout: bool, more: tuple[str, ...] = ()) -> str:
+    """One template: from the reserved tail if ``heldout``, otherwise from the rest and ``more``."""
     k = heldout_count(templates)
-    pool = templates[-k:] if heldout else templates[:-k]
+    pool = templates[-k:] if heldout else templates[:-k] + more
     return pool[int(rng.integers(len(pool)))]
 
 
@@ -290,10 +492,10 @@ def render(template: str, action: str, p: Params, rng: np.random.Generator) -> s
 
 
 def individual_text(action: str, p: Params, rng: np.random.Generator, heldout: bool = False) -> str:
-    return render(pick(INDIVIDUAL[action], rng, heldout), action, p, rng)
+    return render(pick(INDIVIDUAL[action], rng, heldout, INDIVIDUAL_MORE[action]), action, p, rng)
 
 
 def interaction_texts(kind: str, p: Params, rng: np.random.Generator, heldout: bool = False) -> tuple[str, str, str]:
     """(interaction text, person-A text, person-B text)."""
-    inter, role_a, role_b = INTERACTION[kind]
-    return tuple(render(pick(t, rng, heldout), kind, p, rng) for t in (inter, role_a, role_b))  # type: ignore[return-value]
+    return tuple(render(pick(t, rng, heldout, more), kind, p, rng)  # type: ignore[return-value]
+                 for t, more in zip(INTERACTION[kind], INTERACTION_MORE[kind]))
