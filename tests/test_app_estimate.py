@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from mixermdm_core.composition.cost import Cost
+from mixermdm_core.vocabulary import APP_STEPS, DEFAULT_GUIDANCE
 
 from demo import estimate
 from demo.callbacks import Callbacks
@@ -56,9 +57,10 @@ def test_the_pipeline_loads_on_the_settings_device_and_is_timed_at_load(runtime)
 
 
 def test_the_warning_text_names_size_estimate_and_the_way_out():
-    text = estimate.opening_warning(BIG)
+    text = estimate.warning_text(BIG, 4.0, 20, 2, (3.5, 6.0), 1)
     assert text.startswith("**Slow on this CPU** (2 strategies, 20 steps, 4 s of motion): the networks have 412M")
     assert "takes about 29 s" in text and "`MIXERMDM_DEVICE=cuda`" in text
+    assert estimate.opening_warning(BIG) == estimate.warning_text(BIG, 4.0, APP_STEPS, 2, DEFAULT_GUIDANCE, 1)
     longer = estimate.warning_text(BIG, 8.0, 50, 3, (3.5, 6.0), 2)
     assert "(3 strategies, 50 steps, 8 s of motion)" in longer and "takes about 4.8 min" in longer
     assert estimate.opening_warning(None) is None
