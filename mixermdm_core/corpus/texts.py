@@ -1,7 +1,8 @@
 """Text descriptions in the in2IN style: paraphrase templates whose words match the generated parameters.
 
 Every action has five or more templates; the last fifth of each list (at least one) is *heldout*: it is never
-used for train/val/test clips, only for the heldout split and for mixing prompts.
+used for train/val/test clips, only for the heldout split and for mixing prompts. ``INDIVIDUAL_MORE`` and
+``INTERACTION_MORE`` add wordings to the train/val/test pool only.
 """
 from __future__ import annotations
 
