@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 
 import pytest
 import torch
@@ -12,6 +13,7 @@ from mixermdm_core.data.batching import ClipBatcher
 from mixermdm_core.models.discriminator import MotionDiscriminator
 from mixermdm_core.models.mixer import Mixer
 from mixermdm_core.models.io import read_checkpoint
+from mixermdm_core.representation.relation import RELATION_DIM
 from mixermdm_core.training.recipe import DataConfig, MixerOptimConfig, TrainConfig
 from mixermdm_core.training.datasets import TrainingSet
 from mixermdm_core.training.adversarial import adversarial_step, live_batch, roughness, train_mixer
@@ -68,6 +70,42 @@ def test_cached_batch_gives_the_live_losses(setup, tmp_path):
         assert losses[0][key] == pytest.approx(losses[1][key], abs=1e-3), key
 
 
+class Recording(torch.nn.Module):
+    """A discriminator that keeps every input it judges."""
+
+    def __init__(self, net: torch.nn.Module):
+        super().__init__()
+        self.net, self.inputs = net, []
+
+    def forward(self, x, *args):
+        self.inputs.append(x.detach().clone())
+        return self.net(x, *args)
+
+
+@pytest.mark.parametrize("d_noise", [0.0, 0.5])
+def test_instance_noise_reaches_every_discriminator_input(setup, tmp_path, d_noise):
+    pair, data, pool, spec, _ = setup
+    build_cache(pair, data, pool, spec, tmp_path / "cache", batch_size=4)
+    batch = CachedPredictions(tmp_path / "cache", pair).batch(torch.arange(4))
+    batch["person_text"] = torch.randn(4, 2, 384)  # everyone mixed, so D^b judges every person
+    mixer = small_random(Mixer(TINY, "ST"), 5)
+    d_a = Recording(small_random(MotionDiscriminator(TINY, people=2), 6))
+    d_b = Recording(small_random(MotionDiscriminator(TINY, people=1), 7))
+    opt_g = torch.optim.AdamW(mixer.parameters(), lr=1e-4)
+    opt_d = torch.optim.AdamW(list(d_a.parameters()) + list(d_b.parameters()), lr=1e-4)
+    adversarial_step(pair, mixer, d_a, d_b, opt_g, opt_d, batch, MixerOptimConfig(batch_size=4, d_noise=d_noise))
+    real_a = pair.norm_a.normalize(batch["x_a"])
+    assert len(d_a.inputs) == 3 and len(d_b.inputs) == 6  # real and fake for D, fake for the Mixer; per person for D^b
+    offset = (d_a.inputs[0] - real_a).std().item()
+    assert offset == pytest.approx(d_noise, rel=0.1, abs=1e-6)
+    for x in d_a.inputs[1:] + d_b.inputs:
+        assert torch.isfinite(x).all()
+    if d_noise:  # the D and the Mixer passes draw their own noise
+        assert not torch.allclose(d_a.inputs[1], d_a.inputs[2])
+    else:
+        assert torch.allclose(d_a.inputs[1], d_a.inputs[2])
+
+
 def test_cache_resumes_and_refuses_a_stale_one(setup, tmp_path):
     pair, data, pool, spec, ckpt = setup
     folder = tmp_path / "cache"
@@ -103,6 +141,18 @@ def test_mixer_trains_from_the_cache(setup, tmp_path, monkeypatch):
     assert checks == [2, 3]  # every val_every steps, and once at the end
     with pytest.raises(StaleCacheError):
         train_mixer("T", pair, cfg, tmp_path / "run2", device="cpu", cache=tmp_path / "cache", denoisers={})
+
+
+def test_relation_discriminator_trains_from_the_cache(setup, tmp_path):
+    pair, data, pool, spec, ckpt = setup
+    build_cache(pair, data, pool, spec, tmp_path / "cache", batch_size=4)
+    cfg = TrainConfig(model=TINY, discriminator=TINY,
+                      train=MixerOptimConfig(steps=2, batch_size=4, warmup=1, log_every=1, val_every=0, d_a_relation=True))
+    train_mixer("ST", pair, cfg, tmp_path / "run", device="cpu", cache=tmp_path / "cache")
+    state = torch.load(tmp_path / "run" / "state.pt", weights_only=True)
+    assert state["module.d_a"]["inp.weight"].shape[1] == RELATION_DIM  # D^a reads the pair's relation, not two bodies
+    losses = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
+    assert all(math.isfinite(entry["d_a"]) and math.isfinite(entry["g_a"]) for entry in losses if "d_a" in entry)
 
 
 def test_command_line_builds_then_resumes_a_cache(tmp_path, tiny_corpora, monkeypatch):

@@ -7,7 +7,12 @@ makes this fit a CPU), align x_b onto x_a, let the Mixer choose w and mix. Two
 discriminators judge the mix: D^a against x_a (two people) and D^b against x_b (each person centred).
 Discriminators use the hinge loss; the Mixer minimises -D^a(x_m) - D^b(x_m) plus an L1 penalty on
 the gap between the two, so it cannot win by pleasing only one model, and optionally (``smoothness``) a
-temporal prior on T/ST weights: their mean squared change from frame to frame.
+temporal prior on T/ST weights: their mean squared change from frame to frame. Optional instance noise
+(``d_noise``) on every discriminator input, real and fake, keeps a discriminator from separating the two on
+details the weights cannot change, so its gradient keeps telling the Mixer which way to move. With
+``d_a_relation`` D^a judges only the pair's relation (distances between key joints of the two people, facing;
+``representation.relation``) instead of both bodies, so that it guards the interaction without objecting to
+the individual action wherever that leaves the relation as the interaction model has it.
 
 To teach the Mixer the task it faces at inference (an interaction plus an individual request the
 interaction data does not hold), a person's text is replaced by an unrelated individual text with
@@ -26,10 +31,12 @@ from ..models.pretrained import load_mixer
 from ..composition.sampler import Conditions, DenoiserPair, composed_sample, mix
 from ..composition.strategies import MixerStrategy
 from ..evaluation.signatures import Signatures, detail_transfer
+from ..models.config import NetConfig
 from ..models.discriminator import MotionDiscriminator
 from ..models.io import save_checkpoint
 from ..models.mixer import Mixer
 from ..representation.interhuman import features_to_joints
+from ..representation.relation import RELATION_DIM, pair_relation
 from ..vocabulary import mixed_people
 from . import datasets
 from .recipe import TrainConfig
@@ -53,6 +60,11 @@ def hinge_d(real: torch.Tensor, fake: torch.Tensor, weight: torch.Tensor | None 
     if weight is None:
         return loss.mean()
     return (loss * weight).sum() / weight.sum().clamp_min(1)
+
+
+def with_noise(x: torch.Tensor, std: float) -> torch.Tensor:
+    """Instance noise: ``x`` plus Gaussian noise of standard deviation ``std`` (``x`` itself when 0)."""
+    return x + std * torch.randn_like(x) if std else x
 
 
 def mixer_step_inputs(pair: DenoiserPair, x0: torch.Tensor, mask: torch.Tensor, text, person_text,
@@ -93,6 +105,20 @@ def roughness(w: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
     return (step * valid).sum() / valid.sum().clamp_min(1)
 
 
+def discriminators(cfg: TrainConfig) -> tuple[MotionDiscriminator, MotionDiscriminator]:
+    """D^a (the pair, or its relation with ``d_a_relation``) and D^b (one person), as ``cfg`` sizes them."""
+    if cfg.train.d_a_relation:
+        d_a = MotionDiscriminator(NetConfig.from_dict({**cfg.discriminator.to_dict(), "feature_dim": RELATION_DIM}), people=1)
+    else:
+        d_a = MotionDiscriminator(cfg.discriminator, people=2)
+    return d_a, MotionDiscriminator(cfg.discriminator, people=1)
+
+
+def seen_by_d_a(pair: DenoiserPair, x: torch.Tensor, oc) -> torch.Tensor:
+    """What D^a reads of a raw pair (B, T, 2, 262): the normalised pair, or its relation (B, T, 1, RELATION_DIM)."""
+    return pair_relation(x)[:, :, None] if oc.d_a_relation else pair.norm_a.normalize(x)
+
+
 def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: dict[str, torch.Tensor],
                      oc) -> tuple[dict[str, float], torch.Tensor, torch.Tensor]:
     """One discriminator update then one Mixer update on a batch of frozen-model predictions (live or cached);
@@ -104,22 +130,24 @@ def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: d
     norm_a, norm_b = pair.norm_a.normalize, pair.norm_b.normalize
     w = mixer(norm_a(x_a), norm_a(x_b), t, text, person_text, mask)
     x_m, _ = mix(x_a, x_b, w, active)
-    fake_a = norm_a(x_m)
     fake_b = norm_b(center_people(x_m, mask))
     real_b = norm_b(x_b_c)
     people = active.float()  # (B, 2): D^b only judges people who have an individual text
 
+    def judge_a(x: torch.Tensor) -> torch.Tensor:
+        return d_a(with_noise(seen_by_d_a(pair, x, oc), oc.d_noise), t, text, mask)
+
+    def judge_b(x: torch.Tensor, k: int) -> torch.Tensor:
+        return d_b(with_noise(x[:, :, k:k + 1], oc.d_noise), t, person_text[:, k], mask)
+
     # Discriminators: real = each model's own prediction, fake = the mix.
-    d_loss_a = hinge_d(d_a(norm_a(x_a), t, text, mask), d_a(fake_a.detach(), t, text, mask))
-    d_loss_b = sum(hinge_d(d_b(real_b[:, :, k:k + 1], t, person_text[:, k], mask),
-                           d_b(fake_b[:, :, k:k + 1].detach(), t, person_text[:, k], mask), people[:, k])
-                   for k in range(2)) / 2
+    d_loss_a = hinge_d(judge_a(x_a), judge_a(x_m.detach()))
+    d_loss_b = sum(hinge_d(judge_b(real_b, k), judge_b(fake_b.detach(), k), people[:, k]) for k in range(2)) / 2
     clipped_update(opt_d, d_loss_a + d_loss_b + oc.balance * (d_loss_a - d_loss_b).abs(), oc.grad_clip)
 
     # Mixer: fool both discriminators, evenly.
-    g_a = -d_a(fake_a, t, text, mask).mean()
-    g_b = sum((-d_b(fake_b[:, :, k:k + 1], t, person_text[:, k], mask) * people[:, k]).sum() / people[:, k].sum().clamp_min(1)
-              for k in range(2)) / 2
+    g_a = -judge_a(x_m).mean()
+    g_b = sum((-judge_b(fake_b, k) * people[:, k]).sum() / people[:, k].sum().clamp_min(1) for k in range(2)) / 2
     rough = roughness(w, mask)
     clipped_update(opt_g, g_a + g_b + oc.balance * (g_a - g_b).abs() + oc.smoothness * rough, oc.grad_clip)
     losses = {"d_a": d_loss_a.item(), "d_b": d_loss_b.item(), "g_a": g_a.item(), "g_b": g_b.item(),
@@ -180,8 +208,7 @@ def train_mixer(granularity: str, pair: DenoiserPair, cfg: TrainConfig, out_dir:
 
     mixer = Mixer(cfg.model, granularity, oc.frame_smoothing, oc.frame_stride).to(run.device)
     ema = make_ema(mixer)
-    d_a = MotionDiscriminator(cfg.discriminator, people=2).to(run.device)
-    d_b = MotionDiscriminator(cfg.discriminator, people=1).to(run.device)
+    d_a, d_b = (net.to(run.device) for net in discriminators(cfg))
     opt_g = torch.optim.AdamW(mixer.parameters(), lr=oc.lr, weight_decay=oc.weight_decay, betas=(0.5, 0.9))
     opt_d = torch.optim.AdamW([{"params": d_a.parameters()}, {"params": d_b.parameters(), "lr": oc.d_b_lr or oc.d_lr}],
                               lr=oc.d_lr, weight_decay=oc.weight_decay, betas=(0.5, 0.9))

@@ -55,6 +55,8 @@ class MixerOptimConfig(OptimConfig):
     d_lr: float = 1e-4
     d_b_lr: float = 0.0  # the individual discriminator's learning rate; 0 = d_lr (it out-learns D^a, see docs)
     balance: float = 0.1
+    d_a_relation: bool = False  # D^a judges the pair's relation (representation.relation), not both bodies
+    d_noise: float = 0.0  # std of Gaussian instance noise on every discriminator input (normalised units; 0 = none)
     smoothness: float = 0.0  # weight of the T/ST weights' mean squared change from frame to frame (a temporal prior)
     frame_smoothing: int = 0  # T/ST weights averaged over this many frames (odd), in training and in the checkpoint
     frame_stride: int = 1  # frames per Mixer token (models.mixer); the checkpoint records it
