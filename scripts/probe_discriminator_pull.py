@@ -59,11 +59,12 @@ def main(run: str, config: str, cache: str) -> None:
     print(f"{run} (step {state['step']}): {int(active.sum())} mixed people, mean weight {float(w_mixer.mean()):.2f}")
 
     x_m, _ = mix(x_a, x_b, w_mixer, active)
+    fakes, reals = norm_b(center_people(x_m, mask)), norm_b(x_b_c)
     gains, scores, n = dict.fromkeys(feature_groups(), 0.0), [0.0, 0.0], 0
     for k in range(2):
         rows = active[:, k]
-        fake = norm_b(center_people(x_m, mask))[rows, :, k:k + 1].clone().requires_grad_(True)
-        real = norm_b(x_b_c)[rows, :, k:k + 1]
+        fake = fakes[rows, :, k:k + 1].clone().requires_grad_(True)
+        real = reals[rows, :, k:k + 1]
         score = d_b(fake, t[rows], pt[rows, k], mask[rows])
         score.sum().backward()
         gain = fake.grad * (real - fake.detach())

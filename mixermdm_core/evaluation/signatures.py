@@ -22,8 +22,10 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
+import torch
 
 from ..kinematics import facing_direction
+from ..representation.relation import facing_the_other
 from ..representation.touch import TORSO
 from ..skeleton import FPS, JOINT, PARENTS
 from .metrics import HANDS as WRISTS, min_hand_distance
@@ -170,13 +172,8 @@ def pelvis_distance(pair: np.ndarray) -> float:
 
 def facing_share(pair: np.ndarray) -> float:
     """Share of frames in which each person faces the other (mean over the two people)."""
-    shares = []
-    for k in range(2):
-        to_other = pair[:, 1 - k, 0, [0, 2]] - pair[:, k, 0, [0, 2]]
-        to_other = to_other / np.maximum(np.linalg.norm(to_other, axis=-1, keepdims=True), 1e-6)
-        cos = (facing_direction(pair[:, k])[:, [0, 2]] * to_other).sum(-1)
-        shares.append(float((cos > FACING_COS).mean()))
-    return float(np.mean(shares))
+    cos, _ = facing_the_other(torch.from_numpy(np.asarray(pair)))
+    return float((cos > FACING_COS).double().mean())
 
 
 def makes_contact(pair: np.ndarray, kind: str) -> bool | None:

@@ -21,6 +21,7 @@ validation mixing prompts and the log records how often the asked action shows i
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -31,7 +32,6 @@ from ..models.pretrained import load_mixer
 from ..composition.sampler import Conditions, DenoiserPair, composed_sample, mix
 from ..composition.strategies import MixerStrategy
 from ..evaluation.signatures import Signatures, detail_transfer
-from ..models.config import NetConfig
 from ..models.discriminator import MotionDiscriminator
 from ..models.io import save_checkpoint
 from ..models.mixer import Mixer
@@ -108,7 +108,7 @@ def roughness(w: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
 def discriminators(cfg: TrainConfig) -> tuple[MotionDiscriminator, MotionDiscriminator]:
     """D^a (the pair, or its relation with ``d_a_relation``) and D^b (one person), as ``cfg`` sizes them."""
     if cfg.train.d_a_relation:
-        d_a = MotionDiscriminator(NetConfig.from_dict({**cfg.discriminator.to_dict(), "feature_dim": RELATION_DIM}), people=1)
+        d_a = MotionDiscriminator(replace(cfg.discriminator, feature_dim=RELATION_DIM), people=1)
     else:
         d_a = MotionDiscriminator(cfg.discriminator, people=2)
     return d_a, MotionDiscriminator(cfg.discriminator, people=1)
