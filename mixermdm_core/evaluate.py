@@ -62,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
                         "written into the outputs)")
     p.add_argument("--prompt-batch", type=int, default=8,
                    help="prompts sampled together (times the methods per batch); larger is faster on a GPU")
+    p.add_argument("--text-anchoring", type=float, default=None,
+                   help="0..1: how far the interaction model's texts are pulled towards its training captions "
+                        "(default: the checkpoint folder's; 0: off; see mixermdm_core/text/anchors.py)")
     p.add_argument("--text-store", default=None, help="look texts up in this embedding store instead of encoding")
     p.add_argument("--cache", default=None,
                    help="keep each batch of generated motions in this folder and reuse it when run again, so that "
@@ -100,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         encoder = StoreEncoder(EmbeddingStore(args.text_store))
     try:
         check_device(args.device)
-        pipe = ComposedPipeline.from_pretrained(ckpt, args.device, encoder, args.precision)
+        pipe = ComposedPipeline.from_pretrained(ckpt, args.device, encoder, args.precision, args.text_anchoring)
+        s["text_anchoring"] = pipe.pair.anchors.strength if pipe.pair.anchors else 0.0
         evals = (load_evaluator(ckpt / "evaluator_interaction.safetensors", args.device),
                  load_evaluator(ckpt / "evaluator_individual.safetensors", args.device))
     except (FileNotFoundError, ValueError, RuntimeError) as err:
@@ -115,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     frames, guidance, t0 = frames_for(s["seconds"]), DEFAULT_GUIDANCE, time.time()
     cache = None
     if args.cache is not None:
-        cache = protocol.BatchCache(Path(args.cache), _files_tag(ckpt, args.text_store, args.precision))
+        cache = protocol.BatchCache(Path(args.cache), _files_tag(ckpt, args.text_store, args.precision,
+                                                                s["text_anchoring"]))
 
     best_weight, sweep = 0.5, {}
     if "blend:best" in methods:
@@ -172,11 +177,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _files_tag(checkpoints: Path, text_store: str | None, precision: str) -> str:
-    """Names, sizes and modification times of the checkpoints and the text store, and the precision: a cached
-    batch made with other files or another precision is not reused."""
+def _files_tag(checkpoints: Path, text_store: str | None, precision: str, text_anchoring: float) -> str:
+    """Names, sizes and modification times of the checkpoints and the text store, the precision and the text
+    anchoring: a cached batch made with other files or settings is not reused."""
     files = sorted(checkpoints.glob("*.safetensors")) + ([Path(text_store)] if text_store else [])
-    return json.dumps([precision, *((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files)])
+    return json.dumps([precision, *((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files),
+                       *([text_anchoring] if text_anchoring else [])])
 
 
 def _report_models(pipe, evals, s: dict, args) -> int:

@@ -52,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--weights-out", default=None, help="save the weights of every step (steps, frames, 2, 22)")
     p.add_argument("--no-ground", dest="ground", action="store_false",
                    help="keep the network's raw output: no foot pinning, no lift above the floor")
+    p.add_argument("--text-anchoring", type=float, default=None,
+                   help="0..1: how far the interaction model's texts are pulled towards its training captions "
+                        "(default: the checkpoint folder's; 0: off)")
     p.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N (the official models want a GPU)")
     p.add_argument("--precision", choices=PRECISIONS, default="fp32",
                    help="bf16: networks in bfloat16, about 2x faster on CPUs with AVX-512 BF16")
@@ -70,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         guidance = DEFAULT_GUIDANCE if g is None else (g, g)
         frames = pl.frames_for(args.seconds)
         if args.strategy:
-            pipe = pl.ComposedPipeline.from_pretrained(ckpt, args.device, precision=args.precision)
+            pipe = pl.ComposedPipeline.from_pretrained(ckpt, args.device, precision=args.precision,
+                                                      text_anchoring=args.text_anchoring)
             mixed = sum(bool(t.strip()) for t in (args.person1, args.person2))
             _warn_if_slow(pipe.cost, frames, args.steps, guidance, mixed)
             res = pipe(args.interaction, (args.person1, args.person2), [args.strategy], args.seconds, args.steps,
@@ -82,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
             _warn_if_slow(pipe.cost, frames, args.steps, guidance, 1)
             result = pipe(args.person1, args.seconds, args.steps, guidance[1], args.seed, ground=args.ground)
         else:
-            pipe = pl.InteractionPipeline.from_pretrained(ckpt, args.device, precision=args.precision)
+            pipe = pl.InteractionPipeline.from_pretrained(ckpt, args.device, precision=args.precision,
+                                                         text_anchoring=args.text_anchoring)
             _warn_if_slow(pipe.cost, frames, args.steps, guidance, 0)
             result = pipe(args.interaction, (args.person1, args.person2), args.seconds, args.steps, guidance[0],
                           args.seed, ground=args.ground)

@@ -30,7 +30,7 @@ from ..models.official.folder import is_official_folder
 from ..models.pretrained import load_denoiser
 from ..paths import DEFAULT_DIR
 from .cost import Cost, measure
-from .loading import for_sampling, load_models
+from .loading import for_sampling, load_anchors, load_models
 from .sampler import ComposedOutput, Conditions, DenoiserPair, composed_sample, initial_noise
 from .strategies import parse_strategy
 
@@ -122,13 +122,15 @@ class InteractionPipeline(_Texts):
 
     @classmethod
     def from_pretrained(cls, directory: str | Path = DEFAULT_DIR, device: str = "cpu", encoder=None,
-                        precision: str = "fp32") -> "InteractionPipeline":
+                        precision: str = "fp32", text_anchoring: float | None = None) -> "InteractionPipeline":
+        """``text_anchoring`` (0..1, None: the folder's default, 0: off): see ``text.anchors``."""
         if is_official_folder(directory):
             pair, _, encoder = load_models(directory, device, precision, encoder)
             return cls(DenoiserPair(pair.interaction, None, pair.norm_a, None, pair.schedule, precision), encoder, device)
         net, norm = load_denoiser(Path(directory) / "interaction.safetensors", "interaction", device)
         net = for_sampling(net, "interaction", device, precision)
-        return cls(DenoiserPair(net, None, norm, None, NoiseSchedule(), precision), encoder, device)
+        return cls(DenoiserPair(net, None, norm, None, NoiseSchedule(), precision, load_anchors(directory, text_anchoring)),
+                   encoder, device)
 
     @cached_property
     def cost(self) -> Cost:
@@ -218,9 +220,11 @@ class ComposedPipeline(_Texts):
 
     @classmethod
     def from_pretrained(cls, directory: str | Path = DEFAULT_DIR, device: str = "cpu", encoder=None,
-                        precision: str = "fp32") -> "ComposedPipeline":
-        """``precision='bf16'`` runs the networks in bfloat16 (about 2x faster on CPUs with AVX-512 BF16)."""
-        return cls(*load_models(directory, device, precision, encoder), device)
+                        precision: str = "fp32", text_anchoring: float | None = None) -> "ComposedPipeline":
+        """``precision='bf16'`` runs the networks in bfloat16 (about 2x faster on CPUs with AVX-512 BF16);
+        ``text_anchoring`` (0..1, None: the folder's default, 0: off) pulls the interaction model's texts towards
+        its training captions (``text.anchors``)."""
+        return cls(*load_models(directory, device, precision, encoder, text_anchoring), device)
 
     @cached_property
     def cost(self) -> Cost:

@@ -27,6 +27,7 @@ from ..models.mixer import weights_per_joint, weights_to_features
 from ..models.precision import check_precision, in_precision
 from ..representation.interhuman import FEATURE_DIM
 from ..representation.normalization import Normalizer
+from ..text.anchors import TextAnchors
 from ..vocabulary import DEFAULT_GUIDANCE, mixed_people
 from .centering import align_people, center_people
 from .strategies import MixInputs
@@ -42,6 +43,7 @@ class DenoiserPair:
     norm_b: Normalizer
     schedule: NoiseSchedule
     precision: str = "fp32"  # of the networks (models.precision): fp32 or bf16
+    anchors: TextAnchors | None = None  # pull the interaction model's texts towards its training captions
 
     def __post_init__(self):
         check_precision(self.precision)
@@ -58,6 +60,8 @@ class DenoiserPair:
     def predict_interaction(self, x_t: torch.Tensor, t: torch.Tensor, text: torch.Tensor, person_text: torch.Tensor,
                             mask: torch.Tensor | None, guidance: float) -> torch.Tensor:
         """Guided raw x0 (B, T, 2, 262) from the interaction chain state x_t (normalised)."""
+        if self.anchors is not None:
+            text, person_text = self.anchors.pull(text, "interaction"), self.anchors.pull(person_text, "person")
         net = in_precision(self.interaction, self.precision, t)
         return self.norm_a.denormalize(guided_x0(net, x_t, t, (text, person_text), mask, guidance))
 
