@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Sequence
 
 import torch
+from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 
 ROLES = ("interaction", "person")  # the interaction model's two kinds of text condition
@@ -71,8 +72,6 @@ class TextAnchors:
     @classmethod
     def load(cls, path: str | Path, strength: float | None = None) -> "TextAnchors":
         """Read a file written by :meth:`save`; ``strength`` (0..1) overrides the stored default."""
-        from safetensors import safe_open
-
         with safe_open(str(path), "pt") as f:
             meta = f.metadata() or {}
         captions = {role: t.float() for role, t in load_file(str(path)).items()}
