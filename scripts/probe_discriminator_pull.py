@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from mixermdm_core.composition.centering import align_people, center_people  # noqa: E402
 from mixermdm_core.composition.loading import load_pair  # noqa: E402
 from mixermdm_core.composition.sampler import mix  # noqa: E402
+from mixermdm_core.composition.strategies import BODY_PARTS  # noqa: E402
 from mixermdm_core.models.mixer import Mixer  # noqa: E402
 from mixermdm_core.representation.interhuman import POS, ROT, VEL, CONTACT  # noqa: E402
 from mixermdm_core.training.adversarial import discriminators, seen_by_d_a  # noqa: E402
@@ -27,8 +28,8 @@ from mixermdm_core.training.prediction_cache import CachedPredictions  # noqa: E
 from mixermdm_core.training.recipe import load_config  # noqa: E402
 from mixermdm_core.vocabulary import mixed_people  # noqa: E402
 
-PARTS = {"pelvis": [0], "legs": [1, 2, 4, 5, 7, 8, 10, 11], "spine and head": [3, 6, 9, 12, 15],
-         "arms": [13, 14, 16, 17, 18, 19, 20, 21]}
+PARTS = {"pelvis": list(BODY_PARTS["root"]), "legs": list(BODY_PARTS["legs"]), "spine and head": list(BODY_PARTS["spine"]),
+         "arms": list(BODY_PARTS["left_arm"] + BODY_PARTS["right_arm"])}
 
 
 def feature_groups() -> dict[str, torch.Tensor]:
