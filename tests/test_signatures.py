@@ -8,7 +8,7 @@ from mixermdm_core.corpus import mixing_cases, mixing_prompts
 from mixermdm_core.corpus.generate import make_clip
 from mixermdm_core.evaluation.signatures import (
     FEATURES, Signatures, amplitude_kept, detail_transfer, facing_share, interaction_figures, makes_contact,
-    pelvis_distance, penetration,
+    pelvis_distance, penetration, trunk_gap,
     youden_threshold,
 )
 from mixermdm_core.rotations import yaw_matrix
@@ -110,6 +110,23 @@ def test_penetration_of_overlapping_and_separate_bodies():
     assert penetration(inside) > 0.2  # torsos (13 cm capsules) nearly coincide
     closer = [penetration(np.stack([person, person + np.array([0.0, 0.0, d])], axis=1)) for d in (0.5, 0.3, 0.1)]
     assert closer == sorted(closer) and closer[-1] > closer[0]
+
+
+def test_body_contact_reads_the_trunk_surface():
+    person = standing(10)
+    other = person + np.array([0.0, 0.0, 1.0])  # a metre in front, along +z
+    chest = other[:, JOINT["spine3"]]
+    pair = np.stack([person, other], axis=1)
+    for gap, touches in ((0.01, True), (0.05, True), (0.08, False), (0.30, False)):
+        reached = pair.copy()
+        reached[:, 0, JOINT["right_wrist"]] = chest - np.array([0.0, 0.0, 0.13 + gap])  # 13 cm trunk capsule
+        assert trunk_gap(reached) == pytest.approx(gap, abs=1e-6)
+        assert makes_contact(reached, "push") is touches and makes_contact(reached, "hug") is touches
+    for i in range(3):  # every real push and hug touches, however far the hand is from the trunk's joints
+        assert makes_contact(pair_of("push", i), "push") and makes_contact(pair_of("hug", i), "hug")
+    apart = pair_of("push").copy()
+    apart[:, 1, :, 2] += 0.5
+    assert not makes_contact(apart, "push")
 
 
 def test_interaction_figures_per_kind_and_overall():

@@ -26,7 +26,6 @@ import torch
 
 from ..kinematics import facing_direction
 from ..representation.relation import facing_the_other
-from ..representation.touch import TORSO
 from ..skeleton import FPS, JOINT, PARENTS
 from .metrics import HANDS as WRISTS, min_hand_distance
 
@@ -40,7 +39,9 @@ FACING_COS = 0.5  # a person faces the other when the other's pelvis is within 6
 SPACING_SLACK = 0.15  # a pair keeps its spacing within 15 % beyond the real clips' 5th-95th percentiles
 FACING_SLACK = 0.10  # and faces the other in at most 10 points fewer frames than the real clips' 10th percentile
 CONTACT_M = 0.10  # hand contacts: wrists of the two people closer than this
-BODY_CONTACT_M = 0.15  # body contacts (hug, push): a hand this close to a torso joint of the other person
+# body contacts (hug, push): a wrist joint this close to the surface of the other's trunk (capsules below): its own
+# capsule radius (4 cm) and 2 cm of slack, as two wrists (4 cm each) touch at 8 cm and count within CONTACT_M
+BODY_CONTACT_M = 0.06
 HAND_CONTACT_KINDS = ("handshake", "high_five", "pass_object", "help_up")
 BODY_CONTACT_KINDS = ("hug", "push")
 ANKLES = (JOINT["left_ankle"], JOINT["right_ankle"])
@@ -177,14 +178,12 @@ def facing_share(pair: np.ndarray) -> float:
 
 
 def makes_contact(pair: np.ndarray, kind: str) -> bool | None:
-    """Hand contact (wrists within 10 cm) for hand-contact kinds; a hand within 15 cm of the other's torso for
-    hug and push; None for kinds without a contact."""
+    """Hand contact (wrists within 10 cm) for hand-contact kinds; a wrist within 6 cm of the surface of the
+    other's trunk for hug and push; None for kinds without a contact."""
     if kind in HAND_CONTACT_KINDS:
         return min_hand_distance(pair) < CONTACT_M * 100  # it reads centimetres
     if kind in BODY_CONTACT_KINDS:
-        near = min(np.linalg.norm(pair[:, k][:, list(WRISTS), None] - pair[:, 1 - k][:, None, list(TORSO)], axis=-1).min()
-                   for k in range(2))
-        return bool(near < BODY_CONTACT_M)
+        return trunk_gap(pair) < BODY_CONTACT_M
     return None
 
 
@@ -277,6 +276,7 @@ _RADIUS = {"spine1": 0.13, "spine2": 0.13, "spine3": 0.13, "neck": 0.06, "head":
 _CHILD = np.array([JOINT[n] for n in _RADIUS])
 _PARENT = np.array([PARENTS[j] for j in _CHILD])
 _RADII = np.array(list(_RADIUS.values()))
+_TRUNK = [i for i, name in enumerate(_RADIUS) if name in ("spine1", "spine2", "spine3", "neck")]  # pelvis to neck
 
 
 def _segment_distance(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.ndarray) -> np.ndarray:
@@ -289,6 +289,19 @@ def _segment_distance(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.nda
     t = np.clip((b * s + f) / np.maximum(e, 1e-12), 0, 1)
     s = np.clip((b * t - c) / np.maximum(a, 1e-12), 0, 1)
     return np.linalg.norm(p0 + d1 * s[..., None] - q0 - d2 * t[..., None], axis=-1)
+
+
+def trunk_gap(pair: np.ndarray) -> float:
+    """Closest approach (m) of any wrist joint of a pair (T, 2, 22, 3) to the surface of the other person's trunk
+    capsules, over all frames (negative: inside). A hand laid on a chest puts the wrist 1-3 cm from it, where the
+    nearest trunk joint is still 14-16 cm away (the trunk is 13 cm thick around its joints)."""
+    gaps = []
+    for k in range(2):
+        wrists = pair[:, k][:, list(WRISTS)][:, :, None]  # (T, 2, 1, 3): a wrist is a segment of length 0
+        other = pair[:, 1 - k]
+        axis = _segment_distance(wrists, wrists, other[:, _PARENT[_TRUNK]][:, None], other[:, _CHILD[_TRUNK]][:, None])
+        gaps.append((axis - _RADII[_TRUNK]).min())
+    return float(min(gaps))
 
 
 def penetration(pair: np.ndarray) -> float:
