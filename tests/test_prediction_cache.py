@@ -13,7 +13,7 @@ from mixermdm_core.data.batching import ClipBatcher
 from mixermdm_core.models.discriminator import MotionDiscriminator
 from mixermdm_core.models.mixer import Mixer
 from mixermdm_core.models.io import read_checkpoint
-from mixermdm_core.representation.relation import RELATION_DIM
+from mixermdm_core.representation.relation import REACH_DIM, RELATION_DIM
 from mixermdm_core.training.recipe import DataConfig, MixerOptimConfig, TrainConfig
 from mixermdm_core.training.datasets import TrainingSet
 from mixermdm_core.training.adversarial import adversarial_step, live_batch, roughness, train_mixer
@@ -143,14 +143,16 @@ def test_mixer_trains_from_the_cache(setup, tmp_path, monkeypatch):
         train_mixer("T", pair, cfg, tmp_path / "run2", device="cpu", cache=tmp_path / "cache", denoisers={})
 
 
-def test_relation_discriminator_trains_from_the_cache(setup, tmp_path):
+@pytest.mark.parametrize("reach", [False, True])
+def test_relation_discriminator_trains_from_the_cache(setup, tmp_path, reach):
     pair, data, pool, spec, ckpt = setup
     build_cache(pair, data, pool, spec, tmp_path / "cache", batch_size=4)
-    cfg = TrainConfig(model=TINY, discriminator=TINY,
-                      train=MixerOptimConfig(steps=2, batch_size=4, warmup=1, log_every=1, val_every=0, d_a_relation=True))
+    cfg = TrainConfig(model=TINY, discriminator=TINY, train=MixerOptimConfig(
+        steps=2, batch_size=4, warmup=1, log_every=1, val_every=0, d_a_relation=True, d_a_reach=reach))
     train_mixer("ST", pair, cfg, tmp_path / "run", device="cpu", cache=tmp_path / "cache")
     state = torch.load(tmp_path / "run" / "state.pt", weights_only=True)
-    assert state["module.d_a"]["inp.weight"].shape[1] == RELATION_DIM  # D^a reads the pair's relation, not two bodies
+    # D^a reads the pair's relation (and the arms' reach), not two bodies
+    assert state["module.d_a"]["inp.weight"].shape[1] == RELATION_DIM + reach * REACH_DIM
     losses = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
     assert all(math.isfinite(entry["d_a"]) and math.isfinite(entry["g_a"]) for entry in losses if "d_a" in entry)
 

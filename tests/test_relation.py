@@ -6,8 +6,8 @@ import math
 import pytest
 import torch
 
-from mixermdm_core.representation.interhuman import joints_to_features
-from mixermdm_core.representation.relation import KEY_JOINTS, RELATION_DIM, pair_relation
+from mixermdm_core.representation.interhuman import features_to_joints, joints_to_features
+from mixermdm_core.representation.relation import KEY_JOINTS, REACH_DIM, RELATION_DIM, arm_reach, pair_relation
 from mixermdm_core.rotations import yaw_matrix
 
 from conftest import smooth_person
@@ -42,3 +42,16 @@ def test_the_gradient_is_finite_where_two_joints_meet():
     x = pair(gap=0.0).requires_grad_(True)
     pair_relation(x).sum().backward()
     assert torch.isfinite(x.grad).all()
+
+
+def test_arm_reach_is_read_in_the_other_persons_frame():
+    x = pair(gap=1.5)
+    reach = arm_reach(x)
+    assert reach.shape == (20, REACH_DIM)
+    assert torch.allclose(arm_reach(pair(gap=1.5, turn=-0.7, shift=(1.0, 3.0))), reach, atol=1e-4)
+    joints = features_to_joints(x)
+    local = reach.reshape(20, 2, 4, 3)  # person 2's arms in person 1's frame, then person 1's in person 2's
+    height = joints[:, 1, 21, 1] - joints[:, 0, 0, 1]  # person 2's right wrist above person 1's pelvis
+    assert torch.allclose(local[:, 0, 3, 1], height, atol=1e-4)
+    assert (local[:, :, :, 0] > 0.5).all()  # facing each other 1.5 m apart: every arm is ahead of the other
+    assert (arm_reach(pair(gap=0.6))[:, 0::3] < reach[:, 0::3]).all()  # closer: every forward coordinate shrinks

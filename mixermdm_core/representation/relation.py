@@ -14,6 +14,8 @@ from .interhuman import features_to_joints
 
 KEY_JOINTS = tuple(JOINT[n] for n in ("pelvis", "head", "left_wrist", "right_wrist", "left_foot", "right_foot"))
 RELATION_DIM = len(KEY_JOINTS) ** 2 + 4
+ARM_JOINTS = tuple(JOINT[n] for n in ("left_elbow", "right_elbow", "left_wrist", "right_wrist"))
+REACH_DIM = 2 * len(ARM_JOINTS) * 3
 
 
 def facing_the_other(joints: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -37,3 +39,18 @@ def pair_relation(features: torch.Tensor) -> torch.Tensor:
     gap = key[..., 0, :, None, :] - key[..., 1, None, :, :]
     distances = (gap.pow(2).sum(-1) + 1e-8).sqrt().flatten(-2)  # finite gradient where two joints touch
     return torch.cat((distances, *facing_the_other(joints)), -1)
+
+
+def arm_reach(features: torch.Tensor) -> torch.Tensor:
+    """(..., T, 2, 262) raw features of a pair -> (..., T, REACH_DIM): each person's elbows and wrists in the other
+    person's frame (origin at the other's pelvis, axes the other's forward, up and left; metres), i.e. where each
+    reaches on the other's body: a handshake's hand at the partner's side, a hug's behind the back. Unchanged
+    when the pair moves or turns as a whole."""
+    joints = features_to_joints(features)  # (..., T, 2, 22, 3)
+    forward = facing_direction(joints)  # (..., T, 2, 3), horizontal unit
+    up = torch.zeros_like(forward)
+    up[..., 1] = 1.0
+    axes = torch.stack((forward, up, torch.cross(up, forward, dim=-1)), -2)  # (..., T, 2, 3, 3) rows
+    arms = joints[..., list(ARM_JOINTS), :].flip(-3)  # person 2's arms first: read in person 1's frame
+    local = arms - joints[..., 0:1, :]  # (..., T, 2, 4, 3) relative to the frame owner's pelvis
+    return torch.einsum("...pij,...pkj->...pki", axes, local).flatten(-3)

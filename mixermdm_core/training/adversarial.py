@@ -36,7 +36,7 @@ from ..models.discriminator import MotionDiscriminator
 from ..models.io import save_checkpoint
 from ..models.mixer import Mixer
 from ..representation.interhuman import features_to_joints
-from ..representation.relation import RELATION_DIM, pair_relation
+from ..representation.relation import REACH_DIM, RELATION_DIM, arm_reach, pair_relation
 from ..vocabulary import mixed_people
 from . import datasets
 from .recipe import TrainConfig
@@ -108,15 +108,22 @@ def roughness(w: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
 def discriminators(cfg: TrainConfig) -> tuple[MotionDiscriminator, MotionDiscriminator]:
     """D^a (the pair, or its relation with ``d_a_relation``) and D^b (one person), as ``cfg`` sizes them."""
     if cfg.train.d_a_relation:
-        d_a = MotionDiscriminator(replace(cfg.discriminator, feature_dim=RELATION_DIM), people=1)
+        dim = RELATION_DIM + (REACH_DIM if cfg.train.d_a_reach else 0)
+        d_a = MotionDiscriminator(replace(cfg.discriminator, feature_dim=dim), people=1)
     else:
         d_a = MotionDiscriminator(cfg.discriminator, people=2)
     return d_a, MotionDiscriminator(cfg.discriminator, people=1)
 
 
 def seen_by_d_a(pair: DenoiserPair, x: torch.Tensor, oc) -> torch.Tensor:
-    """What D^a reads of a raw pair (B, T, 2, 262): the normalised pair, or its relation (B, T, 1, RELATION_DIM)."""
-    return pair_relation(x)[:, :, None] if oc.d_a_relation else pair.norm_a.normalize(x)
+    """What D^a reads of a raw pair (B, T, 2, 262): the normalised pair, or its relation (B, T, 1, RELATION_DIM),
+    followed by the arms' reach with ``d_a_reach``."""
+    if not oc.d_a_relation:
+        return pair.norm_a.normalize(x)
+    relation = pair_relation(x)
+    if oc.d_a_reach:
+        relation = torch.cat((relation, arm_reach(x)), -1)
+    return relation[:, :, None]
 
 
 def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: dict[str, torch.Tensor],
