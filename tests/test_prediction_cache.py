@@ -106,6 +106,27 @@ def test_instance_noise_reaches_every_discriminator_input(setup, tmp_path, d_noi
         assert torch.allclose(d_a.inputs[1], d_a.inputs[2])
 
 
+def test_d_a_max_t_judges_only_the_low_noise_samples(setup, tmp_path):
+    pair, data, pool, spec, _ = setup
+    build_cache(pair, data, pool, spec, tmp_path / "cache", batch_size=4)
+    batch = CachedPredictions(tmp_path / "cache", pair).batch(torch.arange(4))
+    batch["t"] = torch.tensor([10, 900, 20, 950])
+    nets = [small_random(Mixer(TINY, "ST"), 5), small_random(MotionDiscriminator(TINY, people=2), 6),
+            small_random(MotionDiscriminator(TINY, people=1), 7)]
+
+    def losses(max_t: int, rows) -> dict[str, float]:
+        mixer, d_a, d_b = copy.deepcopy(nets)
+        opt_g = torch.optim.AdamW(mixer.parameters(), lr=1e-4)
+        opt_d = torch.optim.AdamW(list(d_a.parameters()) + list(d_b.parameters()), lr=1e-4)
+        part = {k: v[rows] for k, v in batch.items()}
+        return adversarial_step(pair, mixer, d_a, d_b, opt_g, opt_d, part, MixerOptimConfig(batch_size=4, d_a_max_t=max_t))[0]
+
+    low = torch.tensor([0, 2])
+    for key in ("d_a", "g_a"):  # D^a and the Mixer's loss against it: the low-noise half alone
+        assert losses(500, torch.arange(4))[key] == pytest.approx(losses(0, low)[key], abs=1e-5), key
+    assert losses(500, torch.arange(4))["d_b"] == pytest.approx(losses(0, torch.arange(4))["d_b"], abs=1e-6)
+
+
 def test_cache_resumes_and_refuses_a_stale_one(setup, tmp_path):
     pair, data, pool, spec, ckpt = setup
     folder = tmp_path / "cache"

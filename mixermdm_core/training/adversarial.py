@@ -12,7 +12,8 @@ temporal prior on T/ST weights: their mean squared change from frame to frame. O
 details the weights cannot change, so its gradient keeps telling the Mixer which way to move. With
 ``d_a_relation`` D^a judges only the pair's relation (distances between key joints of the two people, facing;
 ``representation.relation``) instead of both bodies, so that it guards the interaction without objecting to
-the individual action wherever that leaves the relation as the interaction model has it.
+the individual action wherever that leaves the relation as the interaction model has it; ``d_a_max_t`` lets D^a
+judge only the low-noise samples, where the interaction model's own prediction already has its contacts.
 
 To teach the Mixer the task it faces at inference (an interaction plus an individual request the
 interaction data does not hold), a person's text is replaced by an unrelated individual text with
@@ -147,13 +148,14 @@ def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: d
     def judge_b(x: torch.Tensor, k: int) -> torch.Tensor:
         return d_b(with_noise(x[:, :, k:k + 1], oc.d_noise), t, person_text[:, k], mask)
 
-    # Discriminators: real = each model's own prediction, fake = the mix.
-    d_loss_a = hinge_d(judge_a(x_a), judge_a(x_m.detach()))
+    # Discriminators: real = each model's own prediction, fake = the mix; D^a only where t < d_a_max_t, if set.
+    judged_a = (t < oc.d_a_max_t).float() if oc.d_a_max_t else torch.ones_like(t, dtype=torch.float)
+    d_loss_a = hinge_d(judge_a(x_a), judge_a(x_m.detach()), judged_a)
     d_loss_b = sum(hinge_d(judge_b(real_b, k), judge_b(fake_b.detach(), k), people[:, k]) for k in range(2)) / 2
     clipped_update(opt_d, d_loss_a + d_loss_b + oc.balance * (d_loss_a - d_loss_b).abs(), oc.grad_clip)
 
     # Mixer: fool both discriminators, evenly.
-    g_a = -judge_a(x_m).mean()
+    g_a = (-judge_a(x_m) * judged_a).sum() / judged_a.sum().clamp_min(1)
     g_b = sum((-judge_b(fake_b, k) * people[:, k]).sum() / people[:, k].sum().clamp_min(1) for k in range(2)) / 2
     rough = roughness(w, mask)
     clipped_update(opt_g, g_a + g_b + oc.balance * (g_a - g_b).abs() + oc.smoothness * rough, oc.grad_clip)

@@ -57,6 +57,7 @@ class MixerOptimConfig(OptimConfig):
     balance: float = 0.1
     d_a_relation: bool = False  # D^a judges the pair's relation (representation.relation), not both bodies
     d_a_reach: bool = False  # with d_a_relation: D^a also reads each person's arms in the other's frame (arm_reach)
+    d_a_max_t: int = 0  # D^a (and the Mixer's loss against it) judge only samples noised below this step; 0 = all
     d_noise: float = 0.0  # std of Gaussian instance noise on every discriminator input (normalised units; 0 = none)
     smoothness: float = 0.0  # weight of the T/ST weights' mean squared change from frame to frame (a temporal prior)
     frame_smoothing: int = 0  # T/ST weights averaged over this many frames (odd), in training and in the checkpoint
