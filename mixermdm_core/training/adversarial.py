@@ -13,7 +13,7 @@ details the weights cannot change, so its gradient keeps telling the Mixer which
 ``d_a_relation`` D^a judges only the pair's relation (distances between key joints of the two people, facing;
 ``representation.relation``) instead of both bodies, so that it guards the interaction without objecting to
 the individual action wherever that leaves the relation as the interaction model has it; ``d_a_max_t`` lets D^a
-judge only the low-noise samples, where the interaction model's own prediction already has its contacts.
+judge only the low-noise samples (t below it), leaving the noisier steps to D^b.
 
 To teach the Mixer the task it faces at inference (an interaction plus an individual request the
 interaction data does not hold), a person's text is replaced by an unrelated individual text with
