@@ -56,11 +56,14 @@ def swap_texts(person_text: torch.Tensor, pool: torch.Tensor, p: float) -> torch
     return torch.where(swap, random, person_text)
 
 
+def weighted_mean(x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """Mean of per-sample values ``x`` (B,) weighted by ``weight`` (B,); 0 where every weight is 0."""
+    return (x * weight).sum() / weight.sum().clamp_min(1)
+
+
 def hinge_d(real: torch.Tensor, fake: torch.Tensor, weight: torch.Tensor | None = None) -> torch.Tensor:
     loss = F.relu(1 - real) + F.relu(1 + fake)
-    if weight is None:
-        return loss.mean()
-    return (loss * weight).sum() / weight.sum().clamp_min(1)
+    return loss.mean() if weight is None else weighted_mean(loss, weight)
 
 
 def with_noise(x: torch.Tensor, std: float) -> torch.Tensor:
@@ -155,8 +158,8 @@ def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: d
     clipped_update(opt_d, d_loss_a + d_loss_b + oc.balance * (d_loss_a - d_loss_b).abs(), oc.grad_clip)
 
     # Mixer: fool both discriminators, evenly.
-    g_a = (-judge_a(x_m) * judged_a).sum() / judged_a.sum().clamp_min(1)
-    g_b = sum((-judge_b(fake_b, k) * people[:, k]).sum() / people[:, k].sum().clamp_min(1) for k in range(2)) / 2
+    g_a = weighted_mean(-judge_a(x_m), judged_a)
+    g_b = sum(weighted_mean(-judge_b(fake_b, k), people[:, k]) for k in range(2)) / 2
     rough = roughness(w, mask)
     clipped_update(opt_g, g_a + g_b + oc.balance * (g_a - g_b).abs() + oc.smoothness * rough, oc.grad_clip)
     losses = {"d_a": d_loss_a.item(), "d_b": d_loss_b.item(), "g_a": g_a.item(), "g_b": g_b.item(),
