@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 
 from mixermdm_core.representation.grounding import ground
 from mixermdm_core.representation.interhuman import FEATURE_DIM, POS
-from mixermdm_core.representation.touch import ARMS, CLOSE_M, HAND_GAP_M, NEAR_M, close_contacts, closed_excess
+from mixermdm_core.evaluation.signatures import trunk_gap
+from mixermdm_core.representation.touch import (ARMS, BODY_GAP_M, CLOSE_M, HAND_GAP_M, NEAR_M, close_contacts,
+                                                closed_excess)
 from mixermdm_core.skeleton import JOINT, rest_joints
 
 R_WRIST, R_ELBOW = JOINT["right_wrist"], JOINT["right_elbow"]
@@ -33,6 +36,20 @@ def facing_pair(gaps: list[float]) -> np.ndarray:
     return np.stack(out)
 
 
+def reaching_pair(gap: float) -> np.ndarray:
+    """(4, 2, 22, 3): a bent body reaching towards the chest of a body in the rest pose that faces it, the
+    nearer wrist ``gap`` metres from the surface of the other's trunk capsules."""
+    one = bent_body()
+    other = rest_joints().astype(np.float64) * np.array([-1.0, 1.0, -1.0])
+    other -= other[0] * np.array([1.0, 0.0, 1.0])
+    near, far = 0.2, 2.0  # the gap grows with the distance along Z: bisect for it
+    for _ in range(40):
+        shift = (near + far) / 2
+        pair = np.stack((one, other + (0.0, 0.0, shift)))[None].repeat(4, 0)
+        near, far = (shift, far) if trunk_gap(pair) < gap else (near, shift)
+    return pair
+
+
 def wrist_gap(pair: np.ndarray) -> np.ndarray:
     return np.linalg.norm(pair[:, 0, R_WRIST] - pair[:, 1, R_WRIST], axis=-1)
 
@@ -48,6 +65,13 @@ def test_hands_the_network_brings_close_meet_and_only_the_arms_move():
     np.testing.assert_allclose(arm_lengths(closed), arm_lengths(pair), atol=1e-9)
     moved = np.abs(closed - pair).max(axis=(0, 1, 3)) > 1e-9
     assert set(np.flatnonzero(moved)) == {R_ELBOW, R_WRIST}
+
+
+def test_a_hand_the_network_brings_near_a_chest_rests_on_it():
+    for gap in (-0.03, 0.0, CLOSE_M):  # inside, on, and taken to touch: laid on the surface
+        assert trunk_gap(close_contacts(reaching_pair(gap))) == pytest.approx(BODY_GAP_M, abs=2e-3)
+    far = reaching_pair(BODY_GAP_M + NEAR_M + 0.01)
+    np.testing.assert_array_equal(close_contacts(far), far)
 
 
 def test_far_hands_are_left_alone():

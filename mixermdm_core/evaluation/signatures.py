@@ -25,8 +25,9 @@ import numpy as np
 import torch
 
 from ..kinematics import facing_direction
+from ..representation.capsules import CHILD, PARENT, RADII, segment_distance, trunk_axes
 from ..representation.relation import facing_the_other
-from ..skeleton import FPS, JOINT, PARENTS
+from ..skeleton import FPS, JOINT
 from .metrics import HANDS as WRISTS, min_hand_distance
 
 Feature = Callable[[np.ndarray], float]
@@ -267,30 +268,6 @@ def amplitude_kept(values: np.ndarray, threshold: np.ndarray | float) -> np.ndar
     return np.median((values[:, use] - lo[use]) / (hi[use] - lo[use]), axis=1)
 
 
-# Capsule radius (m) of the bone ending at each joint, for inter-person penetration: a simple body model.
-_RADIUS = {"spine1": 0.13, "spine2": 0.13, "spine3": 0.13, "neck": 0.06, "head": 0.10, "left_collar": 0.06,
-           "right_collar": 0.06, "left_hip": 0.08, "right_hip": 0.08, "left_knee": 0.07, "right_knee": 0.07,
-           "left_ankle": 0.05, "right_ankle": 0.05, "left_foot": 0.04, "right_foot": 0.04,
-           "left_shoulder": 0.05, "right_shoulder": 0.05, "left_elbow": 0.045, "right_elbow": 0.045,
-           "left_wrist": 0.04, "right_wrist": 0.04}
-_CHILD = np.array([JOINT[n] for n in _RADIUS])
-_PARENT = np.array([PARENTS[j] for j in _CHILD])
-_RADII = np.array(list(_RADIUS.values()))
-_TRUNK = [i for i, name in enumerate(_RADIUS) if name in ("spine1", "spine2", "spine3", "neck")]  # pelvis to neck
-
-
-def _segment_distance(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.ndarray) -> np.ndarray:
-    """Closest distance between segments p0-p1 and q0-q1 (broadcast over leading axes, last axis xyz)."""
-    d1, d2, r = p1 - p0, q1 - q0, p0 - q0
-    a, e, f = (d1 * d1).sum(-1), (d2 * d2).sum(-1), (d2 * r).sum(-1)
-    c, b = (d1 * r).sum(-1), (d1 * d2).sum(-1)
-    denom = np.maximum(a * e - b * b, 1e-12)
-    s = np.clip((b * f - c * e) / denom, 0, 1)
-    t = np.clip((b * s + f) / np.maximum(e, 1e-12), 0, 1)
-    s = np.clip((b * t - c) / np.maximum(a, 1e-12), 0, 1)
-    return np.linalg.norm(p0 + d1 * s[..., None] - q0 - d2 * t[..., None], axis=-1)
-
-
 def trunk_gap(pair: np.ndarray) -> float:
     """Closest approach (m) of any wrist joint of a pair (T, 2, 22, 3) to the surface of the other person's trunk
     capsules, over all frames (negative: inside). A hand laid on a chest puts the wrist 1-3 cm from it, where the
@@ -299,17 +276,17 @@ def trunk_gap(pair: np.ndarray) -> float:
     for k in range(2):
         wrists = pair[:, k][:, list(WRISTS)][:, :, None]  # (T, 2, 1, 3): a wrist is a segment of length 0
         other = pair[:, 1 - k]
-        axis = _segment_distance(wrists, wrists, other[:, _PARENT[_TRUNK]][:, None], other[:, _CHILD[_TRUNK]][:, None])
-        gaps.append((axis - _RADII[_TRUNK]).min())
+        start, end, radii = trunk_axes(other[:, None])
+        gaps.append((segment_distance(wrists, wrists, start, end) - radii).min())
     return float(min(gaps))
 
 
 def penetration(pair: np.ndarray) -> float:
     """How deep (m) the two bodies of a pair (T, 2, 22, 3) pass through each other: per frame the deepest
     overlap of any two bone capsules (one of each person), averaged over frames."""
-    a0, a1 = pair[:, 0, _PARENT][:, :, None], pair[:, 0, _CHILD][:, :, None]
-    b0, b1 = pair[:, 1, _PARENT][:, None], pair[:, 1, _CHILD][:, None]
-    overlap = _RADII[:, None] + _RADII[None] - _segment_distance(a0, a1, b0, b1)  # (T, 21, 21)
+    a0, a1 = pair[:, 0, PARENT][:, :, None], pair[:, 0, CHILD][:, :, None]
+    b0, b1 = pair[:, 1, PARENT][:, None], pair[:, 1, CHILD][:, None]
+    overlap = RADII[:, None] + RADII[None] - segment_distance(a0, a1, b0, b1)  # (T, 21, 21)
     return float(np.clip(overlap, 0, None).max(axis=(1, 2)).mean())
 
 

@@ -1,12 +1,13 @@
-"""Closing near-contacts: where the network already brings a hand of one person close to a hand or the torso
+"""Closing near-contacts: where the network already brings a hand of one person close to a hand or the trunk
 of the other, the two are made to touch, as grounding pins the feet it already plants.
 
 Read from the motion alone, never from the text. For each wrist, frame by frame, the nearest partner is the
-other person's wrists (touching at HAND_GAP_M) or torso joints (touching at BODY_GAP_M, the body's surface),
-and ``excess`` is how far the wrist is from touching it. Within CLOSE_M of touching, the contact is closed;
-from there up to NEAR_M the excess is shrunk linearly, so the motion is unchanged at NEAR_M and the move is
-continuous in time (no snapping as a hand comes and goes). Two hands each cover half the move; the arm
-follows by two-bone IK from the shoulder, so bone lengths do not change.
+other person's wrists (touching at HAND_GAP_M) or the surface of their trunk capsules (``capsules.py``, the body
+the evaluation reads contact and penetration on; touching at BODY_GAP_M), and ``excess`` is how far the wrist is
+from touching it. Within CLOSE_M of touching, the contact is closed; from there up to NEAR_M the excess is
+shrunk linearly, so the motion is unchanged at NEAR_M and the move is continuous in time (no snapping as a hand
+comes and goes). Two hands each cover half the move; the arm follows by two-bone IK from the shoulder, so bone
+lengths do not change.
 """
 from __future__ import annotations
 
@@ -14,16 +15,16 @@ import numpy as np
 
 from ..kinematics import facing_direction
 from ..skeleton import JOINT
+from .capsules import nearest_on_segment, trunk_axes
 from .limbs import two_bone_ik_positions
 
 CLOSE_M = 0.08  # a hand this near to touching is taken to touch
 NEAR_M = 0.20  # beyond this from touching the motion is left as it is
 HAND_GAP_M = 0.05  # wrist to wrist in a closed hand contact (the corpus's handshakes meet at about 4 cm)
-BODY_GAP_M = 0.12  # wrist to the nearest torso joint in a closed body contact
+BODY_GAP_M = 0.02  # wrist joint to the trunk's surface in a closed body contact (the corpus's pushes: 1-3 cm)
 
 ARMS = tuple((JOINT[f"{s}_shoulder"], JOINT[f"{s}_elbow"], JOINT[f"{s}_wrist"]) for s in ("left", "right"))
 WRISTS = tuple(arm[2] for arm in ARMS)
-TORSO = tuple(JOINT[n] for n in ("pelvis", "spine1", "spine2", "spine3", "neck"))
 
 
 def closed_excess(excess: np.ndarray) -> np.ndarray:
@@ -38,12 +39,14 @@ def wrist_moves(pair: np.ndarray) -> np.ndarray:
     T = len(pair)
     moves = np.zeros((T, 2, 2, 3))
     rows = np.arange(T)
-    gaps = np.array([HAND_GAP_M] * len(WRISTS) + [BODY_GAP_M] * len(TORSO))
-    share = np.array([0.5] * len(WRISTS) + [1.0] * len(TORSO))  # two hands each cover half the move
     for k in range(2):
-        partners = np.concatenate((pair[:, 1 - k, list(WRISTS)], pair[:, 1 - k, list(TORSO)]), axis=1)  # (T, 7, 3)
+        start, end, radii = trunk_axes(pair[:, 1 - k])  # (T, 4, 3) x 2, (4,)
+        gaps = np.concatenate(([HAND_GAP_M] * len(WRISTS), radii + BODY_GAP_M))
+        share = np.array([0.5] * len(WRISTS) + [1.0] * len(radii))  # two hands each cover half the move
         for w, wrist in enumerate(WRISTS):
-            to = partners - pair[:, k, wrist][:, None]
+            at = pair[:, k, wrist][:, None]
+            partners = np.concatenate((pair[:, 1 - k, list(WRISTS)], nearest_on_segment(at, start, end)), axis=1)
+            to = partners - at
             dist = np.linalg.norm(to, axis=-1)
             nearest = (dist - gaps).argmin(-1)
             excess = dist[rows, nearest] - gaps[nearest]
