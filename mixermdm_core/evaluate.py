@@ -26,8 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .evaluation.report import (COLUMNS, MODEL_COLUMNS, interaction_table, markdown_table, models_table, plot_curves,
-                                plot_weight_effect, weight_curves, write_outputs)
+from .evaluation.report import (COLUMNS, MODEL_COLUMNS, action_table, interaction_table, markdown_table, models_table,
+                                plot_curves, plot_weight_effect, weight_curves, write_outputs)
 from .models.precision import PRECISIONS
 from .vocabulary import DEFAULT_GUIDANCE, GRANULARITIES
 
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         if r["method"] == "blend:best":
             r["method"] = f"blend:{best_weight:g} (best)"
-    table = markdown_table(rows)
+    table = markdown_table(rows) + "\n\nShare of mixed people who show their asked action, per action:\n\n" + action_table(rows)
     print(table)
     from .diffusion import ddim_timesteps
 

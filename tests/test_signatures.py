@@ -6,10 +6,10 @@ import pytest
 
 from mixermdm_core.corpus import mixing_cases, mixing_prompts
 from mixermdm_core.corpus.generate import make_clip
+from mixermdm_core.evaluation.report import action_table
 from mixermdm_core.evaluation.signatures import (
     FEATURES, Signatures, amplitude_kept, detail_transfer, facing_share, interaction_figures, makes_contact,
-    pelvis_distance, penetration, trunk_gap,
-    youden_threshold,
+    pelvis_distance, penetration, shown_per_action, trunk_gap, youden_threshold,
 )
 from mixermdm_core.rotations import yaw_matrix
 from mixermdm_core.skeleton import JOINT, rest_joints
@@ -87,6 +87,16 @@ def test_detail_transfer_counts_only_asked_people(shipped):
     assert out["interaction_kept"] == 1.0 and out["detail_and_interaction"] == 0.5  # sinking keeps spacing and facing
     none = detail_transfer(pair[None], ["handshake"], [(None, "limp")], shipped)  # unreliable rule: not judged
     assert none["people"] == 0 and np.isnan(none["action_shown"])
+    asked = [(None, "sit_down"), (None, "sit_down"), (None, "limp")]
+    assert shown_per_action(np.stack([pair, sat, pair]), asked, shipped) == {"sit_down": (1, 2)}
+
+
+def test_the_per_action_table_has_a_line_per_action_and_a_column_per_method():
+    rows = [{"method": "st", "per_action": {"sit_down": (1, 4), "wave": (0, 2)}},
+            {"method": "blend:0.5", "per_action": {"sit_down": (3, 4)}}]
+    lines = action_table(rows).splitlines()
+    assert lines[0] == "| asked action | people | st | blend:0.5 |"
+    assert lines[2:] == ["| sit_down | 4 | 0.25 | 0.75 |", "| wave | 2 | 0.00 | - |"]
 
 
 def test_amplitude_kept_is_the_median_share():

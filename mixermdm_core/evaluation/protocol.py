@@ -23,7 +23,7 @@ from ..representation.interhuman import features_to_joints
 from ..vocabulary import mixed_people
 from .composition_metrics import adaptability, individual_alignment, interaction_alignment, overall_alignment, weight_spread
 from .metrics import bone_length_error, floor_penetration, foot_skating, replicate
-from .signatures import Signatures, amplitude_kept, detail_transfer
+from .signatures import Signatures, amplitude_kept, detail_transfer, shown_per_action
 
 Prompt = tuple[str, str, str]
 
@@ -122,8 +122,9 @@ def score(gen: Generated, eval_inter: TextMotionEvaluator, eval_indiv: TextMotio
     row.update(physical(motions))
     if cases is not None:
         joints = features_to_joints(motions).numpy()
-        row.update(detail_transfer(joints, [c.kind for c in cases], [c.actions for c in cases],
-                                   signatures or Signatures.load()))
+        signatures = signatures or Signatures.load()
+        row.update(detail_transfer(joints, [c.kind for c in cases], [c.actions for c in cases], signatures))
+        row["per_action"] = shown_per_action(joints, [c.actions for c in cases], signatures)
     return row
 
 

@@ -59,6 +59,17 @@ def interaction_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def action_table(rows: list[dict]) -> str:
+    """Markdown, one line per asked action: the share of mixed people who show it, per method."""
+    actions = sorted({a for r in rows for a in r.get("per_action", {})})
+    lines = ["| asked action | people | " + " | ".join(r["method"] for r in rows) + " |", "|---" * (len(rows) + 2) + "|"]
+    for a in actions:
+        cells = [r["per_action"].get(a) for r in rows]
+        asked = next(c[1] for c in cells if c is not None)
+        lines.append(f"| {a} | {asked} | " + " | ".join("-" if c is None else f"{c[0] / c[1]:.2f}" for c in cells) + " |")
+    return "\n".join(lines)
+
+
 def markdown_table(rows: list[dict]) -> str:
     head = ("| method | overall alignment | interaction alignment | individual alignment | adaptability | action shown "
             "| amplitude kept | interaction kept | both | contact | foot skating (cm/frame) |")

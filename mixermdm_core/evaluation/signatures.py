@@ -255,6 +255,20 @@ def detail_transfer(pairs: np.ndarray, kinds: list[str], actions: list[tuple[str
             "contact": mean(contact), "people": len(shown)}
 
 
+def shown_per_action(pairs: np.ndarray, actions: list[tuple[str | None, str | None]],
+                     signatures: Signatures) -> dict[str, tuple[int, int]]:
+    """For each asked action with a reliable rule: (people who show it, people asked for it), over N pairs
+    (N, T, 2, 22, 3). Where a strategy loses an action, and where the individual model never made it."""
+    out: dict[str, list[int]] = {}
+    for pair, asked in zip(pairs, actions):
+        for k, action in enumerate(asked):
+            if action is not None and signatures.reliable(action):
+                counts = out.setdefault(action, [0, 0])
+                counts[0] += signatures.shows(pair[:, k], action)
+                counts[1] += 1
+    return {a: (shown, asked) for a, (shown, asked) in sorted(out.items())}
+
+
 def amplitude_kept(values: np.ndarray, threshold: np.ndarray | float) -> np.ndarray:
     """Per weight, the median share of the individual model's amplitude that a blend keeps.
 
