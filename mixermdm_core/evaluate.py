@@ -146,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         if r["method"] == "blend:best":
             r["method"] = f"blend:{best_weight:g} (best)"
-    table = markdown_table(rows) + "\n\nShare of mixed people who show their asked action, per action:\n\n" + action_table(rows)
+    table = (markdown_table(rows) + "\n\nShare of mixed people who show their asked action, per action:\n\n"
+             + action_table(rows))
     print(table)
     from .diffusion import ddim_timesteps
 
