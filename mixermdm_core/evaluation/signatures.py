@@ -25,7 +25,7 @@ import numpy as np
 import torch
 
 from ..kinematics import facing_direction
-from ..representation.capsules import CHILD, PARENT, RADII, segment_distance, trunk_axes
+from ..representation.capsules import CHILD, PARENT, RADII, nearest_on_segment, segment_distance, trunk_axes
 from ..representation.relation import facing_the_other
 from ..skeleton import FPS, JOINT
 from .metrics import HANDS as WRISTS, min_hand_distance
@@ -288,10 +288,9 @@ def trunk_gap(pair: np.ndarray) -> float:
     nearest trunk joint is still 14-16 cm away (the trunk is 13 cm thick around its joints)."""
     gaps = []
     for k in range(2):
-        wrists = pair[:, k][:, list(WRISTS)][:, :, None]  # (T, 2, 1, 3): a wrist is a segment of length 0
-        other = pair[:, 1 - k]
-        start, end, radii = trunk_axes(other[:, None])
-        gaps.append((segment_distance(wrists, wrists, start, end) - radii).min())
+        wrists = pair[:, k][:, list(WRISTS)][:, :, None]  # (T, 2, 1, 3)
+        start, end, radii = trunk_axes(pair[:, 1 - k][:, None])  # (T, 1, 4, 3) x 2, (4,)
+        gaps.append((np.linalg.norm(wrists - nearest_on_segment(wrists, start, end), axis=-1) - radii).min())
     return float(min(gaps))
 
 
