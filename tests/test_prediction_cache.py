@@ -16,7 +16,7 @@ from mixermdm_core.models.io import read_checkpoint
 from mixermdm_core.representation.relation import REACH_DIM, RELATION_DIM
 from mixermdm_core.training.recipe import DataConfig, MixerOptimConfig, TrainConfig
 from mixermdm_core.training.datasets import TrainingSet
-from mixermdm_core.training.adversarial import adversarial_step, live_batch, roughness, train_mixer
+from mixermdm_core.training.adversarial import adversarial_step, live_batch, planted_slide, roughness, train_mixer
 from mixermdm_core.training.prediction_cache import (
     CachedPredictions, CacheSpec, StaleCacheError, build_cache, denoiser_hashes, shard_path,
 )
@@ -127,6 +127,32 @@ def test_d_a_max_t_judges_only_the_low_noise_samples(setup, tmp_path):
     assert losses(500, torch.arange(4))["d_b"] == pytest.approx(losses(0, torch.arange(4))["d_b"], abs=1e-6)
 
 
+def test_planted_feet_prior_moves_only_the_mixer(setup, tmp_path):
+    """The planted-feet prior is a Mixer loss: the discriminators' update is the same with it on or off, the
+    logged slide is what ``planted_slide`` reads of the mix, and the Mixer's step changes."""
+    pair, data, pool, spec, _ = setup
+    build_cache(pair, data, pool, spec, tmp_path / "cache", batch_size=4)
+    batch = CachedPredictions(tmp_path / "cache", pair).batch(torch.arange(4))
+    batch["t"] = torch.tensor([10, 200, 400, 600])  # all below GEOMETRY_MAX_T
+    nets = [small_random(Mixer(TINY, "ST"), 5), small_random(MotionDiscriminator(TINY, people=2), 6),
+            small_random(MotionDiscriminator(TINY, people=1), 7)]
+
+    def step(weight: float):
+        mixer, d_a, d_b = copy.deepcopy(nets)
+        opt_g = torch.optim.AdamW(mixer.parameters(), lr=1e-3)
+        opt_d = torch.optim.AdamW(list(d_a.parameters()) + list(d_b.parameters()), lr=1e-3)
+        losses, _, _ = adversarial_step(pair, mixer, d_a, d_b, opt_g, opt_d, batch,
+                                        MixerOptimConfig(batch_size=4, planted_feet=weight))
+        return losses, mixer, d_a
+
+    (off, mixer_off, d_off), (on, mixer_on, d_on) = step(0.0), step(10.0)
+    assert off["planted_slide"] == 0 and on["planted_slide"] > 0
+    assert on["d_a"] == pytest.approx(off["d_a"]) and on["d_b"] == pytest.approx(off["d_b"])
+    for p_off, p_on in zip(d_off.parameters(), d_on.parameters()):
+        assert torch.equal(p_off, p_on)
+    assert any(not torch.equal(a, b) for a, b in zip(mixer_off.parameters(), mixer_on.parameters()))
+
+
 def test_cache_resumes_and_refuses_a_stale_one(setup, tmp_path):
     pair, data, pool, spec, ckpt = setup
     folder = tmp_path / "cache"
@@ -204,6 +230,30 @@ def test_temporal_prior_measures_flicker_between_valid_frames_only():
     padded = flicker.clone()
     padded[:, 3:] = 5.0  # padded frames are never judged
     assert roughness(padded, mask) == pytest.approx(0.16)
+
+
+def test_planted_feet_prior_measures_only_planted_feet_of_mixed_people_at_low_noise():
+    """1 cm/frame of sliding on every foot joint that the mix marks planted costs 1 (cm/frame)^2; feet in the air,
+    people without an individual text, padded frames and samples noised beyond GEOMETRY_MAX_T cost nothing."""
+    frames = 6
+    x = torch.zeros(1, frames, 2, 262)
+    pos = x[..., :66].view(1, frames, 2, 22, 3)
+    pos[:, :, :, :, 0] = torch.arange(frames, dtype=torch.float)[None, :, None, None] / 100  # everything slides 1 cm/frame
+    x[..., 258:262] = 1.0  # both people's feet marked planted
+    first, second = torch.tensor([[True, False]]), torch.tensor([[False, True]])
+    low, high = torch.tensor([100]), torch.tensor([900])
+    assert planted_slide(x, first, low, None).item() == pytest.approx(1.0, rel=1e-4)
+    assert planted_slide(x, first, high, None) == 0
+    lifted = x.clone()
+    lifted[:, :, 0, 258:262] = 0.0
+    assert planted_slide(lifted, first, low, None) == 0
+    still = x.clone()
+    still[:, :, 1, :66] = 0.0  # the person without an individual text stands still: mixing never moves them
+    assert planted_slide(still, second, low, None) == 0
+    mask = torch.tensor([[True, True, True, False, False, False]])
+    padded = x.clone()
+    padded[:, 3:, :, :66] = 5.0  # a jump into the padding is never judged
+    assert planted_slide(padded, first, low, mask).item() == pytest.approx(1.0, rel=1e-4)
 
 
 def test_rollout_cache_holds_the_samplers_own_states(setup, tmp_path):

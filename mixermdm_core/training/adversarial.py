@@ -7,7 +7,10 @@ makes this fit a CPU), align x_b onto x_a, let the Mixer choose w and mix. Two
 discriminators judge the mix: D^a against x_a (two people) and D^b against x_b (each person centred).
 Discriminators use the hinge loss; the Mixer minimises -D^a(x_m) - D^b(x_m) plus an L1 penalty on
 the gap between the two, so it cannot win by pleasing only one model, and optionally (``smoothness``) a
-temporal prior on T/ST weights: their mean squared change from frame to frame. Optional instance noise
+temporal prior on T/ST weights: their mean squared change from frame to frame, and (``planted_feet``) a
+physical prior on the mix: a foot the mixed motion marks as planted (its own contact channels) should not move,
+as the denoisers' foot-contact term asks of real data. Weights that differ between the root and the legs or
+change over the frames slide feet that neither model slides. Optional instance noise
 (``d_noise``) on every discriminator input, real and fake, keeps a discriminator from separating the two on
 details the weights cannot change, so its gradient keeps telling the Mixer which way to move. With
 ``d_a_relation`` D^a judges only the pair's relation (distances between key joints of the two people, facing;
@@ -36,13 +39,15 @@ from ..evaluation.signatures import Signatures, detail_transfer
 from ..models.discriminator import MotionDiscriminator
 from ..models.io import save_checkpoint
 from ..models.mixer import Mixer
-from ..representation.interhuman import features_to_joints
+from ..representation.interhuman import CONTACT, features_to_joints
 from ..representation.relation import REACH_DIM, RELATION_DIM, arm_reach, pair_relation
+from ..skeleton import FOOT_JOINTS
 from ..vocabulary import mixed_people
 from . import datasets
 from .recipe import TrainConfig
 from .prediction_cache import CachedPredictions
 from .loop import Run, clipped_update, make_ema
+from .losses import GEOMETRY_MAX_T
 
 
 VALIDATION_SEED = 10_000  # mixing prompts of this seed check training; evaluation tests on seed 0
@@ -109,6 +114,20 @@ def roughness(w: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
     return (step * valid).sum() / valid.sum().clamp_min(1)
 
 
+def planted_slide(x_m: torch.Tensor, active: torch.Tensor, t: torch.Tensor, mask: torch.Tensor | None
+                  ) -> torch.Tensor:
+    """Mean squared speed (cm/frame)^2 of the mixed people's foot joints over the frame steps where the mix's own
+    contact channels mark the foot planted, in samples noised at most to GEOMETRY_MAX_T (where a prediction has
+    feet to speak of); 0 when no foot is planted. x_m: raw mix (B, T, 2, 262); active: (B, 2) mixed people."""
+    feet = features_to_joints(x_m)[..., list(FOOT_JOINTS), :]  # (B, T, 2, 4, 3)
+    speed2 = ((feet[:, 1:] - feet[:, :-1]) * 100).pow(2).sum(-1)  # (B, T - 1, 2, 4)
+    planted = x_m[:, :-1, :, CONTACT].detach() > 0.5
+    frames = torch.ones_like(speed2[..., 0, 0]) if mask is None else (mask[:, 1:] * mask[:, :-1]).to(speed2)
+    frames = frames * (t <= GEOMETRY_MAX_T).to(speed2)[:, None]
+    where = planted * active[:, None, :, None] * frames[..., None, None]
+    return (speed2 * where).sum() / where.sum().clamp_min(1)
+
+
 def discriminators(cfg: TrainConfig) -> tuple[MotionDiscriminator, MotionDiscriminator]:
     """D^a (the pair, or its relation with ``d_a_relation``) and D^b (one person), as ``cfg`` sizes them."""
     if cfg.train.d_a_relation:
@@ -161,9 +180,11 @@ def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: d
     g_a = weighted_mean(-judge_a(x_m), judged_a)
     g_b = sum(weighted_mean(-judge_b(fake_b, k), people[:, k]) for k in range(2)) / 2
     rough = roughness(w, mask)
-    clipped_update(opt_g, g_a + g_b + oc.balance * (g_a - g_b).abs() + oc.smoothness * rough, oc.grad_clip)
+    slide = planted_slide(x_m, active, t, mask) if oc.planted_feet else x_m.new_zeros(())
+    g_loss = g_a + g_b + oc.balance * (g_a - g_b).abs() + oc.smoothness * rough + oc.planted_feet * slide
+    clipped_update(opt_g, g_loss, oc.grad_clip)
     losses = {"d_a": d_loss_a.item(), "d_b": d_loss_b.item(), "g_a": g_a.item(), "g_b": g_b.item(),
-              "w_roughness": rough.item()}
+              "w_roughness": rough.item(), "planted_slide": slide.item()}
     return losses, w, active
 
 

@@ -60,6 +60,7 @@ class MixerOptimConfig(OptimConfig):
     d_a_max_t: int = 0  # D^a (and the Mixer's loss against it) judge only samples noised below this step; 0 = all
     d_noise: float = 0.0  # std of Gaussian instance noise on every discriminator input (normalised units; 0 = none)
     smoothness: float = 0.0  # weight of the T/ST weights' mean squared change from frame to frame (a temporal prior)
+    planted_feet: float = 0.0  # weight of the mixed people's foot speed (cm/frame)^2 where the mix plants the foot
     frame_smoothing: int = 0  # T/ST weights averaged over this many frames (odd), in training and in the checkpoint
     frame_stride: int = 1  # frames per Mixer token (models.mixer); the checkpoint records it
     swap_person_text: float = 0.5  # chance to replace a person's text by an unrelated individual text
