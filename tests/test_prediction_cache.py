@@ -129,7 +129,7 @@ def test_d_a_max_t_judges_only_the_low_noise_samples(setup, tmp_path):
 
 def test_planted_feet_prior_moves_only_the_mixer(setup, tmp_path):
     """The planted-feet prior is a Mixer loss: the discriminators' update is the same with it on or off, the
-    logged slide is what ``planted_slide`` reads of the mix, and the Mixer's step changes."""
+    slide is logged only when the term is on, and the Mixer's step changes."""
     pair, data, pool, spec, _ = setup
     build_cache(pair, data, pool, spec, tmp_path / "cache", batch_size=4)
     batch = CachedPredictions(tmp_path / "cache", pair).batch(torch.arange(4))
@@ -248,7 +248,7 @@ def test_planted_feet_prior_measures_only_planted_feet_of_mixed_people_at_low_no
     lifted[:, :, 0, 258:262] = 0.0
     assert planted_slide(lifted, first, low, None) == 0
     still = x.clone()
-    still[:, :, 1, :66] = 0.0  # the person without an individual text stands still: mixing never moves them
+    still[:, :, 1, :66] = 0.0  # only person 2 is mixed, and stands still: person 1's sliding feet are not counted
     assert planted_slide(still, second, low, None) == 0
     mask = torch.tensor([[True, True, True, False, False, False]])
     padded = x.clone()
