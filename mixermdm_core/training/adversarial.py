@@ -41,13 +41,12 @@ from ..models.io import save_checkpoint
 from ..models.mixer import Mixer
 from ..representation.interhuman import CONTACT, features_to_joints
 from ..representation.relation import REACH_DIM, RELATION_DIM, arm_reach, pair_relation
-from ..skeleton import FOOT_JOINTS
 from ..vocabulary import mixed_people
 from . import datasets
 from .recipe import TrainConfig
 from .prediction_cache import CachedPredictions
 from .loop import Run, clipped_update, make_ema
-from .losses import GEOMETRY_MAX_T
+from .losses import GEOMETRY_MAX_T, foot_speed2
 
 
 VALIDATION_SEED = 10_000  # mixing prompts of this seed check training; evaluation tests on seed 0
@@ -119,8 +118,7 @@ def planted_slide(x_m: torch.Tensor, active: torch.Tensor, t: torch.Tensor, mask
     """Mean squared speed (cm/frame)^2 of the mixed people's foot joints over the frame steps where the mix's own
     contact channels mark the foot planted, in samples noised at most to GEOMETRY_MAX_T (where a prediction has
     feet to speak of); 0 when no foot is planted. x_m: raw mix (B, T, 2, 262); active: (B, 2) mixed people."""
-    feet = features_to_joints(x_m)[..., list(FOOT_JOINTS), :]  # (B, T, 2, 4, 3)
-    speed2 = ((feet[:, 1:] - feet[:, :-1]) * 100).pow(2).sum(-1)  # (B, T - 1, 2, 4)
+    speed2 = foot_speed2(x_m)  # (B, T - 1, 2, 4)
     planted = x_m[:, :-1, :, CONTACT].detach() > 0.5
     frames = torch.ones_like(speed2[..., 0, 0]) if mask is None else (mask[:, 1:] * mask[:, :-1]).to(speed2)
     frames = frames * (t <= GEOMETRY_MAX_T).to(speed2)[:, None]

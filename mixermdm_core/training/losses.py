@@ -33,10 +33,15 @@ def bone_length_loss(pred_raw: torch.Tensor, target_raw: torch.Tensor, weight: t
     return (err.flatten(2).mean(-1) * weight).sum() / weight.sum().clamp_min(1)
 
 
+def foot_speed2(raw: torch.Tensor) -> torch.Tensor:
+    """Squared speed (cm/frame)^2 of the four foot joints of raw features (B, T, P, 262): (B, T - 1, P, 4)."""
+    feet = features_to_joints(raw)[..., list(FOOT_JOINTS), :]
+    return (((feet[:, 1:] - feet[:, :-1]) * 100) ** 2).sum(-1)
+
+
 def foot_contact_loss(pred_raw: torch.Tensor, target_raw: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
     """Squared speed (cm/frame)^2 of predicted foot joints where the data says the foot is planted."""
-    feet = features_to_joints(pred_raw)[..., list(FOOT_JOINTS), :]
-    speed2 = (((feet[:, 1:] - feet[:, :-1]) * 100) ** 2).sum(-1)  # (B, T-1, P, 4)
+    speed2 = foot_speed2(pred_raw)  # (B, T-1, P, 4)
     contact = target_raw[:, :-1, ..., CONTACT]
     w = weight[:, 1:] * weight[:, :-1]
     per_frame = (speed2 * contact).flatten(2).mean(-1)
