@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         check_device(args.device)
         pipe = ComposedPipeline.from_pretrained(ckpt, args.device, encoder, args.precision, args.text_anchoring)
         s["text_anchoring"] = pipe.pair.anchors.strength if pipe.pair.anchors else 0.0
+        s["guidance"] = list(DEFAULT_GUIDANCE)
         evals = (load_evaluator(ckpt / "evaluator_interaction.safetensors", args.device),
                  load_evaluator(ckpt / "evaluator_individual.safetensors", args.device))
     except (FileNotFoundError, ValueError, RuntimeError) as err:
@@ -179,11 +180,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _files_tag(checkpoints: Path, text_store: str | None, precision: str, text_anchoring: float) -> str:
-    """Names, sizes and modification times of the checkpoints and the text store, the precision and the text
-    anchoring: a cached batch made with other files or settings is not reused."""
+    """Names, sizes and modification times of the checkpoints and the text store, the precision, the text
+    anchoring and the guidance: a cached batch made with other files or settings is not reused."""
     files = sorted(checkpoints.glob("*.safetensors")) + ([Path(text_store)] if text_store else [])
     return json.dumps([precision, *((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files),
-                       *([text_anchoring] if text_anchoring else [])])
+                       *([text_anchoring] if text_anchoring else []),
+                       list(DEFAULT_GUIDANCE)])
 
 
 def _report_models(pipe, evals, s: dict, args) -> int:

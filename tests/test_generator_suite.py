@@ -90,7 +90,8 @@ def test_command_line_writes_the_table_csv_and_json(tmp_path, monkeypatch):
     assert code == 0
     header = (out.with_suffix(".csv")).read_text().splitlines()[0].split(",")
     assert header[:4] == ["model", "top1", "top2", "top3"]
-    assert len(json.loads(out.with_suffix(".json").read_text())["rows"]) == 4
+    table = json.loads(out.with_suffix(".json").read_text())
+    assert len(table["rows"]) == 4 and table["settings"]["guidance"] == list(evaluate.DEFAULT_GUIDANCE)
     models, interactions = out.with_suffix(".md").read_text().split("\n\nGenerated, grounded")
     assert models.count("\n") == 5  # header, rule, and real + generated rows of both models
     assert "| x | 6 | - |" in interactions  # one line per interaction kind (the tiny corpus has one, no contact)
@@ -149,3 +150,6 @@ def test_mixing_command_line_with_a_cache_gives_the_same_table_when_run_again(tm
     assert len(list((tmp_path / "cache").glob("*.pt"))) == 1
     assert evaluate.main(args + ["--precision", "bf16"]) == 0
     assert len(list((tmp_path / "cache").glob("*.pt"))) == 2  # another precision is sampled, not read back
+    monkeypatch.setattr(evaluate, "DEFAULT_GUIDANCE", (2.0, 6.0))
+    assert evaluate.main(args) == 0
+    assert len(list((tmp_path / "cache").glob("*.pt"))) == 3  # and so is another guidance
