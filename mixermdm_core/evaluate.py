@@ -117,11 +117,11 @@ def main(argv: list[str] | None = None) -> int:
     skipped = sorted(set(args.methods) - set(methods))
     if skipped:
         print(f"skipping methods without a trained mixer: {skipped}")
-    frames, guidance, t0 = frames_for(s["seconds"]), DEFAULT_GUIDANCE, time.time()
+    frames, guidance, t0 = frames_for(s["seconds"]), tuple(s["guidance"]), time.time()
     cache = None
     if args.cache is not None:
         cache = protocol.BatchCache(Path(args.cache), _files_tag(ckpt, args.text_store, args.precision,
-                                                                s["text_anchoring"]))
+                                                                s["text_anchoring"], guidance))
 
     best_weight, sweep = 0.5, {}
     if "blend:best" in methods:
@@ -179,13 +179,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _files_tag(checkpoints: Path, text_store: str | None, precision: str, text_anchoring: float) -> str:
+def _files_tag(checkpoints: Path, text_store: str | None, precision: str, text_anchoring: float,
+               guidance: tuple[float, float]) -> str:
     """Names, sizes and modification times of the checkpoints and the text store, the precision, the text
     anchoring and the guidance: a cached batch made with other files or settings is not reused."""
     files = sorted(checkpoints.glob("*.safetensors")) + ([Path(text_store)] if text_store else [])
     return json.dumps([precision, *((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files),
                        *([text_anchoring] if text_anchoring else []),
-                       list(DEFAULT_GUIDANCE)])
+                       list(guidance)])
 
 
 def _report_models(pipe, evals, s: dict, args) -> int:
@@ -195,7 +196,7 @@ def _report_models(pipe, evals, s: dict, args) -> int:
 
     t0 = time.time()
     rows = evaluate_models((pipe.interaction_pipeline(), pipe.individual_pipeline()), evals, lambda texts: pipe.embed(texts, "cpu"), s["n"], frames_for(s["seconds"]),
-                           s["steps"], DEFAULT_GUIDANCE, s["replications"], s["multimodality"], args.seed, print)
+                           s["steps"], tuple(s["guidance"]), s["replications"], s["multimodality"], args.seed, print)
     table = models_table(rows) + "\n\nGenerated, grounded (raw network output) / real held-out clips:\n\n" + interaction_table(rows)
     print(table)
     print(f"evaluated the two models on {s['n']} held-out clips each in {time.time() - t0:.0f} s "
