@@ -1,14 +1,16 @@
 """Invariants of the composition: what w = 0 and w = 1 mean, centring/alignment, shapes, seeds."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 import torch
 
 from mixermdm_core.composition.centering import align_people, center_people
-from mixermdm_core.composition.pipeline import ComposedPipeline, InteractionPipeline, frames_for
+from mixermdm_core.composition.pipeline import ComposedPipeline, IndividualPipeline, InteractionPipeline, frames_for
 from mixermdm_core.composition.sampler import Conditions, DenoiserPair, composed_sample, mix
 from mixermdm_core.composition.strategies import BODY_PARTS, DiffusionBlending, DualMDM, MixerStrategy, parse_strategy
-from mixermdm_core.diffusion import NoiseSchedule, ddim_timesteps
+from mixermdm_core.diffusion import NoiseSchedule, ddim_timesteps, guided_x0, tapered_scale
 from mixermdm_core.kinematics import facing_angle
 from mixermdm_core.models.denoisers import IndividualDenoiser, InteractionDenoiser
 from mixermdm_core.models.mixer import GRANULARITIES, Mixer
@@ -199,6 +201,38 @@ def test_ddim_chain_starts_at_pure_noise_and_ends_at_zero(steps):
     assert steps == 1 or ts[-1] == 0
     with pytest.raises(ValueError, match="steps must be in 1..1000"):
         ddim_timesteps(0)
+
+
+def test_tapered_guidance_lowers_the_scale_only_at_the_low_noise_steps():
+    t = torch.tensor([999, 111, 110, 0])
+    assert tapered_scale(6.0, t, (110, 0.4)).tolist() == [6.0, 6.0, 3.0, 3.0]
+    assert tapered_scale(1.0, t, (110, 0.4)).tolist() == [1.0] * 4  # unguided stays unguided
+    assert tapered_scale(6.0, t, None) == 6.0
+
+
+def test_per_row_guidance_equals_each_row_guided_alone(pair):
+    net, x = pair.individual, torch.randn(3, 20, 262)
+    t, text = torch.tensor([900, 100, 50]), torch.randn(3, 384)
+    scales = tapered_scale(6.0, t, (110, 0.4))
+    rows = guided_x0(net, x, t, (text,), None, scales)
+    for i, s in enumerate(scales.tolist()):
+        alone = guided_x0(net, x[i:i + 1], t[i:i + 1], (text[i:i + 1],), None, s)
+        assert torch.allclose(rows[i:i + 1], alone, atol=1e-5)
+    assert torch.equal(guided_x0(net, x, t, (text,), None, torch.ones(3)), net(x, t, text, None))
+
+
+def test_both_samplers_taper_the_individual_models_guidance(pair):
+    cond = Conditions(torch.randn(1, 384), torch.randn(1, 2, 384))
+
+    def composed(taper):
+        return composed_sample(replace(pair, individual_taper=taper), [DiffusionBlending(1.0)], cond, 20, steps=4).mixed
+
+    assert torch.equal(composed((110, 1.0)), composed(None))  # a share of 1 is no taper
+    assert not torch.allclose(composed((110, 0.4)), composed(None))  # t = 0 is guided less
+    text = cond.person_text[:, 0]
+    alone = [IndividualPipeline(pair.individual, pair.norm_b, FakeEncoder(), taper=taper).sample(text, 20, steps=4)
+             for taper in ((110, 1.0), None, (110, 0.4))]
+    assert torch.equal(alone[0], alone[1]) and not torch.allclose(alone[1], alone[2])
 
 
 def test_dualmdm_schedule_matches_in2in():

@@ -161,9 +161,9 @@ def test_cache_resumes_and_refuses_a_stale_one(setup, tmp_path):
     assert build_cache(pair, data, pool, spec, folder, batch_size=4) == 2
     assert shard_path(folder, 0).read_bytes() == first  # a finished shard is never made again
     assert len(CachedPredictions(folder, pair)) == 8
-    for field in ("guidance", "individual_guidance"):
+    for field, other in (("guidance", 3.0), ("individual_guidance", 3.0), ("individual_taper", [200, 0.5])):
         with pytest.raises(StaleCacheError, match=field):
-            build_cache(pair, data, pool, CacheSpec(**{**spec.__dict__, field: 3.0}), folder)
+            build_cache(pair, data, pool, CacheSpec(**{**spec.__dict__, field: other}), folder)
     with pytest.raises(StaleCacheError, match="other denoiser checkpoints"):
         CachedPredictions(folder, pair, denoisers={"interaction.safetensors": "0" * 64})
     with pytest.raises(FileNotFoundError, match="no prediction cache"):

@@ -19,13 +19,13 @@ from typing import Callable, Sequence
 import numpy as np
 import torch
 
-from ..diffusion import NoiseSchedule, ddim_sample, guided_x0
+from ..diffusion import NoiseSchedule, ddim_sample, guided_x0, tapered_scale
 from ..models.precision import check_precision, in_precision
 from ..representation.grounding import ground as ground_features
 from ..representation.interhuman import FEATURE_DIM, features_to_joints
 from ..skeleton import FPS
 from ..text.encoders import TextEncoder, clean_prompt, default_encoder
-from ..vocabulary import DEFAULT_GUIDANCE
+from ..vocabulary import DEFAULT_GUIDANCE, INDIVIDUAL_GUIDANCE_TAPER
 from ..models.official.folder import is_official_folder
 from ..models.pretrained import load_denoiser
 from ..paths import DEFAULT_DIR
@@ -164,10 +164,12 @@ class InteractionPipeline(_Texts):
 class IndividualPipeline(_Texts):
     """M^b alone: one person (centred at the origin, facing +Z) from a text."""
 
-    def __init__(self, net, norm, encoder: TextEncoder | None = None, device: str = "cpu", precision: str = "fp32"):
+    def __init__(self, net, norm, encoder: TextEncoder | None = None, device: str = "cpu", precision: str = "fp32",
+                 taper: tuple[int, float] | None = INDIVIDUAL_GUIDANCE_TAPER):
+        """``taper``: the guidance at the low-noise steps, as in the composed sampler (``diffusion.tapered_scale``)."""
         super().__init__(encoder)
         self.net, self.norm, self.device, self.schedule = net, norm, device, NoiseSchedule()
-        self.precision = check_precision(precision)
+        self.precision, self.taper = check_precision(precision), taper
 
     @classmethod
     def from_pretrained(cls, directory: str | Path = DEFAULT_DIR, device: str = "cpu", encoder=None,
@@ -205,7 +207,8 @@ class IndividualPipeline(_Texts):
         text = text.to(self.device)
 
         def denoise(x, t):
-            return guided_x0(in_precision(self.net, self.precision, t), x, t, (text,), None, guidance)
+            scale = tapered_scale(guidance, t, self.taper)
+            return guided_x0(in_precision(self.net, self.precision, t), x, t, (text,), None, scale)
 
         x0 = ddim_sample(denoise, noise, self.schedule, steps, callback=callback)
         return self.norm.denormalize(x0)[:, :, None].float()

@@ -21,14 +21,14 @@ from typing import Callable, Sequence
 
 import torch
 
-from ..diffusion import NoiseSchedule, ddim_step, ddim_timesteps, guided_x0
+from ..diffusion import NoiseSchedule, ddim_step, ddim_timesteps, guided_x0, tapered_scale
 from ..models.denoisers import IndividualDenoiser, InteractionDenoiser
 from ..models.mixer import weights_per_joint, weights_to_features
 from ..models.precision import check_precision, in_precision
 from ..representation.interhuman import FEATURE_DIM
 from ..representation.normalization import Normalizer
 from ..text.anchors import TextAnchors
-from ..vocabulary import DEFAULT_GUIDANCE, mixed_people
+from ..vocabulary import DEFAULT_GUIDANCE, INDIVIDUAL_GUIDANCE_TAPER, mixed_people
 from .centering import align_people, center_people
 from .strategies import MixInputs
 
@@ -44,6 +44,7 @@ class DenoiserPair:
     schedule: NoiseSchedule
     precision: str = "fp32"  # of the networks (models.precision): fp32 or bf16
     anchors: TextAnchors | None = None  # pull the interaction model's texts towards its training captions
+    individual_taper: tuple[int, float] | None = INDIVIDUAL_GUIDANCE_TAPER  # M^b's low-noise guidance (tapered_scale)
 
     def __post_init__(self):
         check_precision(self.precision)
@@ -67,14 +68,16 @@ class DenoiserPair:
 
     def predict_individual(self, x_t: torch.Tensor, t: torch.Tensor, person_text: torch.Tensor,
                            mask: torch.Tensor | None, guidance: float, active: torch.Tensor) -> torch.Tensor:
-        """Guided raw centred x0 (B, T, 2, 262) for the people with ``active`` (B, 2) set; zeros elsewhere."""
+        """Guided raw centred x0 (B, T, 2, 262) for the people with ``active`` (B, 2) set; zeros elsewhere.
+        ``guidance`` is tapered at the low-noise steps by ``individual_taper``."""
         out = torch.zeros_like(x_t)
         bi, pi = active.nonzero(as_tuple=True)
         if len(bi) == 0:
             return out
         m = None if mask is None else mask[bi]
         net = in_precision(self.individual, self.precision, t)
-        x0 = guided_x0(net, x_t[bi, :, pi], t[bi], (person_text[bi, pi],), m, guidance)
+        scale = tapered_scale(guidance, t[bi], self.individual_taper)
+        x0 = guided_x0(net, x_t[bi, :, pi], t[bi], (person_text[bi, pi],), m, scale)
         out[bi, :, pi] = self.norm_b.denormalize(x0).to(out.dtype)
         return out
 

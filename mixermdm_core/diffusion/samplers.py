@@ -67,16 +67,31 @@ def ddim_sample(
     return x
 
 
-def cfg_combine(cond: torch.Tensor, uncond: torch.Tensor, scale: float) -> torch.Tensor:
-    """Classifier-free guidance on x0 predictions: uncond + scale * (cond - uncond)."""
+def cfg_combine(cond: torch.Tensor, uncond: torch.Tensor, scale: float | torch.Tensor) -> torch.Tensor:
+    """Classifier-free guidance on x0 predictions: uncond + scale * (cond - uncond); a tensor ``scale`` holds one
+    scale per batch row."""
+    if isinstance(scale, torch.Tensor):
+        scale = scale.to(cond).reshape(-1, *[1] * (cond.dim() - 1))
     return uncond + scale * (cond - uncond)
 
 
+def tapered_scale(scale: float, t: torch.Tensor, taper: tuple[int, float] | None) -> float | torch.Tensor:
+    """The guidance scale for each row of ``t`` when guidance is tapered at the low-noise steps: ``scale`` above
+    step ``taper[0]``, and at or below it a guidance that extrapolates only ``taper[1]`` of the way,
+    1 + taper[1] (scale - 1). ``taper=None``: ``scale`` at every step."""
+    if taper is None:
+        return scale
+    until, share = taper
+    low = 1.0 + share * (float(scale) - 1.0)
+    return torch.where(t <= until, low, float(scale)).float()
+
+
 def guided_x0(net: Callable[..., torch.Tensor], x_t: torch.Tensor, t: torch.Tensor, conds: Sequence[torch.Tensor],
-              mask: torch.Tensor | None, scale: float) -> torch.Tensor:
+              mask: torch.Tensor | None, scale: float | torch.Tensor) -> torch.Tensor:
     """``net(x_t, t, *conds, mask)`` with classifier-free guidance: the conditioned pass and the unconditioned
-    one (every condition zeroed, as dropped in training) run as one batch; scale 1 skips the second."""
-    if scale == 1.0:
+    one (every condition zeroed, as dropped in training) run as one batch; a scale of 1 on every row skips the
+    second. ``scale``: one number, or one per row of ``x_t`` (``tapered_scale``)."""
+    if bool(torch.all(torch.as_tensor(scale) == 1.0)):
         return net(x_t, t, *conds, mask)
     b = x_t.shape[0]
     both = net(torch.cat((x_t, x_t)), torch.cat((t, t)), *[torch.cat((c, torch.zeros_like(c))) for c in conds],
