@@ -29,7 +29,7 @@ import numpy as np
 from .evaluation.report import (COLUMNS, MODEL_COLUMNS, action_table, interaction_table, markdown_table, models_table,
                                 plot_curves, plot_weight_effect, weight_curves, write_outputs)
 from .models.precision import PRECISIONS
-from .vocabulary import DEFAULT_GUIDANCE, GRANULARITIES
+from .vocabulary import DEFAULT_GUIDANCE, GRANULARITIES, INDIVIDUAL_GUIDANCE_TAPER
 
 DEFAULT_METHODS = ["interaction", "individual", "blend:0.5", "blend:best", "dualmdm", "g", "t", "s", "st"]
 SETTINGS = {  # quick: under 10 minutes on a 2-core CPU; full: what the model cards quote
@@ -106,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         pipe = ComposedPipeline.from_pretrained(ckpt, args.device, encoder, args.precision, args.text_anchoring)
         s["text_anchoring"] = pipe.pair.anchors.strength if pipe.pair.anchors else 0.0
         s["guidance"] = list(DEFAULT_GUIDANCE)
+        s["individual_taper"] = None if INDIVIDUAL_GUIDANCE_TAPER is None else list(INDIVIDUAL_GUIDANCE_TAPER)
+        pipe.pair.individual_taper = INDIVIDUAL_GUIDANCE_TAPER
         evals = (load_evaluator(ckpt / "evaluator_interaction.safetensors", args.device),
                  load_evaluator(ckpt / "evaluator_individual.safetensors", args.device))
     except (FileNotFoundError, ValueError, RuntimeError) as err:
@@ -121,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     cache = None
     if args.cache is not None:
         cache = protocol.BatchCache(Path(args.cache), _files_tag(ckpt, args.text_store, args.precision,
-                                                                s["text_anchoring"], guidance))
+                                                                s["text_anchoring"], guidance, s["individual_taper"]))
 
     best_weight, sweep = 0.5, {}
     if "blend:best" in methods:
@@ -180,13 +182,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _files_tag(checkpoints: Path, text_store: str | None, precision: str, text_anchoring: float,
-               guidance: tuple[float, float]) -> str:
+               guidance: tuple[float, float], individual_taper: list | None) -> str:
     """Names, sizes and modification times of the checkpoints and the text store, the precision, the text
-    anchoring and the guidance: a cached batch made with other files or settings is not reused."""
+    anchoring and the guidance (with the individual model's taper): a cached batch made with other files or
+    settings is not reused."""
     files = sorted(checkpoints.glob("*.safetensors")) + ([Path(text_store)] if text_store else [])
     return json.dumps([precision, *((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files),
                        *([text_anchoring] if text_anchoring else []),
-                       list(guidance)])
+                       list(guidance), *([individual_taper] if individual_taper else [])])
 
 
 def _report_models(pipe, evals, s: dict, args) -> int:

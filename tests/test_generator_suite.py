@@ -153,3 +153,7 @@ def test_mixing_command_line_with_a_cache_gives_the_same_table_when_run_again(tm
     monkeypatch.setattr(evaluate, "DEFAULT_GUIDANCE", (2.0, 6.0))
     assert evaluate.main(args) == 0
     assert len(list((tmp_path / "cache").glob("*.pt"))) == 3  # and so is another guidance
+    monkeypatch.setattr(evaluate, "INDIVIDUAL_GUIDANCE_TAPER", None)
+    assert evaluate.main(args + ["--json", str(tmp_path / "untapered.json")]) == 0
+    assert len(list((tmp_path / "cache").glob("*.pt"))) == 4  # and another taper
+    assert json.loads((tmp_path / "untapered.json").read_text())["settings"]["individual_taper"] is None

@@ -271,7 +271,8 @@ class ComposedPipeline(_Texts):
 
     def individual_pipeline(self) -> IndividualPipeline:
         """M^b alone, sharing this pipeline's networks and text encoder."""
-        return IndividualPipeline(self.pair.individual, self.pair.norm_b, self.encoder, self.device, self.pair.precision)
+        return IndividualPipeline(self.pair.individual, self.pair.norm_b, self.encoder, self.device, self.pair.precision,
+                                  self.pair.individual_taper)
 
     def strategies(self, strategies: Sequence) -> list:
         """Strategy objects from CLI names (st, dualmdm, blend:0.3, ...) or objects, mixed freely; names must differ."""
