@@ -18,9 +18,10 @@ GRANULARITIES = ("G", "T", "S", "ST")  # one weight per person; per frame; per j
 DEFAULT_GUIDANCE = (1.5, 6.0)
 # The individual model's guidance is tapered at the low-noise steps: at t <= 110 it extrapolates 0.4 of the way
 # (6 -> 3). Those last steps make most of the action it shows (unguided there, it shows the asked action in 32 % of
-# people instead of 57 %), and at full scale they also slide its root and feet; at 3 on 32 validation mixing
-# prompts it showed the action in 61 % of people, raw foot skating 0.15 cm/frame against 0.27 (docs/evaluation.md,
-# "The individual model's low-noise guidance"). (step, share), see ``diffusion.tapered_scale``.
+# people instead of 57 %), and at full scale they also slide its root and feet; tapered, on 32 validation mixing
+# prompts at 50 steps it showed the action in 50 % of people (39 % untapered), raw foot skating 0.15 cm/frame
+# against 0.27 (docs/evaluation.md, "The individual model's low-noise guidance"). (step, share), see
+# ``diffusion.tapered_scale``.
 INDIVIDUAL_GUIDANCE_TAPER = (110, 0.4)
 # DDIM steps: the paper's 50 for the CLI and the evaluation tables; fewer where someone waits for the result (the
 # app): the fewest at which ST and every method's motion figures equal the 20- and 50-step ones in the
