@@ -13,10 +13,14 @@ from mixermdm_core.data.batching import ClipBatcher
 from mixermdm_core.models.discriminator import MotionDiscriminator
 from mixermdm_core.models.mixer import Mixer
 from mixermdm_core.models.io import read_checkpoint
+from mixermdm_core.representation.interhuman import POS
+from mixermdm_core.skeleton import JOINT, PARENTS
 from mixermdm_core.representation.relation import REACH_DIM, RELATION_DIM
 from mixermdm_core.training.recipe import DataConfig, MixerOptimConfig, TrainConfig
 from mixermdm_core.training.datasets import TrainingSet
-from mixermdm_core.training.adversarial import adversarial_step, live_batch, planted_slide, roughness, train_mixer
+from mixermdm_core.training.adversarial import (
+    adversarial_step, bone_stretch, live_batch, planted_slide, roughness, train_mixer,
+)
 from mixermdm_core.training.prediction_cache import (
     CachedPredictions, CacheSpec, StaleCacheError, build_cache, denoiser_hashes, shard_path,
 )
@@ -127,9 +131,10 @@ def test_d_a_max_t_judges_only_the_low_noise_samples(setup, tmp_path):
     assert losses(500, torch.arange(4))["d_b"] == pytest.approx(losses(0, torch.arange(4))["d_b"], abs=1e-6)
 
 
-def test_planted_feet_prior_moves_only_the_mixer(setup, tmp_path):
-    """The planted-feet prior is a Mixer loss: the discriminators' update is the same with it on or off, the
-    slide is logged only when the term is on, and the Mixer's step changes."""
+@pytest.mark.parametrize("prior,logged", [("planted_feet", "planted_slide"), ("bone_range", "bone_stretch")])
+def test_physical_priors_move_only_the_mixer(setup, tmp_path, prior, logged):
+    """The planted-feet and bone-range priors are Mixer losses: the discriminators' update is the same with one on
+    or off, its value is logged only when the term is on, and the Mixer's step changes."""
     pair, data, pool, spec, _ = setup
     build_cache(pair, data, pool, spec, tmp_path / "cache", batch_size=4)
     batch = CachedPredictions(tmp_path / "cache", pair).batch(torch.arange(4))
@@ -142,15 +147,44 @@ def test_planted_feet_prior_moves_only_the_mixer(setup, tmp_path):
         opt_g = torch.optim.AdamW(mixer.parameters(), lr=1e-3)
         opt_d = torch.optim.AdamW(list(d_a.parameters()) + list(d_b.parameters()), lr=1e-3)
         losses, _, _ = adversarial_step(pair, mixer, d_a, d_b, opt_g, opt_d, batch,
-                                        MixerOptimConfig(batch_size=4, planted_feet=weight))
+                                        MixerOptimConfig(batch_size=4, **{prior: weight}))
         return losses, mixer, d_a
 
     (off, mixer_off, d_off), (on, mixer_on, d_on) = step(0.0), step(10.0)
-    assert off["planted_slide"] == 0 and on["planted_slide"] > 0
+    assert off[logged] == 0 and on[logged] > 0
     assert on["d_a"] == pytest.approx(off["d_a"]) and on["d_b"] == pytest.approx(off["d_b"])
     for p_off, p_on in zip(d_off.parameters(), d_on.parameters()):
         assert torch.equal(p_off, p_on)
     assert any(not torch.equal(a, b) for a, b in zip(mixer_off.parameters(), mixer_on.parameters()))
+
+
+def test_bone_stretch_of_a_limb_mixed_apart_from_its_parent():
+    """Known answers: a mix that moves the whole body keeps every bone (0); weight 1 on the left wrist alone, with
+    the individual body 1 m further along x, stretches the forearm to |forearm + 1 m x|; samples noised above
+    GEOMETRY_MAX_T and people without an individual text do not count."""
+    clip = torch.from_numpy(tiny_corpus("interaction", 1).clip(0))  # (20, 2, 262)
+    frames = len(clip)
+    x_a = clip[None]
+    x_b = x_a.clone()
+    x_b[..., POS] += torch.tensor([1.0, 0.0, 0.0]).repeat(22)
+    active, t = torch.tensor([[True, False]]), torch.tensor([100])
+    whole = torch.lerp(x_a, x_b, 0.3)
+    assert bone_stretch(whole, x_a, x_b, active, t, None) == pytest.approx(0, abs=1e-9)  # float rounding only
+    assert bone_stretch(x_a, x_a, x_b, active, t, None) == 0 and bone_stretch(x_b, x_a, x_b, active, t, None) == 0
+    wrist = JOINT["left_wrist"]
+    x_m = x_a.clone()
+    x_m[..., 0, 3 * wrist:3 * wrist + 3] = x_b[..., 0, 3 * wrist:3 * wrist + 3]
+    joints = x_a[0, :, 0, POS].reshape(frames, 22, 3)
+    forearm = joints[:, wrist] - joints[:, PARENTS[wrist]]
+    stretched = (forearm + torch.tensor([1.0, 0.0, 0.0])).norm(dim=-1)
+    expected = ((stretched - forearm.norm(dim=-1)) * 100).pow(2).sum() / (frames * 21)
+    assert bone_stretch(x_m, x_a, x_b, active, t, None) == pytest.approx(float(expected), rel=1e-4)
+    assert bone_stretch(x_m, x_a, x_b, active, torch.tensor([900]), None) == 0
+    assert bone_stretch(x_m, x_a, x_b, torch.tensor([[False, True]]), t, None) == 0
+    mask = torch.zeros(1, frames)
+    mask[:, :5] = 1  # only the first five frames are the clip's
+    expected5 = ((stretched - forearm.norm(dim=-1))[:5] * 100).pow(2).sum() / (5 * 21)
+    assert bone_stretch(x_m, x_a, x_b, active, t, mask) == pytest.approx(float(expected5), rel=1e-4)
 
 
 def test_cache_resumes_and_refuses_a_stale_one(setup, tmp_path):

@@ -10,7 +10,9 @@ the gap between the two, so it cannot win by pleasing only one model, and option
 temporal prior on T/ST weights: their mean squared change from frame to frame, and (``planted_feet``) a
 physical prior on the mix: a foot the mixed motion marks as planted (its own contact channels) should not move,
 as the denoisers' foot-contact term asks of real data. Weights that differ between the root and the legs or
-change over the frames slide feet that neither model slides. Optional instance noise
+change over the frames slide feet that neither model slides. ``bone_range`` is the same kind of prior on the
+body: each of the mix's bones should stay as long as the two models make it (between their two lengths), where
+per-joint weights that differ along a limb would stretch or shrink it. Optional instance noise
 (``d_noise``) on every discriminator input, real and fake, keeps a discriminator from separating the two on
 details the weights cannot change, so its gradient keeps telling the Mixer which way to move. With
 ``d_a_relation`` D^a judges only the pair's relation (distances between key joints of the two people, facing;
@@ -46,7 +48,7 @@ from . import datasets
 from .recipe import TrainConfig
 from .prediction_cache import CachedPredictions
 from .loop import Run, clipped_update, make_ema
-from .losses import GEOMETRY_MAX_T, foot_speed2
+from .losses import GEOMETRY_MAX_T, foot_speed2, limb_lengths
 
 
 VALIDATION_SEED = 10_000  # mixing prompts of this seed check training; evaluation tests on seed 0
@@ -126,6 +128,19 @@ def planted_slide(x_m: torch.Tensor, active: torch.Tensor, t: torch.Tensor, mask
     return (speed2 * where).sum() / where.sum().clamp_min(1)
 
 
+def bone_stretch(x_m: torch.Tensor, x_a: torch.Tensor, x_b: torch.Tensor, active: torch.Tensor, t: torch.Tensor,
+                 mask: torch.Tensor | None) -> torch.Tensor:
+    """Mean squared length (cm^2) by which the mixed people's bones leave the range between the two models' lengths
+    of that bone at that frame, in samples noised at most to GEOMETRY_MAX_T; 0 for any bone within it. Raw
+    pairs (B, T, 2, 262); active: (B, 2) mixed people."""
+    la, lb, lm = limb_lengths(x_a), limb_lengths(x_b), limb_lengths(x_m)  # (B, T, 2, 21)
+    outside = (F.relu(torch.minimum(la, lb) - lm) + F.relu(lm - torch.maximum(la, lb))) * 100
+    frames = torch.ones_like(lm[..., 0, 0]) if mask is None else mask.to(lm)
+    frames = frames * (t <= GEOMETRY_MAX_T).to(lm)[:, None]
+    where = (active[:, None, :].to(lm) * frames[..., None])[..., None].expand_as(lm)
+    return (outside.pow(2) * where).sum() / where.sum().clamp_min(1)
+
+
 def discriminators(cfg: TrainConfig) -> tuple[MotionDiscriminator, MotionDiscriminator]:
     """D^a (the pair, or its relation with ``d_a_relation``) and D^b (one person), as ``cfg`` sizes them."""
     if cfg.train.d_a_relation:
@@ -179,10 +194,12 @@ def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: d
     g_b = sum(weighted_mean(-judge_b(fake_b, k), people[:, k]) for k in range(2)) / 2
     rough = roughness(w, mask)
     slide = planted_slide(x_m, active, t, mask) if oc.planted_feet else x_m.new_zeros(())
-    g_loss = g_a + g_b + oc.balance * (g_a - g_b).abs() + oc.smoothness * rough + oc.planted_feet * slide
+    stretch = bone_stretch(x_m, x_a, x_b, active, t, mask) if oc.bone_range else x_m.new_zeros(())
+    g_loss = (g_a + g_b + oc.balance * (g_a - g_b).abs() + oc.smoothness * rough + oc.planted_feet * slide
+              + oc.bone_range * stretch)
     clipped_update(opt_g, g_loss, oc.grad_clip)
     losses = {"d_a": d_loss_a.item(), "d_b": d_loss_b.item(), "g_a": g_a.item(), "g_b": g_b.item(),
-              "w_roughness": rough.item(), "planted_slide": slide.item()}
+              "w_roughness": rough.item(), "planted_slide": slide.item(), "bone_stretch": stretch.item()}
     return losses, w, active
 
 

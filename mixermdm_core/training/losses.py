@@ -23,13 +23,15 @@ def masked_mse(pred: torch.Tensor, target: torch.Tensor, mask: torch.Tensor) -> 
     return (err * mask).sum() / mask.sum().clamp_min(1)
 
 
+def limb_lengths(raw: torch.Tensor) -> torch.Tensor:
+    """Bone lengths (m) of raw features (..., 262): (..., 21), one per joint after the root."""
+    j = features_to_joints(raw)
+    return (j[..., 1:, :] - j[..., list(PARENTS[1:]), :]).norm(dim=-1)
+
+
 def bone_length_loss(pred_raw: torch.Tensor, target_raw: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
     """Squared bone-length error in cm^2. raw features (B, T, P, 262); weight (B, T) frame weights."""
-    def lengths(f: torch.Tensor) -> torch.Tensor:
-        j = features_to_joints(f)
-        return (j[..., 1:, :] - j[..., list(PARENTS[1:]), :]).norm(dim=-1)
-
-    err = ((lengths(pred_raw) - lengths(target_raw)) * 100) ** 2
+    err = ((limb_lengths(pred_raw) - limb_lengths(target_raw)) * 100) ** 2
     return (err.flatten(2).mean(-1) * weight).sum() / weight.sum().clamp_min(1)
 
 
