@@ -183,10 +183,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _files_tag(checkpoints: Path, text_store: str | None, precision: str, text_anchoring: float,
                guidance: tuple[float, float], individual_taper: list | None) -> str:
-    """Names, sizes and modification times of the checkpoints and the text store, the precision, the text
-    anchoring and the guidance (with the individual model's taper): a cached batch made with other files or
-    settings is not reused."""
-    files = sorted(checkpoints.glob("*.safetensors")) + ([Path(text_store)] if text_store else [])
+    """Names, sizes and modification times of the checkpoints that make motions (not the Mixers: the cache keys each
+    Mixer's batches by its weights; not the evaluators) and of the text store, the precision, the text anchoring
+    and the guidance (with the individual model's taper): a cached batch made with other files or settings is not
+    reused."""
+    files = sorted(f for f in checkpoints.glob("*.safetensors") if not f.name.startswith(("mixer_", "evaluator_")))
+    files += [Path(text_store)] if text_store else []
     return json.dumps([precision, *((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files),
                        *([text_anchoring] if text_anchoring else []),
                        list(guidance), *([individual_taper] if individual_taper else [])])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pytest
 import torch
 
@@ -12,9 +13,10 @@ from mixermdm_core.composition.loading import load_pair
 from mixermdm_core.composition.pipeline import ComposedPipeline
 from mixermdm_core.evaluation import generators, protocol
 from mixermdm_core.models.evaluator import EvaluatorConfig, TextMotionEvaluator
+from mixermdm_core.models.mixer import Mixer
 
 from conftest import tiny_corpus
-from test_app_fixtures import FakeEncoder, make_tiny_checkpoints
+from test_app_fixtures import TINY, FakeEncoder, make_tiny_checkpoints, small_random
 
 SMALL = EvaluatorConfig(latent=32, layers=1, heads=2, ff=64, embed=16)
 
@@ -118,17 +120,38 @@ def test_a_cached_evaluation_resumes_from_its_batches_and_remakes_broken_ones(tm
                                     prompts_per_batch=1, cache=cache)
     first = run()
     files = sorted((tmp_path / "cache").glob("*.pt"))
-    assert len(files) == 2
+    assert len(files) == 4  # one per prompt batch and method
     files[0].write_bytes(b"cut short")
     made = []
     real_sample = pipe.sample
-    monkeypatch.setattr(pipe, "sample", lambda *a, **k: made.append(1) or real_sample(*a, **k))
+    monkeypatch.setattr(pipe, "sample", lambda *a, **k: made.append([s.name for s in a[1]]) or real_sample(*a, **k))
     again = run()
-    assert len(made) == 1  # only the broken batch was sampled again
+    assert len(made) == 1 and len(made[0]) == 1  # only the broken batch's method was sampled again
     for name in first:
         assert all(torch.equal(a, b) for a, b in zip(first[name].motions, again[name].motions))
+        assert all(np.array_equal(a, b) for a, b in zip(first[name].weights, again[name].weights))
     other = protocol.BatchCache(tmp_path / "cache", tag="other checkpoints")
     assert other.path("x") != cache.path("x")
+
+
+def test_a_cached_evaluation_samples_again_only_the_mixer_that_changed(tmp_path, monkeypatch):
+    pipe = ComposedPipeline.from_pretrained(make_tiny_checkpoints(tmp_path), "cpu", FakeEncoder())
+    prompts = [("two people hug", "the person waves", ""), ("two people shake hands", "", "the person jumps")]
+    cache = protocol.BatchCache(tmp_path / "cache", tag="these denoisers")
+    run = lambda methods: protocol.generate(pipe, prompts, protocol.strategies_for(methods, pipe, 0.3), frames=12,
+                                            steps=3, guidance=(2.0, 2.0), seed=5, cache=cache)
+    first = run(["blend:best", "st", "dualmdm"])
+    made = []
+    real_sample = pipe.sample
+    monkeypatch.setattr(pipe, "sample", lambda *a, **k: made.append([s.name for s in a[1]]) or real_sample(*a, **k))
+    assert torch.equal(run(["st"])["st"].motions[0], first["st"].motions[0]) and made == []
+    pipe.mixers["ST"] = small_random(Mixer(TINY, "ST"), 9)  # a retrained ST under the same name
+    again = run(["blend:best", "st", "dualmdm"])
+    assert made == [["st"]]
+    assert all(torch.equal(a, b) for a, b in zip(first["dualmdm"].motions, again["dualmdm"].motions))
+    assert not torch.equal(first["st"].motions[0], again["st"].motions[0])
+    assert protocol.strategy_key(protocol.strategies_for(["blend:best"], pipe, 0.3)[0]) != \
+        protocol.strategy_key(protocol.strategies_for(["blend:best"], pipe, 0.4)[0])  # the tuned weight counts
 
 
 def test_mixing_command_line_with_a_cache_gives_the_same_table_when_run_again(tmp_path, monkeypatch):
@@ -147,13 +170,13 @@ def test_mixing_command_line_with_a_cache_gives_the_same_table_when_run_again(tm
         assert evaluate.main(args + ["--csv", str(tmp_path / f"{k}.csv")]) == 0
         tables.append((tmp_path / f"{k}.csv").read_text())
     assert tables[0] == tables[1] and tables[0].splitlines()[0].startswith("method,overall_alignment")
-    assert len(list((tmp_path / "cache").glob("*.pt"))) == 1
+    assert len(list((tmp_path / "cache").glob("*.pt"))) == 3  # one batch of each method
     assert evaluate.main(args + ["--precision", "bf16"]) == 0
-    assert len(list((tmp_path / "cache").glob("*.pt"))) == 2  # another precision is sampled, not read back
+    assert len(list((tmp_path / "cache").glob("*.pt"))) == 6  # another precision is sampled, not read back
     monkeypatch.setattr(evaluate, "DEFAULT_GUIDANCE", (2.0, 6.0))
     assert evaluate.main(args) == 0
-    assert len(list((tmp_path / "cache").glob("*.pt"))) == 3  # and so is another guidance
+    assert len(list((tmp_path / "cache").glob("*.pt"))) == 9  # and so is another guidance
     monkeypatch.setattr(evaluate, "INDIVIDUAL_GUIDANCE_TAPER", None)
     assert evaluate.main(args + ["--json", str(tmp_path / "untapered.json")]) == 0
-    assert len(list((tmp_path / "cache").glob("*.pt"))) == 4  # and another taper
+    assert len(list((tmp_path / "cache").glob("*.pt"))) == 12  # and another taper
     assert json.loads((tmp_path / "untapered.json").read_text())["settings"]["individual_taper"] is None

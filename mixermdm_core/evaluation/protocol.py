@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -39,8 +39,9 @@ class Generated:
 
 @dataclass
 class BatchCache:
-    """Each batch of generated motions kept on disk, so that a long evaluation can stop and resume. A batch
-    is reused only when its prompts, methods, settings, seed and ``tag`` (the checkpoints) are the same."""
+    """Each method's batch of generated motions kept on disk, so that a long evaluation can stop and resume, and a
+    table rerun after one Mixer changed samples only that Mixer. A batch is reused only when its prompts, method
+    (``strategy_key``: a Mixer's weights included), settings, seed and ``tag`` (the denoisers) are the same."""
 
     folder: Path
     tag: str
@@ -64,28 +65,49 @@ class BatchCache:
         tmp.replace(path)
 
 
+def strategy_key(strategy) -> str:
+    """What decides a strategy's motions: its fields, with a Mixer's plain settings and a hash of its weights (the
+    Mixer itself, or the network an ONNX Runtime session was made from)."""
+    parts = []
+    for f in fields(strategy):
+        value = getattr(strategy, f.name)
+        net = value if isinstance(value, torch.nn.Module) else getattr(value, "net", None)
+        if isinstance(net, torch.nn.Module):
+            digest = hashlib.sha1()
+            for name, tensor in net.state_dict().items():
+                digest.update(name.encode())
+                digest.update(tensor.detach().float().cpu().numpy().tobytes())
+            plain = {k: v for k, v in vars(net).items() if not k.startswith("_") and isinstance(v, (int, float, str))}
+            value = (digest.hexdigest(), sorted(plain.items()))
+        parts.append(f"{f.name}={value!r}")
+    return f"{type(strategy).__name__}({', '.join(parts)})"
+
+
 def generate(pipe: ComposedPipeline, prompts: Sequence[Prompt], strategies: Sequence, frames: int, steps: int,
              guidance: tuple[float, float], seed: int, progress: Callable[[int, int], None] | None = None,
              prompts_per_batch: int = 8, cache: BatchCache | None = None,
              individual_chain: str = "own") -> dict[str, Generated]:
-    """One motion per (prompt, strategy); prompt i uses seed + i for every strategy, whatever the batching."""
+    """One motion per (prompt, strategy); prompt i uses seed + i for every strategy, whatever the batching. With a
+    cache, each strategy's batch is read back when saved, and the missing strategies are sampled together."""
     out = {s.name: Generated() for s in strategies}
+    keys = {s.name: strategy_key(s) for s in strategies} if cache is not None else {}
     for start in range(0, len(prompts), prompts_per_batch):
         chunk = prompts[start:start + prompts_per_batch]
-        path = None if cache is None else cache.path(list(chunk), [s.name for s in strategies], frames, steps,
-                                                     list(guidance), seed + start, individual_chain)
-        saved = None if path is None else cache.load(path)
-        if saved is None:
-            res = pipe.sample(pipe.conditions(chunk), strategies, frames, steps, guidance,
+        paths = {s.name: cache.path(list(chunk), keys[s.name], frames, steps, list(guidance), seed + start,
+                                    individual_chain) for s in strategies} if cache is not None else {}
+        saved = {name: cache.load(path) for name, path in paths.items()}
+        missing = [s for s in strategies if saved.get(s.name) is None]
+        if missing:
+            res = pipe.sample(pipe.conditions(chunk), missing, frames, steps, guidance,
                               range(seed + start, seed + start + len(chunk)), individual_chain=individual_chain)
-            saved = res.mixed.cpu(), res.weights.cpu()
-            if path is not None:
-                cache.save(path, *saved)
-        mixed, weights = saved
-        for p in range(len(chunk)):
-            for k, s in enumerate(strategies):
-                out[s.name].motions.append(mixed[p * len(strategies) + k])
-                out[s.name].weights.append(weights[:, p * len(strategies) + k].numpy())
+            for k, s in enumerate(missing):  # rows are prompt-major: prompt p, strategy k at p * len(missing) + k
+                saved[s.name] = res.mixed[k::len(missing)].cpu(), res.weights[:, k::len(missing)].cpu()
+                if cache is not None:
+                    cache.save(paths[s.name], *saved[s.name])
+        for s in strategies:
+            mixed, weights = saved[s.name]
+            out[s.name].motions.extend(mixed)
+            out[s.name].weights.extend(weights.transpose(0, 1).numpy())
         if progress is not None:
             progress(start + len(chunk), len(prompts))
     return out
