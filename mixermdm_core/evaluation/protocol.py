@@ -19,6 +19,7 @@ from ..composition.pipeline import ComposedPipeline
 from ..composition.strategies import DiffusionBlending, parse_strategy
 from ..corpus.prompts import MixingCase
 from ..models.evaluator import TextMotionEvaluator
+from ..representation.grounding import ground
 from ..representation.interhuman import features_to_joints
 from ..vocabulary import mixed_people
 from .composition_metrics import adaptability, individual_alignment, interaction_alignment, overall_alignment, weight_spread
@@ -125,8 +126,9 @@ def physical(motions: torch.Tensor) -> dict[str, float]:
 def score(gen: Generated, eval_inter: TextMotionEvaluator, eval_indiv: TextMotionEvaluator, text_emb: torch.Tensor,
           person_emb: torch.Tensor, replications: int, cases: Sequence[MixingCase] | None = None,
           signatures: Signatures | None = None) -> dict[str, float]:
-    """Alignment (mean and 95 % CI over random R-precision pools), adaptability, weight spread, physics, and,
-    given the prompts' ``cases``, detail transfer read from the motion's kinematics (``evaluation.signatures``)."""
+    """Alignment (mean and 95 % CI over random R-precision pools), adaptability, weight spread, physics (foot
+    skating also after grounding, as the pipelines hand motions out), and, given the prompts' ``cases``, detail
+    transfer read from the motion's kinematics (``evaluation.signatures``)."""
     motions, weights = gen.stacked()
 
     def once(seed: int) -> dict[str, float]:
@@ -142,6 +144,7 @@ def score(gen: Generated, eval_inter: TextMotionEvaluator, eval_indiv: TextMotio
     row.update({f"w_std_{k}": v for k, v in weight_spread(weights, people=mixed).items()})
     row["w_mean"] = float(weights.mean(axis=(1, 2, 4))[mixed].mean())
     row.update(physical(motions))
+    row["grounded_foot_skating_cm"] = physical(ground(motions))["foot_skating_cm"]  # as the pipelines hand it out
     if cases is not None:
         joints = features_to_joints(motions).numpy()
         signatures = signatures or Signatures.load()
