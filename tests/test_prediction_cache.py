@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+from dataclasses import replace
 
 import pytest
 import torch
@@ -108,6 +109,28 @@ def test_instance_noise_reaches_every_discriminator_input(setup, tmp_path, d_noi
         assert not torch.allclose(d_a.inputs[1], d_a.inputs[2])
     else:
         assert torch.allclose(d_a.inputs[1], d_a.inputs[2])
+
+
+def test_cache_samples_the_individual_model_with_the_spec_taper(setup, tmp_path):
+    """The taper recorded in a cache's spec is the one its predictions were made with, whatever the pair holds: a
+    cache asking for M^b unguided at every step (taper share 0 up to t = 999) equals a live batch of a pair with
+    that taper, and differs from the pair's own (the shipped taper)."""
+    pair, data, pool, spec, _ = setup
+    assert pair.individual_taper != (999, 0.0)
+    tapered = CacheSpec(**{**spec.__dict__, "individual_taper": [999, 0.0]})
+    build_cache(pair, data, pool, tapered, tmp_path / "cache", batch_size=4)
+    cached = CachedPredictions(tmp_path / "cache", replace(pair, individual_taper=(999, 0.0))).batch(torch.arange(4))
+    oc = MixerOptimConfig(batch_size=4, guidance=spec.guidance, individual_guidance=spec.individual_guidance,
+                          swap_person_text=spec.swap_person_text)
+
+    def live(with_pair) -> dict[str, torch.Tensor]:  # the first shard's batch, with the seed build_cache gives it
+        g = torch.Generator().manual_seed(spec.seed * 100_003)
+        torch.manual_seed(int(torch.randint(2**31 - 1, (1,), generator=g)))
+        return live_batch(with_pair, data, pool, oc)
+
+    same, own = live(replace(pair, individual_taper=(999, 0.0))), live(pair)
+    assert torch.allclose(cached["x_b_c"], same["x_b_c"], atol=2e-3)  # float16 storage
+    assert not torch.allclose(cached["x_b_c"], own["x_b_c"], atol=2e-3)
 
 
 def test_d_a_max_t_judges_only_the_low_noise_samples(setup, tmp_path):
