@@ -8,7 +8,7 @@ and over the mixed people's toe steps where the mix's toe is planted (below the 
 at both ends) splits the mix's step x_m = x_a + w (x_b - x_a) into the two models' own toe motion,
 (1 - w) dx_a + w dx_b, and the weights' change over the frames, dw (x_b - x_a). Prints the mean length (cm) of
 each, of each model's own step, the toes' gap |x_b - x_a| and the mean toe weight. ``--smoothing`` overrides the
-Mixers' frame smoothing at inference (an odd number of frames).
+T and ST Mixers' frame smoothing at inference (an odd number of frames).
 """
 import argparse
 
@@ -50,7 +50,7 @@ def main() -> None:
     args = p.parse_args()
     pipe = ComposedPipeline.from_pretrained(args.checkpoints, precision="bf16")
     if args.smoothing:
-        for name, mixer in pipe.mixers.items():
+        for name, mixer in [(n, m) for n, m in pipe.mixers.items() if "T" in n]:  # G and S have one frame
             net = getattr(mixer, "net", mixer)  # an ONNX session bakes the smoothing in: run the network itself
             net.frame_smoothing = args.smoothing
             pipe.mixers[name] = net
