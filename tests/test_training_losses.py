@@ -9,7 +9,7 @@ from mixermdm_core.representation.interhuman import CONTACT, FEATURE_DIM, POS
 from mixermdm_core.rotations import yaw_matrix
 from mixermdm_core.skeleton import JOINT, rest_joints
 from mixermdm_core.training.losses import (affinity_loss, bone_length_loss, distance_map_loss, floor_loss,
-                                           foot_contact_loss, relative_facing_loss)
+                                           foot_contact_loss, relative_facing_loss, spacing_loss)
 
 
 def standing(frames: int = 6, height: float = 0.0) -> torch.Tensor:
@@ -81,6 +81,33 @@ def test_relative_facing_loss_grows_with_the_turn_and_ignores_a_shift():
     assert 0 < turns[0] < turns[1] < turns[2]
     assert abs(turns[2] - (2 - 2 * math.cos(1.0))) < 1e-4  # squared chord between the two facings
     assert relative_facing_loss(facing_pair(gap=0.5), target, w).item() < 1e-10
+
+
+def test_spacing_loss_is_the_squared_pelvis_distance_error_whatever_the_direction():
+    target, w = facing_pair(), torch.ones(1, 4)
+    assert spacing_loss(target, target, w) == 0
+    pelvis = POS.start + torch.tensor([0, 2])  # person 2's pelvis x and z
+    apart = target[0, 0, 1, pelvis] - target[0, 0, 0, pelvis]
+    moved = target.clone()
+    moved[..., 1, 0:66:3] += 0.2 * apart[0] / apart.norm()  # person 2 steps 20 cm further away
+    moved[..., 1, 2:66:3] += 0.2 * apart[1] / apart.norm()
+    assert abs(spacing_loss(moved, target, w).item() - 20.0 ** 2) < 1e-2
+    around = target.clone()  # person 2 carried around person 1 at the same distance
+    rotated = (yaw_matrix(torch.tensor(1.0)) @ target[0, 0, 1, POS].reshape(22, 3).T).T
+    around[..., 1, POS] = rotated.reshape(66)
+    assert spacing_loss(around, target, w).item() < 1e-6
+    assert spacing_loss(moved, target, torch.zeros(1, 4)) == 0  # masked frames do not count
+
+
+def test_input_perturbation_adds_noise_of_the_asked_scale():
+    from mixermdm_core.training.denoiser import perturbed_noise
+
+    x = torch.zeros(200_000)
+    torch.manual_seed(0)
+    plain = perturbed_noise(x, 0.0)
+    torch.manual_seed(0)
+    assert torch.equal(plain, torch.randn_like(x))  # off: the plain draw, nothing else consumed
+    assert abs(perturbed_noise(x, 0.5).std().item() - (1 + 0.5 ** 2) ** 0.5) < 0.01
 
 
 def test_text_jitter_keeps_norms_and_empty_texts():

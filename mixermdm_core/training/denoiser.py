@@ -23,7 +23,7 @@ from . import datasets, sources
 from .recipe import TrainConfig
 from .loop import Run, clipped_update, make_ema
 from .losses import (GEOMETRY_MAX_T, affinity_loss, bone_length_loss, distance_map_loss, floor_loss, foot_contact_loss,
-                     masked_mse, relative_facing_loss)
+                     masked_mse, relative_facing_loss, spacing_loss)
 
 VAL_STEPS = (50, 200, 400, 600, 800, 950)
 TEXT_CHECK_T = 900
@@ -90,6 +90,12 @@ def drop_conditions(text, person_text, p_all: float, p_person: float, generator=
     return text, person_text
 
 
+def perturbed_noise(x: torch.Tensor, perturbation: float) -> torch.Tensor:
+    """The noise that makes x_t: standard normal, plus ``perturbation`` times another draw (DDPM-IP)."""
+    noise = torch.randn_like(x)
+    return noise + perturbation * torch.randn_like(x) if perturbation > 0 else noise
+
+
 def jitter_texts(texts: torch.Tensor, std: float) -> torch.Tensor:
     """Sentence embeddings (..., D) moved by Gaussian noise of ``std`` per dimension and scaled back to their own
     norm; empty (zero) embeddings stay zero. Unseen paraphrases land near, not on, the training texts
@@ -148,7 +154,7 @@ def train_denoiser(kind: str, cfg: TrainConfig, out_dir: str | Path, device: str
         x, mask, idx = train_set.batcher.sample(opt_cfg.batch_size)
         x = norm.normalize(x)
         t = sample_steps(x.shape[0], schedule, opt_cfg.high_t_share, opt_cfg.high_t_from, x.device)
-        x_t = schedule.q_sample(x, t, torch.randn_like(x)) * mask[..., None, None]
+        x_t = schedule.q_sample(x, t, perturbed_noise(x, opt_cfg.input_perturbation)) * mask[..., None, None]
         pt = None if train_set.person_texts is None else train_set.person_texts[idx]
         text, pt = drop_conditions(train_set.texts[idx], pt, opt_cfg.cond_drop, opt_cfg.person_text_drop)
         text, pt = jitter_texts(text, opt_cfg.text_noise), None if pt is None else jitter_texts(pt, opt_cfg.text_noise)
@@ -168,9 +174,11 @@ def train_denoiser(kind: str, cfg: TrainConfig, out_dir: str | Path, device: str
         if kind == "interaction":
             terms = {"distance_cm2": distance_map_loss(pred_raw, x_raw, geo_w),
                      "affinity_cm2": affinity_loss(pred_raw, x_raw, geo_w),
-                     "facing": relative_facing_loss(pred_raw, x_raw, geo_w)}
+                     "facing": relative_facing_loss(pred_raw, x_raw, geo_w),
+                     "spacing_cm2": spacing_loss(pred_raw, x_raw, mask)}
             loss = loss + (opt_cfg.distance_map_weight * terms["distance_cm2"]
-                           + opt_cfg.affinity_weight * terms["affinity_cm2"] + opt_cfg.facing_weight * terms["facing"])
+                           + opt_cfg.affinity_weight * terms["affinity_cm2"] + opt_cfg.facing_weight * terms["facing"]
+                           + opt_cfg.spacing_weight * terms["spacing_cm2"])
         clipped_update(opt, loss, opt_cfg.grad_clip)
         run.update_ema(ema, model)
         run.advance()

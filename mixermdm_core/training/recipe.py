@@ -41,6 +41,9 @@ class OptimConfig:
     distance_map_weight: float = 0.0  # two people only, likewise: joint-to-joint distances within 1 m (cm^2)
     affinity_weight: float = 0.0  # two people only: contacts of the real clip that open beyond 10 cm (cm^2)
     facing_weight: float = 0.0  # two people only: relative facing (squared cosine/sine error)
+    spacing_weight: float = 0.0  # two people only, at every t: pelvis-to-pelvis distance (cm^2)
+    input_perturbation: float = 0.0  # DDPM-IP (Ning et al. 2023): the input's noise gets this much more noise,
+    # the target stays the clip: the network learns not to trust states a sampling chain has drifted into
     log_every: int = 100
     val_every: int = 1000
     save_every: int = 1000
