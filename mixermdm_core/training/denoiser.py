@@ -172,9 +172,10 @@ def train_denoiser(kind: str, cfg: TrainConfig, out_dir: str | Path, device: str
                 + opt_cfg.floor_weight * loss_floor)
         terms = {}
         if kind == "interaction":
-            terms = {"distance_cm2": distance_map_loss(pred_raw, x_raw, geo_w),
-                     "affinity_cm2": affinity_loss(pred_raw, x_raw, geo_w),
-                     "facing": relative_facing_loss(pred_raw, x_raw, geo_w),
+            pair_w = mask * (t <= opt_cfg.interaction_max_t)[:, None]
+            terms = {"distance_cm2": distance_map_loss(pred_raw, x_raw, pair_w),
+                     "affinity_cm2": affinity_loss(pred_raw, x_raw, pair_w),
+                     "facing": relative_facing_loss(pred_raw, x_raw, pair_w),
                      "spacing_cm2": spacing_loss(pred_raw, x_raw, mask)}
             loss = loss + (opt_cfg.distance_map_weight * terms["distance_cm2"]
                            + opt_cfg.affinity_weight * terms["affinity_cm2"] + opt_cfg.facing_weight * terms["facing"]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from ..models.config import NetConfig
+from .losses import GEOMETRY_MAX_T
 
 
 @dataclass
@@ -41,6 +42,7 @@ class OptimConfig:
     distance_map_weight: float = 0.0  # two people only, likewise: joint-to-joint distances within 1 m (cm^2)
     affinity_weight: float = 0.0  # two people only: contacts of the real clip that open beyond 10 cm (cm^2)
     facing_weight: float = 0.0  # two people only: relative facing (squared cosine/sine error)
+    interaction_max_t: int = GEOMETRY_MAX_T  # the three terms above act at t <= this; 999: at every step
     spacing_weight: float = 0.0  # two people only, at every t: pelvis-to-pelvis distance (cm^2)
     input_perturbation: float = 0.0  # DDPM-IP (Ning et al. 2023): the input's noise gets this much more noise,
     # the target stays the clip: the network learns not to trust states a sampling chain has drifted into
