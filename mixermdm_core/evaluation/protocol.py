@@ -114,10 +114,15 @@ def generate(pipe: ComposedPipeline, prompts: Sequence[Prompt], strategies: Sequ
     return out
 
 
+def _people(motions: torch.Tensor) -> list[np.ndarray]:
+    """Each person's joints (T, 22, 3) of motions (N, T, P, 262)."""
+    joints = features_to_joints(motions).numpy()  # (N, T, P, 22, 3)
+    return [joints[n, :, k] for n in range(len(joints)) for k in range(joints.shape[2])]
+
+
 def physical(motions: torch.Tensor) -> dict[str, float]:
     """Foot skating (cm/frame), floor penetration (cm), bone-length error (%) averaged over people."""
-    joints = features_to_joints(motions).numpy()  # (N, T, 2, 22, 3)
-    people = [joints[n, :, k] for n in range(len(joints)) for k in range(joints.shape[2])]
+    people = _people(motions)
     return {"foot_skating_cm": float(np.mean([foot_skating(j) for j in people])),
             "floor_penetration_cm": float(np.mean([floor_penetration(j) for j in people])),
             "bone_length_error_pct": float(np.mean([bone_length_error(j) for j in people]))}
@@ -144,7 +149,7 @@ def score(gen: Generated, eval_inter: TextMotionEvaluator, eval_indiv: TextMotio
     row.update({f"w_std_{k}": v for k, v in weight_spread(weights, people=mixed).items()})
     row["w_mean"] = float(weights.mean(axis=(1, 2, 4))[mixed].mean())
     row.update(physical(motions))
-    row["grounded_foot_skating_cm"] = physical(ground(motions))["foot_skating_cm"]  # as the pipelines hand it out
+    row["grounded_foot_skating_cm"] = float(np.mean([foot_skating(j) for j in _people(ground(motions))]))
     if cases is not None:
         joints = features_to_joints(motions).numpy()
         signatures = signatures or Signatures.load()
