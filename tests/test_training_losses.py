@@ -110,6 +110,27 @@ def test_input_perturbation_adds_noise_of_the_asked_scale():
     assert abs(perturbed_noise(x, 0.5).std().item() - (1 + 0.5 ** 2) ** 0.5) < 0.01
 
 
+def test_rollout_with_an_oracle_denoiser_is_plain_noising_and_otherwise_carries_its_mistakes():
+    from mixermdm_core.diffusion import NoiseSchedule
+    from mixermdm_core.training.denoiser import rollout_inputs
+
+    torch.manual_seed(0)
+    schedule = NoiseSchedule()
+    x, noise = torch.randn(3, 8, 2, 262), torch.randn(3, 8, 2, 262)
+    mask = torch.ones(3, 8)
+    t = torch.tensor([0, 400, 980])  # the last one starts capped at step 999
+    texts = (torch.randn(3, 384), torch.randn(3, 2, 384))
+    oracle = lambda x_t, t_in, text, person, m: x.repeat(len(x_t) // len(x), 1, 1, 1)  # guided: both halves
+    plain = schedule.q_sample(x, t, noise)
+    rolled = rollout_inputs(oracle, "interaction", x, t, noise, *texts, mask, schedule, 3, 50, 1.5)
+    assert torch.allclose(rolled, plain, atol=1e-4)  # DDIM on the true x0 keeps the noise it started from
+    assert torch.equal(rollout_inputs(oracle, "interaction", x, t, noise, *texts, mask, schedule, 0, 50, 1.5), plain)
+    wrong = lambda x_t, t_in, text, person, m: torch.zeros_like(x_t)
+    drifted = rollout_inputs(wrong, "interaction", x, t, noise, *texts, mask, schedule, 2, 50, 1.0)
+    moved = (drifted - plain).pow(2).mean((1, 2, 3))
+    assert moved[0] > 1e-2 and moved[1] > 1e-2  # a denoiser that forgets the clip leaves a state that has lost it
+
+
 def test_text_jitter_keeps_norms_and_empty_texts():
     from mixermdm_core.training.denoiser import jitter_texts
 

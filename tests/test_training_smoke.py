@@ -29,7 +29,8 @@ def test_train_then_sample(tmp_path, tiny_corpora, monkeypatch):
     ckpt = tmp_path / "ckpt"
     for kind in ("interaction", "individual"):
         cfg = TrainConfig(data=data, model=TINY, train=OptimConfig(steps=3, batch_size=4, warmup=1, val_every=2, save_every=2, log_every=1,
-                                                             spacing_weight=1e-4, input_perturbation=0.1, interaction_max_t=999))
+                                                             spacing_weight=1e-4, input_perturbation=0.1, interaction_max_t=999,
+                                                             rollout_share=0.5))
         final = train_denoiser(kind, cfg, tmp_path / kind, device="cpu")
         ckpt.mkdir(exist_ok=True)
         final.replace(ckpt / final.name)

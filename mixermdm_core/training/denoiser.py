@@ -13,7 +13,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from ..diffusion import NoiseSchedule
+from ..diffusion import NoiseSchedule, guided_x0
 from ..models.blocks import TextProjection
 from ..models.config import NetConfig
 from ..models.denoisers import IndividualDenoiser, InteractionDenoiser
@@ -96,6 +96,31 @@ def perturbed_noise(x: torch.Tensor, perturbation: float) -> torch.Tensor:
     return noise + perturbation * torch.randn_like(x) if perturbation > 0 else noise
 
 
+@torch.no_grad()
+def rollout_inputs(model, kind: str, x: torch.Tensor, t: torch.Tensor, noise: torch.Tensor, text, person_text, mask,
+                   schedule: NoiseSchedule, steps: int, stride: int, guidance: float) -> torch.Tensor:
+    """Inputs at step t as a sampling chain reaches them: each clip noised at t + steps * stride (at most the last
+    step), then ``steps`` deterministic DDIM steps of ``stride`` down to t on the network's own guided x0
+    predictions. The state then carries the network's earlier mistakes, so a target of the clean clip teaches it
+    to correct them instead of compounding them (exposure bias; docs/evaluation.md, "the chain, not the step")."""
+    last = schedule.num_steps - 1
+    levels = [torch.clamp(t + k * stride, max=last) for k in range(steps, -1, -1)]
+    keep = mask[..., None, None]
+    x_t = schedule.q_sample(x, levels[0], noise) * keep
+    conds = (text,) if person_text is None else (text, person_text)
+
+    def net(x_in, t_in, *conds_and_mask):
+        *c, m = conds_and_mask
+        return denoise(model, kind, x_in, t_in, c[0], c[1] if len(c) > 1 else None, m)
+
+    for hi, lo in zip(levels, levels[1:]):
+        x0 = guided_x0(net, x_t, hi, conds, mask, guidance).float()
+        a_hi, a_lo = schedule.alpha_bar(hi, x), schedule.alpha_bar(lo, x)
+        eps = (x_t - a_hi.sqrt() * x0) / (1 - a_hi).sqrt()
+        x_t = (a_lo.sqrt() * x0 + (1 - a_lo).sqrt() * eps) * keep
+    return x_t
+
+
 def jitter_texts(texts: torch.Tensor, std: float) -> torch.Tensor:
     """Sentence embeddings (..., D) moved by Gaussian noise of ``std`` per dimension and scaled back to their own
     norm; empty (zero) embeddings stay zero. Unseen paraphrases land near, not on, the training texts
@@ -154,10 +179,17 @@ def train_denoiser(kind: str, cfg: TrainConfig, out_dir: str | Path, device: str
         x, mask, idx = train_set.batcher.sample(opt_cfg.batch_size)
         x = norm.normalize(x)
         t = sample_steps(x.shape[0], schedule, opt_cfg.high_t_share, opt_cfg.high_t_from, x.device)
-        x_t = schedule.q_sample(x, t, perturbed_noise(x, opt_cfg.input_perturbation)) * mask[..., None, None]
+        noise = perturbed_noise(x, opt_cfg.input_perturbation)
+        x_t = schedule.q_sample(x, t, noise) * mask[..., None, None]
         pt = None if train_set.person_texts is None else train_set.person_texts[idx]
         text, pt = drop_conditions(train_set.texts[idx], pt, opt_cfg.cond_drop, opt_cfg.person_text_drop)
         text, pt = jitter_texts(text, opt_cfg.text_noise), None if pt is None else jitter_texts(pt, opt_cfg.text_noise)
+        rolled = torch.rand(x.shape[0], device=x.device) < opt_cfg.rollout_share
+        if rolled.any():
+            r = rolled.nonzero()[:, 0]
+            x_t = x_t.index_copy(0, r, rollout_inputs(
+                ema, kind, x[r], t[r], noise[r], text[r], None if pt is None else pt[r], mask[r], schedule,
+                opt_cfg.rollout_steps, opt_cfg.rollout_stride, opt_cfg.rollout_guidance))
         lr = run.set_lr(opt)
         with torch.autocast(run.device.type, dtype=torch.bfloat16, enabled=use_amp):
             pred = denoise(ddp_model, kind, x_t, t, text, pt, mask)

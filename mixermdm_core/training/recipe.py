@@ -46,6 +46,10 @@ class OptimConfig:
     spacing_weight: float = 0.0  # two people only, at every t: pelvis-to-pelvis distance (cm^2)
     input_perturbation: float = 0.0  # DDPM-IP (Ning et al. 2023): the input's noise gets this much more noise,
     # the target stays the clip: the network learns not to trust states a sampling chain has drifted into
+    rollout_share: float = 0.0  # share of each batch whose input is reached by the sampler, not by noising the clip:
+    rollout_steps: int = 2  # noised at t + steps * stride, then this many guided DDIM steps of the network's
+    rollout_stride: int = 50  # own predictions down to t; the target stays the clip (exposure bias)
+    rollout_guidance: float = 1.5  # the guidance of those steps (the pipelines' default for M^a)
     log_every: int = 100
     val_every: int = 1000
     save_every: int = 1000
