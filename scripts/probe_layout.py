@@ -33,8 +33,7 @@ WEIGHTS = {"x0": 1.0, "bone": 0.01, "foot": 0.01, "distance map": 5e-5, "affinit
 
 def pelvis_gap(raw: torch.Tensor) -> torch.Tensor:
     """Floor-plane pelvis distance (cm) per sample and frame of raw features (N, T, 2, 262)."""
-    pelvis = features_to_joints(raw)[:, :, :, 0][..., [0, 2]]
-    return 100 * (pelvis[:, :, 0] - pelvis[:, :, 1]).norm(dim=-1)
+    return 100 * losses.pelvis_gap(raw)
 
 
 def clips(pipe, split: str, kind: str):
@@ -51,8 +50,8 @@ def spread(pipe, kind: str) -> None:
     real, text, person = clips(pipe, "heldout", kind)
     generated = generate(pipe.interaction_pipeline(), text, person, FRAMES, 20, 1.5, seed=0)
     for name, motion in (("real", real), ("generated", generated)):
-        gap = pelvis_gap(motion).numpy()
-        pelvis = features_to_joints(motion)[:, :, :, 0][..., [0, 2]].numpy()
+        pelvis = features_to_joints(motion)[:, :, :, 0][..., [0, 2]].numpy()  # (N, T, 2, 2)
+        gap = 100 * np.linalg.norm(pelvis[:, :, 0] - pelvis[:, :, 1], axis=-1)
         speed = 100 * 30 * np.linalg.norm(np.diff(pelvis, axis=1), axis=-1).mean()
         cells = "  ".join(f"frame {f:3d}: {gap[:, f].mean():4.0f} sd {gap[:, f].std():3.0f}" for f in (0, 60, FRAMES - 1))
         print(f"{kind:18s}{name:>10s}  {cells}  pelvis speed {speed:5.1f} cm/s")

@@ -115,9 +115,9 @@ def rollout_inputs(model, kind: str, x: torch.Tensor, t: torch.Tensor, noise: to
 
     for hi, lo in zip(levels, levels[1:]):
         x0 = guided_x0(net, x_t, hi, conds, mask, guidance).float()
-        a_hi, a_lo = schedule.alpha_bar(hi, x), schedule.alpha_bar(lo, x)
+        a_hi = schedule.alpha_bar(hi, x)
         eps = (x_t - a_hi.sqrt() * x0) / (1 - a_hi).sqrt()
-        x_t = (a_lo.sqrt() * x0 + (1 - a_lo).sqrt() * eps) * keep
+        x_t = schedule.q_sample(x0, lo, eps) * keep  # eta = 0: the predicted clip at t_lo with the implied noise
     return x_t
 
 

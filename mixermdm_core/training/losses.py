@@ -86,15 +86,17 @@ def affinity_loss(pred_raw: torch.Tensor, target_raw: torch.Tensor, weight: torc
     return _masked_mean((torch.relu(pred - TOUCH_M) * 100) ** 2, target < TOUCH_M, weight)
 
 
+def pelvis_gap(raw: torch.Tensor) -> torch.Tensor:
+    """Floor-plane distance (m) between the two pelvises, per sample and frame of raw features (B, T, 2, 262)."""
+    pelvis = features_to_joints(raw)[:, :, :, 0][..., [0, 2]]  # (B, T, 2, 2)
+    return (pelvis[:, :, 0] - pelvis[:, :, 1]).norm(dim=-1)
+
+
 def spacing_loss(pred_raw: torch.Tensor, target_raw: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
     """Squared error (cm^2) of the floor-plane distance between the two pelvises, per frame. Unlike the x0 MSE,
     whose optimum at high noise is the mean position (which shrinks a spread of placements towards the middle),
     this asks for the right distance whatever the direction."""
-    def gap(raw: torch.Tensor) -> torch.Tensor:
-        pelvis = features_to_joints(raw)[:, :, :, 0][..., [0, 2]]  # (B, T, 2, 2)
-        return (pelvis[:, :, 0] - pelvis[:, :, 1]).norm(dim=-1)
-
-    err = ((gap(pred_raw) - gap(target_raw)) * 100) ** 2
+    err = ((pelvis_gap(pred_raw) - pelvis_gap(target_raw)) * 100) ** 2
     return (err * weight).sum() / weight.sum().clamp_min(1)
 
 
