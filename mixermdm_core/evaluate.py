@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--individual-chain", choices=("own", "mix"), default="own",
                    help="what the individual model's chain follows: its own prediction (default) or the mix, as the "
                         "official sampler does (which erases individual actions; see the README)")
+    p.add_argument("--no-velocity-readout", dest="velocity_readout", action="store_false",
+                   help="the individual model's joint positions as it predicts them, not refitted to its velocities "
+                        "(representation.readout; official checkpoints are never refitted)")
     p.add_argument("--weight-effect", default=None,
                    help="also run DiffusionBlending at w = 0, 0.1, ..., 1 and plot the share of each asked action's "
                         "amplitude kept against w here (png; the figures go into --json)")
@@ -108,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         s["guidance"] = list(DEFAULT_GUIDANCE)
         s["individual_taper"] = None if INDIVIDUAL_GUIDANCE_TAPER is None else list(INDIVIDUAL_GUIDANCE_TAPER)
         pipe.pair.individual_taper = INDIVIDUAL_GUIDANCE_TAPER
+        pipe.pair.velocity_readout = s["velocity_readout"] = pipe.pair.velocity_readout and args.velocity_readout
         evals = (load_evaluator(ckpt / "evaluator_interaction.safetensors", args.device),
                  load_evaluator(ckpt / "evaluator_individual.safetensors", args.device))
     except (FileNotFoundError, ValueError, RuntimeError) as err:
@@ -123,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     cache = None
     if args.cache is not None:
         cache = protocol.BatchCache(Path(args.cache), _files_tag(ckpt, args.text_store, args.precision,
-                                                                s["text_anchoring"], guidance, s["individual_taper"]))
+                                                                s["text_anchoring"], guidance, s["individual_taper"],
+                                                                s["velocity_readout"]))
 
     best_weight, sweep = 0.5, {}
     if "blend:best" in methods:
@@ -182,16 +187,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _files_tag(checkpoints: Path, text_store: str | None, precision: str, text_anchoring: float,
-               guidance: tuple[float, float], individual_taper: list | None) -> str:
+               guidance: tuple[float, float], individual_taper: list | None, velocity_readout: bool) -> str:
     """Names, sizes and modification times of the checkpoints that make motions (not the Mixers: the cache keys each
     Mixer's batches by its weights; not the evaluators) and of the text store, the precision, the text anchoring
-    and the guidance (with the individual model's taper): a cached batch made with other files or settings is not
-    reused."""
+    and the guidance (with the individual model's taper) and the velocity read-out: a cached batch made with other
+    files or settings is not reused."""
     files = sorted(f for f in checkpoints.glob("*.safetensors") if not f.name.startswith(("mixer_", "evaluator_")))
     files += [Path(text_store)] if text_store else []
     return json.dumps([precision, *((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files),
                        *([text_anchoring] if text_anchoring else []),
-                       list(guidance), *([individual_taper] if individual_taper else [])])
+                       list(guidance), *([individual_taper] if individual_taper else []),
+                       *(["velocity readout"] if velocity_readout else [])])
 
 
 def _report_models(pipe, evals, s: dict, args) -> int:

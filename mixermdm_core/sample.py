@@ -52,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--weights-out", default=None, help="save the weights of every step (steps, frames, 2, 22)")
     p.add_argument("--no-ground", dest="ground", action="store_false",
                    help="keep the network's raw output: no foot pinning, no lift above the floor")
+    p.add_argument("--no-velocity-readout", dest="velocity_readout", action="store_false",
+                   help="the individual model's joint positions as it predicts them, not refitted to its velocities "
+                        "(representation.readout; official checkpoints are never refitted)")
     p.add_argument("--text-anchoring", type=float, default=None,
                    help="0..1: how far the interaction model's texts are pulled towards its training captions "
                         "(default: the checkpoint folder's; 0: off)")
@@ -75,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.strategy:
             pipe = pl.ComposedPipeline.from_pretrained(ckpt, args.device, precision=args.precision,
                                                       text_anchoring=args.text_anchoring)
+            pipe.pair.velocity_readout &= args.velocity_readout
             mixed = sum(bool(t.strip()) for t in (args.person1, args.person2))
             _warn_if_slow(pipe.cost, frames, args.steps, guidance, mixed)
             res = pipe(args.interaction, (args.person1, args.person2), [args.strategy], args.seconds, args.steps,
@@ -83,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
             weights = result.weights
         elif args.model == "individual":
             pipe = pl.IndividualPipeline.from_pretrained(ckpt, args.device, precision=args.precision)
+            pipe.velocity_readout &= args.velocity_readout
             _warn_if_slow(pipe.cost, frames, args.steps, guidance, 1)
             result = pipe(args.person1, args.seconds, args.steps, guidance[1], args.seed, ground=args.ground)
         else:

@@ -47,7 +47,7 @@ def tiny_mixing_inputs(folder, frames: int = FRAMES):
 def setup(tmp_path):
     pair, data, pool, ckpt = tiny_mixing_inputs(tmp_path / "ckpt")
     spec = CacheSpec(samples=8, frames=FRAMES, guidance=2.0, swap_person_text=0.5, seed=3, shard_size=4,
-                     denoisers=denoiser_hashes(ckpt), individual_guidance=4.0)
+                     denoisers=denoiser_hashes(ckpt), individual_guidance=4.0, velocity_readout=pair.velocity_readout)
     return pair, data, pool, spec, ckpt
 
 
@@ -218,7 +218,8 @@ def test_cache_resumes_and_refuses_a_stale_one(setup, tmp_path):
     assert build_cache(pair, data, pool, spec, folder, batch_size=4) == 2
     assert shard_path(folder, 0).read_bytes() == first  # a finished shard is never made again
     assert len(CachedPredictions(folder, pair)) == 8
-    for field, other in (("guidance", 3.0), ("individual_guidance", 3.0), ("individual_taper", [200, 0.5])):
+    for field, other in (("guidance", 3.0), ("individual_guidance", 3.0), ("individual_taper", [200, 0.5]),
+                         ("velocity_readout", not spec.velocity_readout)):
         with pytest.raises(StaleCacheError, match=field):
             build_cache(pair, data, pool, CacheSpec(**{**spec.__dict__, field: other}), folder)
     with pytest.raises(StaleCacheError, match="other denoiser checkpoints"):

@@ -63,4 +63,7 @@ def load_models(directory: str | Path = DEFAULT_DIR, device: str = "cpu", precis
         raise ValueError(f"{directory} holds official checkpoints, which read texts through their own CLIP "
                          "sentence heads; leave the text encoder unset")
     inter, indiv, norm_a, norm_b, mixers, official_encoder = load_folder(directory, device)
-    return DenoiserPair(inter, indiv, norm_a, norm_b, NoiseSchedule(), precision), mixers, official_encoder
+    # The velocity read-out answers how our individual model damps its position features; the official one is read
+    # as it predicts.
+    return (DenoiserPair(inter, indiv, norm_a, norm_b, NoiseSchedule(), precision, velocity_readout=False), mixers,
+            official_encoder)

@@ -23,6 +23,7 @@ from ..diffusion import NoiseSchedule, ddim_sample, guided_x0, tapered_scale
 from ..models.precision import check_precision, in_precision
 from ..representation.grounding import ground as ground_features
 from ..representation.interhuman import FEATURE_DIM, features_to_joints
+from ..representation.readout import velocity_consistent
 from ..skeleton import FPS
 from ..text.encoders import TextEncoder, clean_prompt, default_encoder
 from ..vocabulary import DEFAULT_GUIDANCE, INDIVIDUAL_GUIDANCE_TAPER
@@ -165,18 +166,19 @@ class IndividualPipeline(_Texts):
     """M^b alone: one person (centred at the origin, facing +Z) from a text."""
 
     def __init__(self, net, norm, encoder: TextEncoder | None = None, device: str = "cpu", precision: str = "fp32",
-                 taper: tuple[int, float] | None = INDIVIDUAL_GUIDANCE_TAPER):
-        """``taper``: the guidance at the low-noise steps, as in the composed sampler (``diffusion.tapered_scale``)."""
+                 taper: tuple[int, float] | None = INDIVIDUAL_GUIDANCE_TAPER, velocity_readout: bool = True):
+        """``taper``: the guidance at the low-noise steps, and ``velocity_readout`` whether positions are refitted to
+        the predicted velocities, as in the composed sampler (``diffusion.tapered_scale``, ``representation.readout``)."""
         super().__init__(encoder)
         self.net, self.norm, self.device, self.schedule = net, norm, device, NoiseSchedule()
-        self.precision, self.taper = check_precision(precision), taper
+        self.precision, self.taper, self.velocity_readout = check_precision(precision), taper, velocity_readout
 
     @classmethod
     def from_pretrained(cls, directory: str | Path = DEFAULT_DIR, device: str = "cpu", encoder=None,
                         precision: str = "fp32") -> "IndividualPipeline":
         if is_official_folder(directory):
             pair, _, encoder = load_models(directory, device, precision, encoder)
-            return cls(pair.individual, pair.norm_b, encoder, device, precision)
+            return cls(pair.individual, pair.norm_b, encoder, device, precision, velocity_readout=pair.velocity_readout)
         net, norm = load_denoiser(Path(directory) / "individual.safetensors", "individual", device)
         return cls(for_sampling(net, "individual", device, precision), norm, encoder, device, precision)
 
@@ -208,7 +210,8 @@ class IndividualPipeline(_Texts):
 
         def denoise(x, t):
             scale = tapered_scale(guidance, t, self.taper)
-            return guided_x0(in_precision(self.net, self.precision, t), x, t, (text,), None, scale)
+            x0 = self.norm.denormalize(guided_x0(in_precision(self.net, self.precision, t), x, t, (text,), None, scale))
+            return self.norm.normalize(velocity_consistent(x0[:, :, None], self.velocity_readout)[:, :, 0])
 
         x0 = ddim_sample(denoise, noise, self.schedule, steps, callback=callback)
         return self.norm.denormalize(x0)[:, :, None].float()
@@ -272,7 +275,7 @@ class ComposedPipeline(_Texts):
     def individual_pipeline(self) -> IndividualPipeline:
         """M^b alone, sharing this pipeline's networks and text encoder."""
         return IndividualPipeline(self.pair.individual, self.pair.norm_b, self.encoder, self.device, self.pair.precision,
-                                  self.pair.individual_taper)
+                                  self.pair.individual_taper, self.pair.velocity_readout)
 
     def strategies(self, strategies: Sequence) -> list:
         """Strategy objects from CLI names (st, dualmdm, blend:0.3, ...) or objects, mixed freely; names must differ."""

@@ -27,6 +27,7 @@ from ..models.mixer import weights_per_joint, weights_to_features
 from ..models.precision import check_precision, in_precision
 from ..representation.interhuman import FEATURE_DIM
 from ..representation.normalization import Normalizer
+from ..representation.readout import velocity_consistent
 from ..text.anchors import TextAnchors
 from ..vocabulary import DEFAULT_GUIDANCE, INDIVIDUAL_GUIDANCE_TAPER, mixed_people
 from .centering import align_people, center_people
@@ -45,6 +46,7 @@ class DenoiserPair:
     precision: str = "fp32"  # of the networks (models.precision): fp32 or bf16
     anchors: TextAnchors | None = None  # pull the interaction model's texts towards its training captions
     individual_taper: tuple[int, float] | None = INDIVIDUAL_GUIDANCE_TAPER  # M^b's low-noise guidance (tapered_scale)
+    velocity_readout: bool = True  # M^b's joint positions refitted to its predicted velocities (representation.readout)
 
     def __post_init__(self):
         check_precision(self.precision)
@@ -69,7 +71,8 @@ class DenoiserPair:
     def predict_individual(self, x_t: torch.Tensor, t: torch.Tensor, person_text: torch.Tensor,
                            mask: torch.Tensor | None, guidance: float, active: torch.Tensor) -> torch.Tensor:
         """Guided raw centred x0 (B, T, 2, 262) for the people with ``active`` (B, 2) set; zeros elsewhere.
-        ``guidance`` is tapered at the low-noise steps by ``individual_taper``."""
+        ``guidance`` is tapered at the low-noise steps by ``individual_taper``; positions are refitted to the
+        velocities where ``velocity_readout`` is set."""
         out = torch.zeros_like(x_t)
         bi, pi = active.nonzero(as_tuple=True)
         if len(bi) == 0:
@@ -77,8 +80,8 @@ class DenoiserPair:
         m = None if mask is None else mask[bi]
         net = in_precision(self.individual, self.precision, t)
         scale = tapered_scale(guidance, t[bi], self.individual_taper)
-        x0 = guided_x0(net, x_t[bi, :, pi], t[bi], (person_text[bi, pi],), m, scale)
-        out[bi, :, pi] = self.norm_b.denormalize(x0).to(out.dtype)
+        x0 = self.norm_b.denormalize(guided_x0(net, x_t[bi, :, pi], t[bi], (person_text[bi, pi],), m, scale))
+        out[bi, :, pi] = velocity_consistent(x0[:, :, None], self.velocity_readout, m)[:, :, 0].to(out.dtype)
         return out
 
 

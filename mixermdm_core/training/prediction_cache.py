@@ -55,6 +55,7 @@ class CacheSpec:
     steps: int = 20
     blend_max: float = 1.0  # rollouts: blend weights drawn from [0, blend_max]; 0 = each chain its own model's
     individual_taper: list | None = None  # the individual model's low-noise guidance (step, share); None: untapered
+    velocity_readout: bool = False  # M^b's joint positions refitted to its velocities (representation.readout)
 
     @property
     def shards(self) -> int:
@@ -140,7 +141,8 @@ def build_cache(pair: DenoiserPair, data: TrainingSet, pool: torch.Tensor, spec:
         raise ValueError(f"a prediction cache's source is 'clips' or 'rollouts', got {spec.source!r}")
     folder = Path(folder)
     check_spec(folder, spec)
-    pair = replace(pair, individual_taper=None if spec.individual_taper is None else tuple(spec.individual_taper))
+    pair = replace(pair, individual_taper=None if spec.individual_taper is None else tuple(spec.individual_taper),
+                   velocity_readout=spec.velocity_readout)
     start, done = time.time(), 0
     bar = tqdm(total=spec.shards, desc="prediction cache", unit="shard")
     for k in range(spec.shards):
@@ -221,7 +223,7 @@ def build_from_config(pair: DenoiserPair, cfg: TrainConfig, checkpoints: str | P
     oc = cfg.train
     spec = CacheSpec(oc.cache_samples, oc.cache_frames, oc.guidances[0], oc.swap_person_text, oc.seed, oc.cache_shard,
                      denoiser_hashes(checkpoints), oc.guidances[1], oc.cache_source, oc.cache_steps, oc.cache_blend_max,
-                     None if pair.individual_taper is None else list(pair.individual_taper))
+                     None if pair.individual_taper is None else list(pair.individual_taper), pair.velocity_readout)
     pair.frozen_on(device)
     data, pool = mixing_set(cfg.data, oc.cache_frames, device)
     return build_cache(pair, data, pool, spec, folder, time_budget_s=time_budget_s)
