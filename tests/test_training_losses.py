@@ -9,7 +9,7 @@ from mixermdm_core.representation.interhuman import CONTACT, FEATURE_DIM, POS
 from mixermdm_core.rotations import yaw_matrix
 from mixermdm_core.skeleton import JOINT, rest_joints
 from mixermdm_core.training.losses import (affinity_loss, bone_length_loss, distance_map_loss, floor_loss,
-                                           foot_contact_loss, relative_facing_loss, spacing_loss)
+                                           foot_contact_loss, joint_velocity_loss, relative_facing_loss, spacing_loss)
 
 
 def standing(frames: int = 6, height: float = 0.0) -> torch.Tensor:
@@ -24,6 +24,17 @@ def standing(frames: int = 6, height: float = 0.0) -> torch.Tensor:
 def test_losses_vanish_on_a_still_body_above_the_floor():
     f, w = standing(), torch.ones(1, 6)
     assert bone_length_loss(f, f, w) == 0 and foot_contact_loss(f, f, w) == 0 and floor_loss(f, w) == 0
+
+
+def test_joint_velocity_loss_is_the_squared_displacement_error_in_cm_and_ignores_a_shift():
+    """A body that should walk 2 cm a frame along x but stands still misses 2 cm/frame at every joint: 4 (cm/frame)^2;
+    a still body moved as a whole (same displacements) costs nothing."""
+    still, w = standing(), torch.ones(1, 6)
+    walking = still.clone()
+    walking[..., [k for k in range(66) if k % 3 == 0]] += 0.02 * torch.arange(6.0)[None, :, None, None]
+    assert torch.isclose(joint_velocity_loss(still, walking, w), torch.tensor(4.0))
+    assert joint_velocity_loss(still + 0.5, still, w) == 0
+    assert joint_velocity_loss(still, walking, torch.zeros(1, 6)) == 0
 
 
 def test_floor_loss_is_the_squared_depth_of_the_lowest_joint_in_cm():

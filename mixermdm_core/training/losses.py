@@ -35,6 +35,16 @@ def bone_length_loss(pred_raw: torch.Tensor, target_raw: torch.Tensor, weight: t
     return (err.flatten(2).mean(-1) * weight).sum() / weight.sum().clamp_min(1)
 
 
+def joint_velocity_loss(pred_raw: torch.Tensor, target_raw: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """Squared error (cm/frame)^2 of every predicted joint's frame-to-frame displacement against the real clip's
+    (MDM's velocity term). In normalised features a position error costs little (the forward position's spread
+    is metres), so without it the predicted positions move less than the clip does; weight (B, T) frames."""
+    pred, target = features_to_joints(pred_raw), features_to_joints(target_raw)
+    err = (((pred[:, 1:] - pred[:, :-1]) - (target[:, 1:] - target[:, :-1])) * 100) ** 2
+    w = weight[:, 1:] * weight[:, :-1]
+    return (err.sum(-1).flatten(2).mean(-1) * w).sum() / w.sum().clamp_min(1)
+
+
 def foot_speed2(raw: torch.Tensor) -> torch.Tensor:
     """Squared speed (cm/frame)^2 of the four foot joints of raw features (B, T, P, 262): (B, T - 1, P, 4)."""
     feet = features_to_joints(raw)[..., list(FOOT_JOINTS), :]

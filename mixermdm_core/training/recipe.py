@@ -38,6 +38,7 @@ class OptimConfig:
     text_noise: float = 0.0  # std per dimension of noise on each sentence embedding (its norm kept): wording robustness
     bone_weight: float = 0.01  # bone-length loss (cm^2) at t <= GEOMETRY_MAX_T, next to the x0 MSE
     foot_weight: float = 0.01  # planted-foot speed loss ((cm/frame)^2), likewise: raise it against foot skating
+    joint_velocity_weight: float = 0.0  # joints' frame-to-frame displacement against the clip's ((cm/frame)^2), likewise
     floor_weight: float = 0.0  # below-the-floor depth loss (cm^2), likewise: raise it against floor penetration
     distance_map_weight: float = 0.0  # two people only, likewise: joint-to-joint distances within 1 m (cm^2)
     affinity_weight: float = 0.0  # two people only: contacts of the real clip that open beyond 10 cm (cm^2)
