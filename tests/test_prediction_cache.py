@@ -345,3 +345,63 @@ def test_rollout_cache_holds_the_samplers_own_states(setup, tmp_path):
                             spec.steps, (spec.guidance, spec.individual_guidance), [seed])
     assert torch.allclose(own["x_a"][-1], pair.norm_a.normalize(alone.interaction[0]), atol=1e-4)
     assert not torch.allclose(own["x_a"][-1], got["x_a"][-1], atol=1e-2)
+
+
+@pytest.mark.parametrize("readout", [False, True])
+def test_d_b_reads_motions_as_the_pair_reads_the_individual_model(setup, tmp_path, readout):
+    """With the pair's velocity read-out on, D^b's real input is the centred x_b with its positions refitted to its
+    velocities (as the sampler reads M^b), so a mix cannot be told from x_b by whether its positions agree with its
+    velocities; off, it is x_b as stored."""
+    from mixermdm_core.representation.readout import velocity_consistent
+
+    pair, data, pool, spec, _ = setup
+    build_cache(pair, data, pool, spec, tmp_path / "cache", batch_size=4)
+    batch = CachedPredictions(tmp_path / "cache", pair).batch(torch.arange(4))
+    pair = replace(pair, velocity_readout=readout)
+    batch["person_text"] = torch.randn(4, 2, 384)  # everyone mixed
+    batch["x_b_c"][..., POS] += 0.05 * torch.randn_like(batch["x_b_c"][..., POS])  # positions off their velocities
+    mixer = small_random(Mixer(TINY, "ST"), 5)
+    d_b = Recording(small_random(MotionDiscriminator(TINY, people=1), 7))
+    d_a = small_random(MotionDiscriminator(TINY, people=2), 6)
+    opt_g = torch.optim.AdamW(mixer.parameters(), lr=1e-4)
+    opt_d = torch.optim.AdamW(list(d_a.parameters()) + list(d_b.parameters()), lr=1e-4)
+    adversarial_step(pair, mixer, d_a, d_b, opt_g, opt_d, batch, MixerOptimConfig(batch_size=4))
+    expected = pair.norm_b.normalize(velocity_consistent(batch["x_b_c"], readout, batch["mask"]))
+    assert torch.allclose(d_b.inputs[0], expected[:, :, :1], atol=1e-5)
+    as_stored = torch.allclose(d_b.inputs[0], pair.norm_b.normalize(batch["x_b_c"])[:, :, :1], atol=1e-3)
+    assert as_stored == (not readout)
+
+
+def test_r1_penalty_known_answer():
+    """For a linear judge x -> sum(a * x) the gradient is a everywhere: the penalty is |a|^2 / 2, weighted by sample."""
+    from mixermdm_core.training.adversarial import r1_penalty
+
+    a = torch.randn(6, 3, 2)
+    judge = lambda x: (x * a).flatten(1).sum(1)  # noqa: E731
+    real = torch.randn(4, 6, 3, 2)
+    expected = 0.5 * a.pow(2).sum()
+    assert r1_penalty(judge, real, torch.ones(4)).item() == pytest.approx(expected.item(), rel=1e-5)
+    quadratic = r1_penalty(lambda x: x.pow(2).flatten(1).sum(1), real, torch.tensor([1.0, 0, 0, 0]))
+    assert quadratic.item() == pytest.approx(2 * real[0].pow(2).sum().item(), rel=1e-5)  # grad 2x, half its square
+
+
+def test_d_b_r1_enters_the_discriminator_update(setup, tmp_path):
+    """The R1 penalty is logged only when on, and it changes D^b's update."""
+    pair, data, pool, spec, _ = setup
+    build_cache(pair, data, pool, spec, tmp_path / "cache", batch_size=4)
+    batch = CachedPredictions(tmp_path / "cache", pair).batch(torch.arange(4))
+    batch["person_text"] = torch.randn(4, 2, 384)
+    nets = [small_random(Mixer(TINY, "ST"), 5), small_random(MotionDiscriminator(TINY, people=2), 6),
+            small_random(MotionDiscriminator(TINY, people=1), 7)]
+
+    def step(weight: float):
+        mixer, d_a, d_b = copy.deepcopy(nets)
+        opt_g = torch.optim.AdamW(mixer.parameters(), lr=1e-3)
+        opt_d = torch.optim.AdamW(list(d_a.parameters()) + list(d_b.parameters()), lr=1e-3)
+        losses, _, _ = adversarial_step(pair, mixer, d_a, d_b, opt_g, opt_d, batch,
+                                        MixerOptimConfig(batch_size=4, d_b_r1=weight))
+        return losses, d_b
+
+    (off, d_off), (on, d_on) = step(0.0), step(10.0)
+    assert off["d_b_r1"] == 0 and on["d_b_r1"] > 0
+    assert any(not torch.equal(p, q) for p, q in zip(d_off.parameters(), d_on.parameters()))

@@ -4,7 +4,10 @@ There is no ground truth for a mix. Each step: take real interaction clips, nois
 step t (both chains from the same noise, the individual chain centred), let the frozen models predict
 x_a and x_b (guided, as at inference; or read those predictions from a prediction cache, which is what
 makes this fit a CPU), align x_b onto x_a, let the Mixer choose w and mix. Two
-discriminators judge the mix: D^a against x_a (two people) and D^b against x_b (each person centred).
+discriminators judge the mix: D^a against x_a (two people) and D^b against x_b (each person centred). Where the
+pair reads M^b's positions through its velocities (``DenoiserPair.velocity_readout``), D^b reads both of its
+inputs through the same read-out: x_b's positions agree with its velocities and x_a's (damped) do not, so without
+it D^b tells any mix with w < 1 from x_b by that agreement alone, and its gradient stops pointing at the movement.
 Discriminators use the hinge loss; the Mixer minimises -D^a(x_m) - D^b(x_m) plus an L1 penalty on
 the gap between the two, so it cannot win by pleasing only one model, and optionally (``smoothness``) a
 temporal prior on T/ST weights: their mean squared change from frame to frame, and (``planted_feet``) a
@@ -14,7 +17,10 @@ change over the frames slide feet that neither model slides. ``bone_range`` is t
 body: each of the mix's bones should stay as long as the two models make it (between their two lengths), where
 per-joint weights that differ along a limb would stretch or shrink it. Optional instance noise
 (``d_noise``) on every discriminator input, real and fake, keeps a discriminator from separating the two on
-details the weights cannot change, so its gradient keeps telling the Mixer which way to move. With
+details the weights cannot change, so its gradient keeps telling the Mixer which way to move; the R1 penalty
+on D^b (``d_b_r1``, Mescheder et al. 2018: half the squared gradient of its score with respect to its real
+inputs), the discriminator that wins, aims at the same by keeping it flat around the real samples, so that it
+does not win by a cliff whose far side gives the Mixer no direction. With
 ``d_a_relation`` D^a judges only the pair's relation (distances between key joints of the two people, facing;
 ``representation.relation``) instead of both bodies, so that it guards the interaction without objecting to
 the individual action wherever that leaves the relation as the interaction model has it; ``d_a_max_t`` lets D^a
@@ -32,6 +38,7 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+from torch.nn.attention import SDPBackend, sdpa_kernel
 
 from ..composition.centering import align_people, center_people
 from ..models.pretrained import load_mixer
@@ -42,6 +49,7 @@ from ..models.discriminator import MotionDiscriminator
 from ..models.io import save_checkpoint
 from ..models.mixer import Mixer
 from ..representation.interhuman import CONTACT, features_to_joints
+from ..representation.readout import velocity_consistent
 from ..representation.relation import REACH_DIM, RELATION_DIM, arm_reach, pair_relation
 from ..vocabulary import mixed_people
 from . import datasets
@@ -141,6 +149,15 @@ def bone_stretch(x_m: torch.Tensor, x_a: torch.Tensor, x_b: torch.Tensor, active
     return (outside.pow(2) * where).sum() / where.sum().clamp_min(1)
 
 
+def r1_penalty(judge, real: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """Half the squared norm of the gradient of ``judge``'s scores (B,) with respect to its real inputs, averaged over
+    the samples with ``weight`` (B,)."""
+    real = real.detach().requires_grad_(True)
+    with sdpa_kernel(SDPBackend.MATH):  # the fused attention kernels have no second derivative
+        (grad,) = torch.autograd.grad(judge(real).sum(), real, create_graph=True)
+    return weighted_mean(0.5 * grad.pow(2).flatten(1).sum(1), weight)
+
+
 def discriminators(cfg: TrainConfig) -> tuple[MotionDiscriminator, MotionDiscriminator]:
     """D^a (the pair, or its relation with ``d_a_relation``) and D^b (one person), as ``cfg`` sizes them."""
     if cfg.train.d_a_relation:
@@ -173,8 +190,8 @@ def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: d
     norm_a, norm_b = pair.norm_a.normalize, pair.norm_b.normalize
     w = mixer(norm_a(x_a), norm_a(x_b), t, text, person_text, mask)
     x_m, _ = mix(x_a, x_b, w, active)
-    fake_b = norm_b(center_people(x_m, mask))
-    real_b = norm_b(x_b_c)
+    fake_b = norm_b(velocity_consistent(center_people(x_m, mask), pair.velocity_readout, mask))
+    real_b = norm_b(velocity_consistent(x_b_c, pair.velocity_readout, mask))
     people = active.float()  # (B, 2): D^b only judges people who have an individual text
 
     def judge_a(x: torch.Tensor) -> torch.Tensor:
@@ -187,7 +204,12 @@ def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: d
     judged_a = (t < oc.d_a_max_t).float() if oc.d_a_max_t else torch.ones_like(t, dtype=torch.float)
     d_loss_a = hinge_d(judge_a(x_a), judge_a(x_m.detach()), judged_a)
     d_loss_b = sum(hinge_d(judge_b(real_b, k), judge_b(fake_b.detach(), k), people[:, k]) for k in range(2)) / 2
-    clipped_update(opt_d, d_loss_a + d_loss_b + oc.balance * (d_loss_a - d_loss_b).abs(), oc.grad_clip)
+    r1 = x_m.new_zeros(())
+    if oc.d_b_r1:
+        r1 = sum(r1_penalty(lambda x: d_b(x, t, person_text[:, k], mask), real_b[:, :, k:k + 1], people[:, k])
+                 for k in range(2)) / 2
+    clipped_update(opt_d, d_loss_a + d_loss_b + oc.balance * (d_loss_a - d_loss_b).abs() + oc.d_b_r1 * r1,
+                   oc.grad_clip)
 
     # Mixer: fool both discriminators, evenly.
     g_a = weighted_mean(-judge_a(x_m), judged_a)
@@ -199,7 +221,7 @@ def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: d
               + oc.bone_range * stretch)
     clipped_update(opt_g, g_loss, oc.grad_clip)
     losses = {"d_a": d_loss_a.item(), "d_b": d_loss_b.item(), "g_a": g_a.item(), "g_b": g_b.item(),
-              "w_roughness": rough.item(), "planted_slide": slide.item(), "bone_stretch": stretch.item()}
+              "w_roughness": rough.item(), "planted_slide": slide.item(), "bone_stretch": stretch.item(), "d_b_r1": r1.item()}
     return losses, w, active
 
 

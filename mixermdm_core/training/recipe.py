@@ -69,6 +69,7 @@ class MixerOptimConfig(OptimConfig):
     d_a_reach: bool = False  # with d_a_relation: D^a also reads each person's arms in the other's frame (arm_reach)
     d_a_max_t: int = 0  # D^a (and the Mixer's loss against it) judge only samples noised below this step; 0 = all
     d_noise: float = 0.0  # std of Gaussian instance noise on every discriminator input (normalised units; 0 = none)
+    d_b_r1: float = 0.0  # weight of the R1 penalty on D^b: its squared input gradient at the real samples
     smoothness: float = 0.0  # weight of the T/ST weights' mean squared change from frame to frame (a temporal prior)
     planted_feet: float = 0.0  # weight of the mixed people's foot speed (cm/frame)^2 where the mix plants the foot
     bone_range: float = 0.0  # weight of the mix's bone lengths outside the two models' lengths (cm^2)
