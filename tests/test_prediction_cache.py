@@ -154,6 +154,17 @@ def test_d_a_max_t_judges_only_the_low_noise_samples(setup, tmp_path):
     assert losses(500, torch.arange(4))["d_b"] == pytest.approx(losses(0, torch.arange(4))["d_b"], abs=1e-6)
 
 
+def one_step(pair, batch: dict[str, torch.Tensor], **options):
+    """One adversarial step of small seeded nets (the same every call) with these ``MixerOptimConfig`` options;
+    returns the losses, the Mixer, D^a and D^b after it."""
+    mixer = small_random(Mixer(TINY, "ST"), 5)
+    d_a, d_b = small_random(MotionDiscriminator(TINY, people=2), 6), small_random(MotionDiscriminator(TINY, people=1), 7)
+    opt_g = torch.optim.AdamW(mixer.parameters(), lr=1e-3)
+    opt_d = torch.optim.AdamW(list(d_a.parameters()) + list(d_b.parameters()), lr=1e-3)
+    losses, _, _ = adversarial_step(pair, mixer, d_a, d_b, opt_g, opt_d, batch, MixerOptimConfig(batch_size=4, **options))
+    return losses, mixer, d_a, d_b
+
+
 @pytest.mark.parametrize("prior,logged", [("planted_feet", "planted_slide"), ("bone_range", "bone_stretch")])
 def test_physical_priors_move_only_the_mixer(setup, tmp_path, prior, logged):
     """The planted-feet and bone-range priors are Mixer losses: the discriminators' update is the same with one on
@@ -162,18 +173,7 @@ def test_physical_priors_move_only_the_mixer(setup, tmp_path, prior, logged):
     build_cache(pair, data, pool, spec, tmp_path / "cache", batch_size=4)
     batch = CachedPredictions(tmp_path / "cache", pair).batch(torch.arange(4))
     batch["t"] = torch.tensor([10, 200, 400, 600])  # all below GEOMETRY_MAX_T
-    nets = [small_random(Mixer(TINY, "ST"), 5), small_random(MotionDiscriminator(TINY, people=2), 6),
-            small_random(MotionDiscriminator(TINY, people=1), 7)]
-
-    def step(weight: float):
-        mixer, d_a, d_b = copy.deepcopy(nets)
-        opt_g = torch.optim.AdamW(mixer.parameters(), lr=1e-3)
-        opt_d = torch.optim.AdamW(list(d_a.parameters()) + list(d_b.parameters()), lr=1e-3)
-        losses, _, _ = adversarial_step(pair, mixer, d_a, d_b, opt_g, opt_d, batch,
-                                        MixerOptimConfig(batch_size=4, **{prior: weight}))
-        return losses, mixer, d_a
-
-    (off, mixer_off, d_off), (on, mixer_on, d_on) = step(0.0), step(10.0)
+    (off, mixer_off, d_off, _), (on, mixer_on, d_on, _) = (one_step(pair, batch, **{prior: w}) for w in (0.0, 10.0))
     assert off[logged] == 0 and on[logged] > 0
     assert on["d_a"] == pytest.approx(off["d_a"]) and on["d_b"] == pytest.approx(off["d_b"])
     for p_off, p_on in zip(d_off.parameters(), d_on.parameters()):
@@ -391,17 +391,6 @@ def test_d_b_r1_enters_the_discriminator_update(setup, tmp_path):
     build_cache(pair, data, pool, spec, tmp_path / "cache", batch_size=4)
     batch = CachedPredictions(tmp_path / "cache", pair).batch(torch.arange(4))
     batch["person_text"] = torch.randn(4, 2, 384)
-    nets = [small_random(Mixer(TINY, "ST"), 5), small_random(MotionDiscriminator(TINY, people=2), 6),
-            small_random(MotionDiscriminator(TINY, people=1), 7)]
-
-    def step(weight: float):
-        mixer, d_a, d_b = copy.deepcopy(nets)
-        opt_g = torch.optim.AdamW(mixer.parameters(), lr=1e-3)
-        opt_d = torch.optim.AdamW(list(d_a.parameters()) + list(d_b.parameters()), lr=1e-3)
-        losses, _, _ = adversarial_step(pair, mixer, d_a, d_b, opt_g, opt_d, batch,
-                                        MixerOptimConfig(batch_size=4, d_b_r1=weight))
-        return losses, d_b
-
-    (off, d_off), (on, d_on) = step(0.0), step(10.0)
+    (off, _, _, d_off), (on, _, _, d_on) = (one_step(pair, batch, d_b_r1=w) for w in (0.0, 10.0))
     assert off["d_b_r1"] == 0 and on["d_b_r1"] > 0
     assert any(not torch.equal(p, q) for p, q in zip(d_off.parameters(), d_on.parameters()))
