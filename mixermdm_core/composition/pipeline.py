@@ -210,8 +210,10 @@ class IndividualPipeline(_Texts):
 
         def denoise(x, t):
             scale = tapered_scale(guidance, t, self.taper)
-            x0 = self.norm.denormalize(guided_x0(in_precision(self.net, self.precision, t), x, t, (text,), None, scale))
-            return self.norm.normalize(velocity_consistent(x0[:, :, None], self.velocity_readout)[:, :, 0])
+            x0 = guided_x0(in_precision(self.net, self.precision, t), x, t, (text,), None, scale)
+            if not self.velocity_readout:
+                return x0
+            return self.norm.normalize(velocity_consistent(self.norm.denormalize(x0)[:, :, None])[:, :, 0])
 
         x0 = ddim_sample(denoise, noise, self.schedule, steps, callback=callback)
         return self.norm.denormalize(x0)[:, :, None].float()
