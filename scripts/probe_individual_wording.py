@@ -1,6 +1,6 @@
 """How often the individual model alone shows an asked action, per action and per text template.
 
-    PYTHONPATH=. python scripts/probe_individual_wording.py [CHECKPOINTS] [FRAMES] [STEPS]
+    PYTHONPATH=. python scripts/probe_individual_wording.py [CHECKPOINTS] [FRAMES] [STEPS] [--no-velocity-readout]
 
 For every action the mixing prompts ask for (``corpus.prompts.COMPATIBLE``) whose kinematic rule is reliable,
 each of its templates (the last one or two are held out from training) is filled once and sampled with 4 seeds at
@@ -31,11 +31,13 @@ SEEDS, BATCH = 4, 64
 
 
 def main() -> None:
-    directory = sys.argv[1] if len(sys.argv) > 1 else "checkpoints"
-    frames = int(sys.argv[2]) if len(sys.argv) > 2 else 120
-    steps = int(sys.argv[3]) if len(sys.argv) > 3 else 50
+    args = [a for a in sys.argv[1:] if a != "--no-velocity-readout"]
+    directory = args[0] if args else "checkpoints"
+    frames = int(args[1]) if len(args) > 1 else 120
+    steps = int(args[2]) if len(args) > 2 else 50
     set_threads()
     pipe, signatures = IndividualPipeline.from_pretrained(directory), Signatures.load()
+    pipe.velocity_readout = "--no-velocity-readout" not in sys.argv
     actions: dict[str, object] = {}
     for options in COMPATIBLE.values():
         for action, params in options:

@@ -75,12 +75,15 @@ def test_fine_tune_from_checkpoint_keeps_its_space(tmp_path, tiny_corpora, monke
     assert info["init"] == str(first) and math.isfinite(info["val_text_gain"])
 
 
-def test_training_steps_favour_the_noisy_end_when_asked():
+def test_training_steps_favour_the_noisy_or_the_clean_end_when_asked():
     schedule = NoiseSchedule()
     t = sample_steps(4000, schedule, high_share=0.5, high_from=600, device="cpu")
     assert 0 <= int(t.min()) and int(t.max()) < 1000
     assert (t >= 600).float().mean().item() == pytest.approx(0.5 + 0.5 * 0.4, abs=0.03)
     assert (sample_steps(100, schedule, 0.0, 600, "cpu") < 600).any()
+    both = sample_steps(4000, schedule, 0.3, 600, "cpu", low_share=0.3, low_to=100)
+    assert (both >= 600).float().mean().item() == pytest.approx(0.3 + 0.4 * 0.4, abs=0.03)
+    assert (both < 100).float().mean().item() == pytest.approx(0.3 + 0.4 * 0.1, abs=0.03)
 
 
 @pytest.mark.parametrize("path", sorted((Path(__file__).resolve().parents[1] / "configs").glob("*.toml")), ids=lambda p: p.name)

@@ -64,12 +64,18 @@ def init_from_checkpoint(model: nn.Module, path: str | Path, kind: str) -> Norma
     return read_normalizer(tensors, "motion", path)
 
 
-def sample_steps(batch: int, schedule: NoiseSchedule, high_share: float, high_from: int, device) -> torch.Tensor:
+def sample_steps(batch: int, schedule: NoiseSchedule, high_share: float, high_from: int, device,
+                 low_share: float = 0.0, low_to: int = 100) -> torch.Tensor:
     """Training steps t: uniform over the schedule, except a ``high_share`` of the batch drawn from the
-    noisy end [high_from, T), where the text is all the denoiser has to go on."""
+    noisy end [high_from, T), where the text is all the denoiser has to go on, and a ``low_share`` from the
+    clean end [0, low_to), where the input holds nearly all of the motion and the denoiser should give it back."""
     t = torch.randint(0, schedule.num_steps, (batch,), device=device)
-    high = torch.rand(batch, device=device) < high_share
-    return torch.where(high, torch.randint(high_from, schedule.num_steps, (batch,), device=device), t)
+    u = torch.rand(batch, device=device)
+    t = torch.where(u < high_share, torch.randint(high_from, schedule.num_steps, (batch,), device=device), t)
+    if low_share <= 0:
+        return t
+    return torch.where((u >= high_share) & (u < high_share + low_share),
+                       torch.randint(0, low_to, (batch,), device=device), t)
 
 
 def denoise(model, kind: str, x_t, t, text, person_text, mask):
@@ -178,7 +184,8 @@ def train_denoiser(kind: str, cfg: TrainConfig, out_dir: str | Path, device: str
     while run.running:
         x, mask, idx = train_set.batcher.sample(opt_cfg.batch_size)
         x = norm.normalize(x)
-        t = sample_steps(x.shape[0], schedule, opt_cfg.high_t_share, opt_cfg.high_t_from, x.device)
+        t = sample_steps(x.shape[0], schedule, opt_cfg.high_t_share, opt_cfg.high_t_from, x.device,
+                         opt_cfg.low_t_share, opt_cfg.low_t_to)
         noise = perturbed_noise(x, opt_cfg.input_perturbation)
         x_t = schedule.q_sample(x, t, noise) * mask[..., None, None]
         pt = None if train_set.person_texts is None else train_set.person_texts[idx]

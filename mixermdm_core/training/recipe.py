@@ -34,6 +34,8 @@ class OptimConfig:
     cond_drop: float = 0.1
     high_t_share: float = 0.0  # share of each batch whose step is drawn from [high_t_from, 1000) instead of [0, 1000)
     high_t_from: int = 600  # the noisy range, where the prediction can only come from the text
+    low_t_share: float = 0.0  # share of each batch whose step is drawn from [0, low_t_to): the nearly clean range,
+    low_t_to: int = 100  # where a denoiser should give its input back (docs/evaluation.md, "damped positions")
     person_text_drop: float = 0.15
     text_noise: float = 0.0  # std per dimension of noise on each sentence embedding (its norm kept): wording robustness
     bone_weight: float = 0.01  # bone-length loss (cm^2) at t <= GEOMETRY_MAX_T, next to the x0 MSE
@@ -70,6 +72,8 @@ class MixerOptimConfig(OptimConfig):
     d_a_max_t: int = 0  # D^a (and the Mixer's loss against it) judge only samples noised below this step; 0 = all
     d_noise: float = 0.0  # std of Gaussian instance noise on every discriminator input (normalised units; 0 = none)
     d_b_r1: float = 0.0  # weight of the R1 penalty on D^b: its squared input gradient at the real samples
+    d_b_parts: bool = False  # D^b judges each body part on its own (models.discriminator.PartDiscriminator)
+    d_warmup: int = 0  # the first this many steps of a run train only the discriminators (fresh ones need a start)
     smoothness: float = 0.0  # weight of the T/ST weights' mean squared change from frame to frame (a temporal prior)
     planted_feet: float = 0.0  # weight of the mixed people's foot speed (cm/frame)^2 where the mix plants the foot
     bone_range: float = 0.0  # weight of the mix's bone lengths outside the two models' lengths (cm^2)
