@@ -26,6 +26,15 @@ KINEMATIC_CHAINS: tuple[tuple[int, ...], ...] = (
 # Joint index of the mirror image of each joint (left <-> right).
 MIRROR: tuple[int, ...] = (0, 2, 1, 3, 5, 4, 6, 8, 7, 9, 11, 10, 12, 14, 13, 15, 17, 16, 19, 18, 21, 20)
 
+# Body parts, as a hand-painted mix sets them and a part-wise discriminator judges them; every joint is in one part.
+BODY_PARTS: dict[str, tuple[int, ...]] = {
+    "root": (JOINT["pelvis"],),  # the root's position and velocity: the trajectory
+    "legs": tuple(JOINT[f"{side}_{j}"] for side in ("left", "right") for j in ("hip", "knee", "ankle", "foot")),
+    "spine": tuple(JOINT[j] for j in ("spine1", "spine2", "spine3", "neck", "head")),
+    "left_arm": tuple(JOINT[f"left_{j}"] for j in ("collar", "shoulder", "elbow", "wrist")),
+    "right_arm": tuple(JOINT[f"right_{j}"] for j in ("collar", "shoulder", "elbow", "wrist")),
+}
+
 FOOT_JOINTS = (JOINT["left_ankle"], JOINT["left_foot"], JOINT["right_ankle"], JOINT["right_foot"])
 HIPS = (JOINT["left_hip"], JOINT["right_hip"])
 SHOULDERS = (JOINT["left_shoulder"], JOINT["right_shoulder"])

@@ -40,6 +40,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--cache", default=None, help="mixer, mixer-distill: read the denoisers' predictions from this "
                                                   "prediction cache")
     p.add_argument("--teacher", default=None, help="mixer-distill: the trained Mixer checkpoint to distil")
+    p.add_argument("--no-velocity-readout", dest="velocity_readout", action="store_false",
+                   help="mixer, mixer-cache, mixer-distill: the individual model's positions as it predicts them, not "
+                        "refitted to its velocities (for prediction caches made so)")
     p.add_argument("--install", action="store_true", help="copy the final checkpoint into --checkpoints")
     args = p.parse_args(argv)
 
@@ -55,32 +58,36 @@ def main(argv: list[str] | None = None) -> None:
         p.error("mixer-distill needs --teacher and --cache")
     name = {"mixer": f"mixer_{args.granularity.lower()}", "mixer-cache": "mixer_predictions", "evaluator": f"evaluator_{'interaction' if args.people == 2 else 'individual'}"}
     out = Path(args.out or Path("runs") / name.get(args.what, args.what))
+    def pair():
+        from .composition.loading import load_pair
+
+        loaded = load_pair(args.checkpoints)
+        loaded.velocity_readout &= args.velocity_readout
+        return loaded
+
     if args.what in ("interaction", "individual"):
         from .training.denoiser import train_denoiser
 
         final = train_denoiser(args.what, cfg, out, args.device, resume=not args.fresh, init=args.init)
     elif args.what == "mixer-cache":
-        from .composition.loading import load_pair
         from .training.prediction_cache import build_from_config
 
-        shards = build_from_config(load_pair(args.checkpoints), cfg, args.checkpoints, out, args.device or "cpu",
+        shards = build_from_config(pair(), cfg, args.checkpoints, out, args.device or "cpu",
                                    cfg.train.time_budget_s)
         print(f"prediction cache: {shards} of {-(-cfg.train.cache_samples // cfg.train.cache_shard)} shards in {out}")
         return
     elif args.what == "mixer":
-        from .composition.loading import load_pair
         from .training.adversarial import train_mixer
         from .training.prediction_cache import denoiser_hashes
 
-        final = train_mixer(args.granularity, load_pair(args.checkpoints), cfg, out, args.device, resume=not args.fresh,
+        final = train_mixer(args.granularity, pair(), cfg, out, args.device, resume=not args.fresh,
                             init=args.init, cache=args.cache,
                             denoisers=denoiser_hashes(args.checkpoints) if args.cache else None)
     elif args.what == "mixer-distill":
-        from .composition.loading import load_pair
         from .training.distill import distill_mixer
         from .training.prediction_cache import denoiser_hashes
 
-        final = distill_mixer(args.teacher, load_pair(args.checkpoints), cfg, out, args.cache, args.device,
+        final = distill_mixer(args.teacher, pair(), cfg, out, args.cache, args.device,
                               resume=not args.fresh, denoisers=denoiser_hashes(args.checkpoints))
     else:
         from .training.evaluator_run import train_evaluator_run

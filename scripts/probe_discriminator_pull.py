@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from mixermdm_core.composition.centering import align_people, center_people  # noqa: E402
 from mixermdm_core.composition.loading import load_pair  # noqa: E402
 from mixermdm_core.composition.sampler import mix  # noqa: E402
-from mixermdm_core.composition.strategies import BODY_PARTS  # noqa: E402
+from mixermdm_core.skeleton import BODY_PARTS  # noqa: E402
 from mixermdm_core.models.mixer import Mixer  # noqa: E402
 from mixermdm_core.representation.interhuman import POS, ROT, VEL, CONTACT  # noqa: E402
 from mixermdm_core.training.adversarial import discriminators, seen_by_d_a  # noqa: E402

@@ -9,13 +9,14 @@ import torch
 from mixermdm_core.composition.centering import align_people, center_people
 from mixermdm_core.composition.pipeline import ComposedPipeline, IndividualPipeline, InteractionPipeline, frames_for
 from mixermdm_core.composition.sampler import Conditions, DenoiserPair, composed_sample, mix
-from mixermdm_core.composition.strategies import BODY_PARTS, DiffusionBlending, DualMDM, MixerStrategy, parse_strategy
+from mixermdm_core.composition.strategies import DiffusionBlending, DualMDM, MixerStrategy, parse_strategy
 from mixermdm_core.diffusion import NoiseSchedule, ddim_timesteps, guided_x0, tapered_scale
 from mixermdm_core.kinematics import facing_angle
 from mixermdm_core.models.denoisers import IndividualDenoiser, InteractionDenoiser
 from mixermdm_core.models.mixer import GRANULARITIES, Mixer
 from mixermdm_core.representation.interhuman import canonicalize_pair, joints_to_features
 from mixermdm_core.representation.normalization import Normalizer
+from mixermdm_core.skeleton import BODY_PARTS
 
 from conftest import smooth_person
 from test_app_fixtures import TINY, FakeEncoder, small_random

@@ -11,7 +11,7 @@ import torch
 
 from mixermdm_core.composition.loading import load_pair
 from mixermdm_core.data.batching import ClipBatcher
-from mixermdm_core.models.discriminator import MotionDiscriminator
+from mixermdm_core.models.discriminator import MotionDiscriminator, PartDiscriminator
 from mixermdm_core.models.mixer import Mixer
 from mixermdm_core.models.io import read_checkpoint
 from mixermdm_core.representation.interhuman import POS
@@ -154,14 +154,16 @@ def test_d_a_max_t_judges_only_the_low_noise_samples(setup, tmp_path):
     assert losses(500, torch.arange(4))["d_b"] == pytest.approx(losses(0, torch.arange(4))["d_b"], abs=1e-6)
 
 
-def one_step(pair, batch: dict[str, torch.Tensor], **options):
+def one_step(pair, batch: dict[str, torch.Tensor], update_mixer: bool = True, **options):
     """One adversarial step of small seeded nets (the same every call) with these ``MixerOptimConfig`` options;
     returns the losses, the Mixer, D^a and D^b after it."""
     mixer = small_random(Mixer(TINY, "ST"), 5)
-    d_a, d_b = small_random(MotionDiscriminator(TINY, people=2), 6), small_random(MotionDiscriminator(TINY, people=1), 7)
+    d_b = PartDiscriminator(TINY) if options.get("d_b_parts") else MotionDiscriminator(TINY, people=1)
+    d_a, d_b = small_random(MotionDiscriminator(TINY, people=2), 6), small_random(d_b, 7)
     opt_g = torch.optim.AdamW(mixer.parameters(), lr=1e-3)
     opt_d = torch.optim.AdamW(list(d_a.parameters()) + list(d_b.parameters()), lr=1e-3)
-    losses, _, _ = adversarial_step(pair, mixer, d_a, d_b, opt_g, opt_d, batch, MixerOptimConfig(batch_size=4, **options))
+    losses, _, _ = adversarial_step(pair, mixer, d_a, d_b, opt_g, opt_d, batch, MixerOptimConfig(batch_size=4, **options),
+                                    update_mixer)
     return losses, mixer, d_a, d_b
 
 
@@ -383,6 +385,25 @@ def test_r1_penalty_known_answer():
     assert r1_penalty(judge, real, torch.ones(4)).item() == pytest.approx(expected.item(), rel=1e-5)
     quadratic = r1_penalty(lambda x: x.pow(2).flatten(1).sum(1), real, torch.tensor([1.0, 0, 0, 0]))
     assert quadratic.item() == pytest.approx(2 * real[0].pow(2).sum().item(), rel=1e-5)  # grad 2x, half its square
+
+
+def test_part_wise_d_b_trains_and_a_warm_up_step_leaves_the_mixer(setup, tmp_path):
+    """With ``d_b_parts`` D^b scores each body part and is trained on every part; a step with the Mixer's update off
+    (``d_warmup``) trains the discriminators exactly as a full step does and leaves the Mixer as it was."""
+    pair, data, pool, spec, _ = setup
+    build_cache(pair, data, pool, spec, tmp_path / "cache", batch_size=4)
+    batch = CachedPredictions(tmp_path / "cache", pair).batch(torch.arange(4))
+    batch["person_text"] = torch.randn(4, 2, 384)
+    losses, mixer, _, d_b = one_step(pair, batch, d_b_parts=True)
+    untouched = small_random(PartDiscriminator(TINY), 7)
+    assert all(math.isfinite(v) for v in losses.values())
+    for name in d_b.judges:
+        assert any(not torch.equal(p, q) for p, q in zip(d_b.judges[name].parameters(), untouched.judges[name].parameters()))
+    warm, still, _, d_warm = one_step(pair, batch, update_mixer=False, d_b_parts=True)
+    assert warm["d_b"] == pytest.approx(losses["d_b"])
+    assert all(torch.equal(p, q) for p, q in zip(d_warm.parameters(), d_b.parameters()))
+    assert all(torch.equal(p, q) for p, q in zip(still.parameters(), small_random(Mixer(TINY, "ST"), 5).parameters()))
+    assert any(not torch.equal(p, q) for p, q in zip(mixer.parameters(), still.parameters()))
 
 
 def test_d_b_r1_enters_the_discriminator_update(setup, tmp_path):

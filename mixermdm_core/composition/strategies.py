@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import torch
 
 from ..models.mixer import GRANULARITIES, Mixer
-from ..skeleton import JOINT, NUM_JOINTS
+from ..skeleton import BODY_PARTS, NUM_JOINTS
 
 
 @dataclass
@@ -84,14 +84,6 @@ class MixerStrategy:
         return self.mixer(inp.x_a, inp.x_b, inp.t, inp.text, inp.person_text, inp.mask)
 
 
-# The body parts a hand-painted mix sets, as joints of the SMPL 22-joint body; every joint is in one part.
-BODY_PARTS: dict[str, tuple[int, ...]] = {
-    "root": (JOINT["pelvis"],),  # the root's position and velocity: the trajectory
-    "legs": tuple(JOINT[f"{side}_{j}"] for side in ("left", "right") for j in ("hip", "knee", "ankle", "foot")),
-    "spine": tuple(JOINT[j] for j in ("spine1", "spine2", "spine3", "neck", "head")),
-    "left_arm": tuple(JOINT[f"left_{j}"] for j in ("collar", "shoulder", "elbow", "wrist")),
-    "right_arm": tuple(JOINT[f"right_{j}"] for j in ("collar", "shoulder", "elbow", "wrist")),
-}
 PART_ALIASES = {"arms": ("left_arm", "right_arm"), "all": tuple(BODY_PARTS)}
 
 

@@ -2,14 +2,26 @@
 
 ``people=2`` judges two-person motions against the interaction model's own predictions (D^a);
 ``people=1`` judges one centred person against the individual model's own predictions (D^b).
+:class:`PartDiscriminator` judges one person body part by body part, each part by a judge of its own.
 """
 from __future__ import annotations
+
+from dataclasses import replace
 
 import torch
 from torch import nn
 
+from ..representation.interhuman import CONTACT, POS, ROT, VEL
+from ..skeleton import BODY_PARTS
 from .blocks import SoloBlock, TextProjection, TimestepEmbedding, padding_mask, sinusoid
 from .config import NetConfig
+
+# The parts a part-wise judge reads: the lower body carries the trajectory and the foot contacts.
+JUDGED_PARTS: dict[str, tuple[int, ...]] = {
+    "lower_body": BODY_PARTS["root"] + BODY_PARTS["legs"],
+    "spine": BODY_PARTS["spine"],
+    "arms": BODY_PARTS["left_arm"] + BODY_PARTS["right_arm"],
+}
 
 
 class MotionDiscriminator(nn.Module):
@@ -33,3 +45,35 @@ class MotionDiscriminator(nn.Module):
         logits = self.head(h).squeeze(-1)
         valid = torch.ones_like(logits) if mask is None else mask.to(logits)
         return (logits * valid).sum(1) / valid.sum(1).clamp_min(1)
+
+
+def part_feature_index(joints: tuple[int, ...]) -> list[int]:
+    """Indices of the 262 per-person features that belong to ``joints``: their positions, velocities and (for
+    joints other than the root) local rotations, and the foot contacts where the part holds the pelvis."""
+    index = []
+    for j in sorted(joints):
+        index += [POS.start + 3 * j + c for c in range(3)] + [VEL.start + 3 * j + c for c in range(3)]
+        if j > 0:
+            index += [ROT.start + 6 * (j - 1) + c for c in range(6)]
+    return index + (list(range(CONTACT.start, CONTACT.stop)) if 0 in joints else [])
+
+
+class PartDiscriminator(nn.Module):
+    """One person judged part by part (``JUDGED_PARTS``): each part's features go to a judge of its own, and the
+    scores come back per part, (B, parts). A whole-body judge of the individual model's motion gives a mix no credit
+    for taking the asked action's limbs from the individual model and the rest from the interaction model (the legs
+    still walk as in the interaction); part-wise judges credit each part that moves as the individual model has it."""
+
+    def __init__(self, cfg: NetConfig):
+        super().__init__()
+        self.people = 1
+        self.cfg = cfg
+        for name, joints in JUDGED_PARTS.items():
+            self.register_buffer(f"index_{name}", torch.tensor(part_feature_index(joints)), persistent=False)
+        self.judges = nn.ModuleDict({name: MotionDiscriminator(replace(cfg, feature_dim=len(part_feature_index(joints))), 1)
+                                     for name, joints in JUDGED_PARTS.items()})
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor, text: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+        """x: (B, T, 1, 262) normalised -> (B, parts) realism scores."""
+        return torch.stack([judge(x.index_select(-1, getattr(self, f"index_{name}")), t, text, mask)
+                            for name, judge in self.judges.items()], -1)

@@ -45,7 +45,7 @@ from ..models.pretrained import load_mixer
 from ..composition.sampler import Conditions, DenoiserPair, composed_sample, mix
 from ..composition.strategies import MixerStrategy
 from ..evaluation.signatures import Signatures, detail_transfer
-from ..models.discriminator import MotionDiscriminator
+from ..models.discriminator import MotionDiscriminator, PartDiscriminator
 from ..models.io import save_checkpoint
 from ..models.mixer import Mixer
 from ..representation.interhuman import CONTACT, features_to_joints
@@ -71,7 +71,9 @@ def swap_texts(person_text: torch.Tensor, pool: torch.Tensor, p: float) -> torch
 
 
 def weighted_mean(x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
-    """Mean of per-sample values ``x`` (B,) weighted by ``weight`` (B,); 0 where every weight is 0."""
+    """Mean of per-sample values ``x`` (B, ...) weighted by ``weight`` (B,) (a part-wise judge scores (B, parts));
+    0 where every weight is 0."""
+    weight = weight.reshape(-1, *[1] * (x.dim() - 1)).expand_as(x)
     return (x * weight).sum() / weight.sum().clamp_min(1)
 
 
@@ -158,14 +160,16 @@ def r1_penalty(judge, real: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
     return weighted_mean(0.5 * grad.pow(2).flatten(1).sum(1), weight)
 
 
-def discriminators(cfg: TrainConfig) -> tuple[MotionDiscriminator, MotionDiscriminator]:
-    """D^a (the pair, or its relation with ``d_a_relation``) and D^b (one person), as ``cfg`` sizes them."""
+def discriminators(cfg: TrainConfig) -> tuple[MotionDiscriminator, MotionDiscriminator | PartDiscriminator]:
+    """D^a (the pair, or its relation with ``d_a_relation``) and D^b (one person, or its body parts with
+    ``d_b_parts``), as ``cfg`` sizes them."""
     if cfg.train.d_a_relation:
         dim = RELATION_DIM + (REACH_DIM if cfg.train.d_a_reach else 0)
         d_a = MotionDiscriminator(replace(cfg.discriminator, feature_dim=dim), people=1)
     else:
         d_a = MotionDiscriminator(cfg.discriminator, people=2)
-    return d_a, MotionDiscriminator(cfg.discriminator, people=1)
+    d_b = PartDiscriminator(cfg.discriminator) if cfg.train.d_b_parts else MotionDiscriminator(cfg.discriminator, people=1)
+    return d_a, d_b
 
 
 def seen_by_d_a(pair: DenoiserPair, x: torch.Tensor, oc) -> torch.Tensor:
@@ -180,9 +184,9 @@ def seen_by_d_a(pair: DenoiserPair, x: torch.Tensor, oc) -> torch.Tensor:
 
 
 def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: dict[str, torch.Tensor],
-                     oc) -> tuple[dict[str, float], torch.Tensor, torch.Tensor]:
-    """One discriminator update then one Mixer update on a batch of frozen-model predictions (live or cached);
-    returns the losses, the weights and who is mixed."""
+                     oc, update_mixer: bool = True) -> tuple[dict[str, float], torch.Tensor, torch.Tensor]:
+    """One discriminator update then one Mixer update (unless ``update_mixer`` is off) on a batch of frozen-model
+    predictions (live or cached); returns the losses, the weights and who is mixed."""
     t, mask, text, person_text = batch["t"], batch["mask"], batch["text"], batch["person_text"]
     x_a, x_b_c = batch["x_a"], batch["x_b_c"]
     x_b = align_people(x_b_c, x_a, mask)
@@ -219,7 +223,8 @@ def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: d
     stretch = bone_stretch(x_m, x_a, x_b, active, t, mask) if oc.bone_range else x_m.new_zeros(())
     g_loss = (g_a + g_b + oc.balance * (g_a - g_b).abs() + oc.smoothness * rough + oc.planted_feet * slide
               + oc.bone_range * stretch)
-    clipped_update(opt_g, g_loss, oc.grad_clip)
+    if update_mixer:
+        clipped_update(opt_g, g_loss, oc.grad_clip)
     losses = {"d_a": d_loss_a.item(), "d_b": d_loss_b.item(), "g_a": g_a.item(), "g_b": g_b.item(),
               "w_roughness": rough.item(), "planted_slide": slide.item(), "bone_stretch": stretch.item(), "d_b_r1": r1.item()}
     return losses, w, active
@@ -297,7 +302,8 @@ def train_mixer(granularity: str, pair: DenoiserPair, cfg: TrainConfig, out_dir:
     while run.running:
         batch = next_batch()
         run.set_lr(opt_g)
-        losses, w, active = adversarial_step(pair, g_mixer, g_da, g_db, opt_g, opt_d, batch, oc)
+        losses, w, active = adversarial_step(pair, g_mixer, g_da, g_db, opt_g, opt_d, batch, oc,
+                                             update_mixer=run.step >= oc.d_warmup)
         run.update_ema(ema, mixer)
         run.advance()
         if run.every(oc.log_every):
