@@ -27,6 +27,12 @@ def _warn_if_slow(cost: Cost, frames: int, steps: int, guidance: tuple[float, fl
         print(f"warning: {cost.describe(seconds)}; on a machine with a GPU, run with --device cuda", file=sys.stderr)
 
 
+def _save(path: Path, array: np.ndarray) -> None:
+    """An .npy file at exactly ``path`` (``np.save`` on a name would append ".npy" to any other suffix)."""
+    with open(path, "wb") as f:
+        np.save(f, array.astype(np.float32))
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m mixermdm_core.sample", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -101,13 +107,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    np.save(out, result.features.astype(np.float32))
+    _save(out, result.features)
     print(f"wrote {out} {result.features.shape}")
     if args.weights_out:
         if weights is None:
             print("error: --weights-out needs --strategy", file=sys.stderr)
             return 2
-        np.save(args.weights_out, weights.astype(np.float32))
+        _save(Path(args.weights_out), weights)
         print(f"wrote {args.weights_out} {weights.shape}")
     if args.video:
         from .visualize.video import render_video

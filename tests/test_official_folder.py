@@ -79,7 +79,7 @@ def test_the_mixermdm_file_alone_is_enough(tmp_path):
 def test_the_cli_samples_from_an_official_folder(official, tmp_path, capsys):
     from mixermdm_core import sample
 
-    out = tmp_path / "hug.npy"
+    out = tmp_path / "hug.motion"  # written under the name asked for, whatever its suffix
     assert sample.main(["--checkpoints", str(official), "--interaction", "two people hug", "--person2",
                         "the person jumps", "--strategy", "st", "--seconds", "1", "--steps", "2", "--out", str(out)]) == 0
     assert np.load(out).shape == (30, 2, 262)
