@@ -58,7 +58,9 @@ def main(argv: list[str] | None = None) -> None:
         p.error("mixer-distill needs --teacher and --cache")
     name = {"mixer": f"mixer_{args.granularity.lower()}", "mixer-cache": "mixer_predictions", "evaluator": f"evaluator_{'interaction' if args.people == 2 else 'individual'}"}
     out = Path(args.out or Path("runs") / name.get(args.what, args.what))
+
     def pair():
+        """The pre-trained pair, read through M^b's velocities unless --no-velocity-readout."""
         from .composition.loading import load_pair
 
         loaded = load_pair(args.checkpoints)
