@@ -1,6 +1,6 @@
 """Where a per-joint Mixer puts its weight: the mean weight of each body part of the mixed people, per asked action.
 
-    PYTHONPATH=. python scripts/probe_part_weights.py [CHECKPOINTS ...] [--n N]      (about 40 s per folder, 2-core CPU)
+    PYTHONPATH=. python scripts/probe_part_weights.py [CHECKPOINTS ...] [--n N]      (about a minute per folder, 2-core CPU)
 
 Validation mixing prompts (never the test ones), 3 s, 20 steps, bf16; each folder's ST samples every prompt and the
 weights of the people who have an individual text are averaged per body part (``skeleton.BODY_PARTS``) over the

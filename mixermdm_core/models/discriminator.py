@@ -66,12 +66,11 @@ class PartDiscriminator(nn.Module):
 
     def __init__(self, cfg: NetConfig):
         super().__init__()
-        self.people = 1
-        self.cfg = cfg
+        self.judges = nn.ModuleDict()
         for name, joints in JUDGED_PARTS.items():
-            self.register_buffer(f"index_{name}", torch.tensor(part_feature_index(joints)), persistent=False)
-        self.judges = nn.ModuleDict({name: MotionDiscriminator(replace(cfg, feature_dim=len(part_feature_index(joints))), 1)
-                                     for name, joints in JUDGED_PARTS.items()})
+            index = part_feature_index(joints)
+            self.register_buffer(f"index_{name}", torch.tensor(index), persistent=False)
+            self.judges[name] = MotionDiscriminator(replace(cfg, feature_dim=len(index)), people=1)
 
     def forward(self, x: torch.Tensor, t: torch.Tensor, text: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
         """x: (B, T, 1, 262) normalised -> (B, parts) realism scores."""
