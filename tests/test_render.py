@@ -11,7 +11,7 @@ from matplotlib.colors import rgb_to_hsv
 from mixermdm_core.skeleton import JOINT, rest_joints
 from mixermdm_core.visualize.scene import TRAIL_EVERY
 from mixermdm_core.visualize import (
-    build_scene, demo_pair, gl_available, open_renderer, render_frames, render_video, save_gif,
+    build_scene, demo_pair, gl_available, open_renderer, render_frames, render_video, save_gif, write_mp4,
 )
 
 # Hue ranges (0..1) of the palette: person 1 blue, person 2 orange, the "mixed" ring lime.
@@ -108,6 +108,20 @@ def test_render_video_accepts_features_and_rejects_odd_size(tmp_path) -> None:
     assert render_video(features, tmp_path / "f.mp4", size=SIZE).stat().st_size > 0
     with pytest.raises(ValueError, match="even"):
         render_video(features, tmp_path / "odd.mp4", size=(425, 240))
+
+
+def test_write_mp4_takes_rgba_as_rgb_and_reports_bad_frames(pair: np.ndarray, tmp_path) -> None:
+    rgb = render_frames(pair, SIZE, backend="mpl")
+    rgba = np.concatenate((rgb, np.full(rgb.shape[:3] + (1,), 255, np.uint8)), axis=-1)
+    from_rgb = iio.imread(write_mp4(iter(rgb), tmp_path / "rgb.mp4", size=SIZE), plugin="FFMPEG")
+    from_rgba = iio.imread(write_mp4(iter(rgba), tmp_path / "rgba.mp4", size=SIZE), plugin="FFMPEG")
+    np.testing.assert_array_equal(from_rgba, from_rgb)
+    with pytest.raises(ValueError, match="no frames"):
+        write_mp4(iter(()), tmp_path / "empty.mp4", size=SIZE)
+    with pytest.raises(ValueError, match="RGB"):
+        write_mp4(iter(rgb[..., 0]), tmp_path / "grey.mp4", size=SIZE)
+    with pytest.raises(ValueError, match="like the first"):
+        write_mp4(iter([rgb[0], rgb[1, :100]]), tmp_path / "cut.mp4", size=SIZE)
 
 
 def test_save_gif_subsamples_to_its_frame_rate(pair: np.ndarray, tmp_path) -> None:

@@ -1,11 +1,17 @@
 """Render motions to frames, browser-playable H.264 mp4 and GIF.
 
-Frames are piped raw to ffmpeg as they are rendered, so encoding (another process) overlaps rendering.
-x264's "ultrafast" preset is what lets a 4-s clip render and encode in well under a second on 2 cores;
-it costs file size (about 1 MB for 4 s at 480p, CRF 23), not playability.
+Frames are piped raw to ffmpeg as they are rendered, from a writer thread, so encoding (another process)
+overlaps rendering: a pipe write blocks until ffmpeg has read the whole frame, and drawing the next frame
+meanwhile is what keeps both cores busy. The OpenGL renderer hands video frames over as RGBA, which Mesa reads
+back without a per-pixel conversion (ffmpeg drops the alpha in the colour conversion it does anyway). x264's
+"ultrafast" preset lets a 4-s clip render and encode in under a second on 2 cores; it costs file size (about
+1 MB for 4 s at 480p, CRF 23), not playability.
 """
 from __future__ import annotations
 
+import itertools
+import queue
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -20,6 +26,7 @@ from .motion import to_joints
 from .scene import DEFAULT_SIZE, build_scene
 
 H264_OPTIONS = ("-preset", "ultrafast", "-crf", "23", "-movflags", "+faststart")
+QUEUED_FRAMES = 4  # frames drawn ahead of the encoder: enough to cover a slow pipe write, 6 MB at 480p
 Motion = np.ndarray | torch.Tensor
 
 
@@ -48,22 +55,52 @@ def render_frames(
 def write_mp4(
     frames: Iterable[np.ndarray], path: str | Path, fps: int = FPS, size: tuple[int, int] = DEFAULT_SIZE,
 ) -> Path:
-    """Encode (H, W, 3) uint8 frames of ``size`` (width, height; both even) as H.264 yuv420p mp4, each frame
-    as it arrives; returns the path."""
+    """Encode (H, W, 3) RGB or (H, W, 4) RGBA uint8 frames of ``size`` (width, height; both even) as H.264
+    yuv420p mp4, each frame as it arrives; returns the path."""
     if size[0] % 2 or size[1] % 2:
         raise ValueError(f"video width and height must be even, got {size}")
+    frames = iter(frames)
+    first = next(frames, None)
+    if first is None:
+        raise ValueError("no frames to encode")
+    shape = (size[1], size[0], first.shape[-1])
+    if first.shape != shape or shape[2] not in (3, 4):
+        raise ValueError(f"frames must be (H, W, 3) RGB or (H, W, 4) RGBA of size {size}, got {first.shape}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     writer = imageio_ffmpeg.write_frames(
-        str(path), size, fps=fps, codec="libx264", pix_fmt_out="yuv420p", quality=None,
+        str(path), size, fps=fps, codec="libx264", pix_fmt_in="rgb24" if first.shape[2] == 3 else "rgba",
+        pix_fmt_out="yuv420p", quality=None,
         output_params=list(H264_OPTIONS), macro_block_size=2, ffmpeg_log_level="error",
     )
     writer.send(None)  # start ffmpeg
+    pending: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=QUEUED_FRAMES)
+    failure: list[BaseException] = []
+
+    def feed_ffmpeg() -> None:
+        try:
+            while (frame := pending.get()) is not None:
+                writer.send(frame)
+        except BaseException as error:  # noqa: BLE001 - handed to the rendering thread below
+            failure.append(error)
+            while pending.get() is not None:  # drain, so the producer never blocks on a dead writer
+                pass
+
+    feeder = threading.Thread(target=feed_ffmpeg, name="mp4-writer", daemon=True)
+    feeder.start()
     try:
-        for frame in frames:
-            writer.send(frame)
+        for frame in itertools.chain((first,), frames):
+            if failure:
+                break
+            if frame.shape != shape:
+                raise ValueError(f"every frame must be {shape} like the first, got {frame.shape}")
+            pending.put(frame)
     finally:
+        pending.put(None)
+        feeder.join()
         writer.close()
+    if failure:
+        raise failure[0]
     return path
 
 
@@ -75,7 +112,10 @@ def render_video(
 
     ``size`` is (width, height); both must be even (multiples of 16 avoid any padding by the decoder).
     """
-    return write_mp4(iter_frames(motion, size, mixed_person, backend), path, fps, size)
+    scene = build_scene(to_joints(motion), size, mixed_person)
+    with open_renderer(scene, backend) as renderer:
+        draw = getattr(renderer, "render_rgba", renderer.render)  # RGBA where the renderer reads it back faster
+        return write_mp4((draw(frame) for frame in range(scene.num_frames)), path, fps, size)
 
 
 def save_gif(
