@@ -65,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--text-anchoring", type=float, default=None,
                    help="0..1: how far the interaction model's texts are pulled towards its training captions "
                         "(default: the checkpoint folder's; 0: off; see mixermdm_core/text/anchors.py)")
+    p.add_argument("--individual-anchoring", type=float, default=None,
+                   help="0..1: the same for the individual model's texts, towards its own training captions")
     p.add_argument("--text-store", default=None, help="look texts up in this embedding store instead of encoding")
     p.add_argument("--cache", default=None,
                    help="keep each batch of generated motions in this folder and reuse it when run again, so that "
@@ -106,8 +108,10 @@ def main(argv: list[str] | None = None) -> int:
         encoder = StoreEncoder(EmbeddingStore(args.text_store))
     try:
         check_device(args.device)
-        pipe = ComposedPipeline.from_pretrained(ckpt, args.device, encoder, args.precision, args.text_anchoring)
+        pipe = ComposedPipeline.from_pretrained(ckpt, args.device, encoder, args.precision, args.text_anchoring,
+                                                args.individual_anchoring)
         s["text_anchoring"] = pipe.pair.anchors.strength if pipe.pair.anchors else 0.0
+        s["individual_anchoring"] = pipe.pair.individual_anchors.strength if pipe.pair.individual_anchors else 0.0
         s["guidance"] = list(DEFAULT_GUIDANCE)
         s["individual_taper"] = None if INDIVIDUAL_GUIDANCE_TAPER is None else list(INDIVIDUAL_GUIDANCE_TAPER)
         pipe.pair.individual_taper = INDIVIDUAL_GUIDANCE_TAPER
@@ -127,8 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     cache = None
     if args.cache is not None:
         cache = protocol.BatchCache(Path(args.cache), _files_tag(ckpt, args.text_store, args.precision,
-                                                                s["text_anchoring"], guidance, s["individual_taper"],
-                                                                s["velocity_readout"]))
+                                                                s["text_anchoring"], s["individual_anchoring"],
+                                                                guidance, s["individual_taper"], s["velocity_readout"]))
 
     best_weight, sweep = 0.5, {}
     if "blend:best" in methods:
@@ -187,15 +191,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _files_tag(checkpoints: Path, text_store: str | None, precision: str, text_anchoring: float,
-               guidance: tuple[float, float], individual_taper: list | None, velocity_readout: bool) -> str:
+               individual_anchoring: float, guidance: tuple[float, float], individual_taper: list | None,
+               velocity_readout: bool) -> str:
     """Names, sizes and modification times of the checkpoints that make motions (not the Mixers: the cache keys each
-    Mixer's batches by its weights; not the evaluators) and of the text store, the precision, the text anchoring
+    Mixer's batches by its weights; not the evaluators) and of the text store, the precision, both text anchorings
     and the guidance (with the individual model's taper) and the velocity read-out: a cached batch made with other
     files or settings is not reused."""
     files = sorted(f for f in checkpoints.glob("*.safetensors") if not f.name.startswith(("mixer_", "evaluator_")))
     files += [Path(text_store)] if text_store else []
     return json.dumps([precision, *((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in files),
                        *([text_anchoring] if text_anchoring else []),
+                       *([["individual anchoring", individual_anchoring]] if individual_anchoring else []),
                        list(guidance), *([individual_taper] if individual_taper else []),
                        *(["velocity readout"] if velocity_readout else [])])
 

@@ -64,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--text-anchoring", type=float, default=None,
                    help="0..1: how far the interaction model's texts are pulled towards its training captions "
                         "(default: the checkpoint folder's; 0: off)")
+    p.add_argument("--individual-anchoring", type=float, default=None,
+                   help="0..1: the same for the individual model's texts, towards its own training captions")
     p.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N (the official models want a GPU)")
     p.add_argument("--precision", choices=PRECISIONS, default="fp32",
                    help="bf16: networks in bfloat16, about 2x faster on CPUs with AVX-512 BF16")
@@ -83,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         frames = pl.frames_for(args.seconds)
         if args.strategy:
             pipe = pl.ComposedPipeline.from_pretrained(ckpt, args.device, precision=args.precision,
-                                                      text_anchoring=args.text_anchoring)
+                                                      text_anchoring=args.text_anchoring,
+                                                      individual_anchoring=args.individual_anchoring)
             pipe.pair.velocity_readout &= args.velocity_readout
             mixed = sum(bool(t.strip()) for t in (args.person1, args.person2))
             _warn_if_slow(pipe.cost, frames, args.steps, guidance, mixed)
@@ -92,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             result = res.strategies[next(iter(res.strategies))]
             weights = result.weights
         elif args.model == "individual":
-            pipe = pl.IndividualPipeline.from_pretrained(ckpt, args.device, precision=args.precision)
+            pipe = pl.IndividualPipeline.from_pretrained(ckpt, args.device, precision=args.precision,
+                                                        text_anchoring=args.individual_anchoring)
             pipe.velocity_readout &= args.velocity_readout
             _warn_if_slow(pipe.cost, frames, args.steps, guidance, 1)
             result = pipe(args.person1, args.seconds, args.steps, guidance[1], args.seed, ground=args.ground)

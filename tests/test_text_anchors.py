@@ -1,11 +1,11 @@
 """Text anchoring: prompts pulled towards the training captions of their role, with known answers on hand-made
-embeddings, its file round trip, its errors, and that the interaction model (only) reads the pulled texts."""
+embeddings, its file round trip, its errors, and that each model reads only its own pulled texts."""
 from __future__ import annotations
 
 import pytest
 import torch
 
-from mixermdm_core.composition.loading import ANCHORS_FILE, load_anchors
+from mixermdm_core.composition.loading import ANCHORS_FILE, INDIVIDUAL_ANCHORS_FILE, load_anchors
 from mixermdm_core.composition.pipeline import ComposedPipeline
 from mixermdm_core.composition.sampler import DenoiserPair
 from mixermdm_core.diffusion import NoiseSchedule
@@ -62,8 +62,10 @@ def test_batched_shapes_are_kept():
 def test_bad_inputs_are_refused_clearly():
     with pytest.raises(ValueError, match="strength must be in 0..1"):
         anchors(1.5)
+    with pytest.raises(ValueError, match="at least one role"):
+        TextAnchors({}, "test")
     with pytest.raises(ValueError, match="lack the role"):
-        TextAnchors({"interaction": unit(1)[None]}, "test")
+        TextAnchors({"interaction": unit(1)[None]}, "test").pull(unit(1)[None], "person")
     with pytest.raises(ValueError, match="8-d .* got 4-d embeddings from another text encoder"):
         anchors().pull(torch.ones(1, 4), "interaction")
 
@@ -82,6 +84,19 @@ def test_file_round_trip_and_strength_override(tmp_path):
     path.write_bytes(b"not safetensors")
     with pytest.raises(CheckpointError, match="text_anchors.safetensors are not a readable anchors file"):
         load_anchors(tmp_path)
+
+
+def test_each_model_reads_its_own_file(tmp_path):
+    individual = TextAnchors({"individual": unit(0, 0, 0, 1)[None]}, "test", 0.3)
+    individual.save(tmp_path / INDIVIDUAL_ANCHORS_FILE)
+    anchors(0.4).save(tmp_path / ANCHORS_FILE)
+    assert load_anchors(tmp_path, model="individual").strength == 0.3
+    assert load_anchors(tmp_path).strength == 0.4
+    pulled = load_anchors(tmp_path, 1.0, "individual").pull(unit(1)[None], "individual")[0]
+    assert torch.allclose(pulled, unit(0, 0, 0, 1), atol=1e-6)
+    anchors().save(tmp_path / INDIVIDUAL_ANCHORS_FILE)  # the interaction model's file in the individual's place
+    with pytest.raises(CheckpointError, match="lack the role"):
+        load_anchors(tmp_path, model="individual")
 
 
 def test_from_captions_embeds_distinct_captions_of_each_role():
@@ -111,3 +126,29 @@ def test_the_interaction_model_reads_pulled_texts_and_the_individual_model_does_
     pair.anchors = None
     c = alone("two people dance", texts=("a person jumps", ""), seconds=1, steps=3, seed=1, ground=False).features
     assert not torch.allclose(torch.as_tensor(a), torch.as_tensor(c), atol=1e-3)
+
+
+def test_the_individual_model_reads_its_own_pulled_texts():
+    """With strength 1 and one caption per role every person text reaches both models as that caption: two
+    different person texts give the same mix, and the same motion from M^b's own pipeline; without M^b's
+    anchors they differ."""
+    enc, mean, std = FakeEncoder(), torch.zeros(262), torch.full((262,), 0.5)
+    pair = DenoiserPair(small_random(InteractionDenoiser(TINY), 1, std=0.05), small_random(IndividualDenoiser(TINY), 2,
+                        std=0.05), Normalizer(mean, std), Normalizer(mean, std), NoiseSchedule())
+    pair.anchors = from_captions({"interaction": ["two people hug"], "person": ["a person stands"]}, enc, 1.0)
+    pair.individual_anchors = from_captions({"individual": ["a person stands"]}, enc, 1.0)
+    pipe = ComposedPipeline(pair, {}, enc)
+
+    def mixed(text: str) -> torch.Tensor:
+        out = pipe("two people dance", texts=(text, ""), strategies=["blend:0.5"], seconds=1, steps=3, seed=1,
+                   ground=False)
+        return torch.as_tensor(out["blend:0.5"].features)
+
+    def alone(text: str) -> torch.Tensor:
+        return torch.as_tensor(pipe.individual_pipeline()(text, seconds=1, steps=3, seed=1, ground=False).features)
+
+    assert torch.allclose(mixed("a person jumps"), mixed("a person sits down"), atol=1e-5)
+    assert torch.allclose(alone("a person jumps"), alone("a person sits down"), atol=1e-5)
+    pair.individual_anchors = None
+    assert not torch.allclose(mixed("a person jumps"), mixed("a person sits down"), atol=1e-3)
+    assert not torch.allclose(alone("a person jumps"), alone("a person sits down"), atol=1e-3)

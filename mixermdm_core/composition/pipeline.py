@@ -25,6 +25,7 @@ from ..representation.grounding import ground as ground_features
 from ..representation.interhuman import FEATURE_DIM, features_to_joints
 from ..representation.readout import velocity_consistent
 from ..skeleton import FPS
+from ..text.anchors import TextAnchors
 from ..text.encoders import TextEncoder, clean_prompt, default_encoder
 from ..vocabulary import DEFAULT_GUIDANCE, INDIVIDUAL_GUIDANCE_TAPER
 from ..models.official.folder import is_official_folder
@@ -166,21 +167,27 @@ class IndividualPipeline(_Texts):
     """M^b alone: one person (centred at the origin, facing +Z) from a text."""
 
     def __init__(self, net, norm, encoder: TextEncoder | None = None, device: str = "cpu", precision: str = "fp32",
-                 taper: tuple[int, float] | None = INDIVIDUAL_GUIDANCE_TAPER, velocity_readout: bool = True):
-        """``taper``: the guidance at the low-noise steps, and ``velocity_readout`` whether positions are refitted to
-        the predicted velocities, as in the composed sampler (``diffusion.tapered_scale``, ``representation.readout``)."""
+                 taper: tuple[int, float] | None = INDIVIDUAL_GUIDANCE_TAPER, velocity_readout: bool = True,
+                 anchors: TextAnchors | None = None):
+        """``taper``: the guidance at the low-noise steps, ``velocity_readout`` whether positions are refitted to
+        the predicted velocities, and ``anchors`` the texts' anchoring, as in the composed sampler
+        (``diffusion.tapered_scale``, ``representation.readout``, ``text.anchors``)."""
         super().__init__(encoder)
         self.net, self.norm, self.device, self.schedule = net, norm, device, NoiseSchedule()
         self.precision, self.taper, self.velocity_readout = check_precision(precision), taper, velocity_readout
+        self.anchors = anchors
 
     @classmethod
     def from_pretrained(cls, directory: str | Path = DEFAULT_DIR, device: str = "cpu", encoder=None,
-                        precision: str = "fp32") -> "IndividualPipeline":
+                        precision: str = "fp32", text_anchoring: float | None = None) -> "IndividualPipeline":
+        """``text_anchoring`` (0..1, None: the folder's default, 0: off) pulls the texts towards the individual
+        model's training captions (``text.anchors``)."""
         if is_official_folder(directory):
             pair, _, encoder = load_models(directory, device, precision, encoder)
             return cls(pair.individual, pair.norm_b, encoder, device, precision, velocity_readout=pair.velocity_readout)
         net, norm = load_denoiser(Path(directory) / "individual.safetensors", "individual", device)
-        return cls(for_sampling(net, "individual", device, precision), norm, encoder, device, precision)
+        return cls(for_sampling(net, "individual", device, precision), norm, encoder, device, precision,
+                   anchors=load_anchors(directory, text_anchoring, "individual"))
 
     @cached_property
     def cost(self) -> Cost:
@@ -207,6 +214,8 @@ class IndividualPipeline(_Texts):
         noise = torch.cat([torch.randn((1, frames, FEATURE_DIM), generator=torch.Generator().manual_seed(s))
                            for s in seeds]).to(self.device)
         text = text.to(self.device)
+        if self.anchors is not None:
+            text = self.anchors.pull(text, "individual")
 
         def denoise(x, t):
             scale = tapered_scale(guidance, t, self.taper)
@@ -228,11 +237,12 @@ class ComposedPipeline(_Texts):
 
     @classmethod
     def from_pretrained(cls, directory: str | Path = DEFAULT_DIR, device: str = "cpu", encoder=None,
-                        precision: str = "fp32", text_anchoring: float | None = None) -> "ComposedPipeline":
+                        precision: str = "fp32", text_anchoring: float | None = None,
+                        individual_anchoring: float | None = None) -> "ComposedPipeline":
         """``precision='bf16'`` runs the networks in bfloat16 (about 2x faster on CPUs with AVX-512 BF16);
-        ``text_anchoring`` (0..1, None: the folder's default, 0: off) pulls the interaction model's texts towards
-        its training captions (``text.anchors``)."""
-        return cls(*load_models(directory, device, precision, encoder, text_anchoring), device)
+        ``text_anchoring`` and ``individual_anchoring`` (0..1, None: the folder's default, 0: off) pull the
+        interaction and the individual model's texts towards their training captions (``text.anchors``)."""
+        return cls(*load_models(directory, device, precision, encoder, text_anchoring, individual_anchoring), device)
 
     @cached_property
     def cost(self) -> Cost:
@@ -277,7 +287,7 @@ class ComposedPipeline(_Texts):
     def individual_pipeline(self) -> IndividualPipeline:
         """M^b alone, sharing this pipeline's networks and text encoder."""
         return IndividualPipeline(self.pair.individual, self.pair.norm_b, self.encoder, self.device, self.pair.precision,
-                                  self.pair.individual_taper, self.pair.velocity_readout)
+                                  self.pair.individual_taper, self.pair.velocity_readout, self.pair.individual_anchors)
 
     def strategies(self, strategies: Sequence) -> list:
         """Strategy objects from CLI names (st, dualmdm, blend:0.3, ...) or objects, mixed freely; names must differ."""

@@ -45,6 +45,7 @@ class DenoiserPair:
     schedule: NoiseSchedule
     precision: str = "fp32"  # of the networks (models.precision): fp32 or bf16
     anchors: TextAnchors | None = None  # pull the interaction model's texts towards its training captions
+    individual_anchors: TextAnchors | None = None  # and the individual model's towards its own
     individual_taper: tuple[int, float] | None = INDIVIDUAL_GUIDANCE_TAPER  # M^b's low-noise guidance (tapered_scale)
     velocity_readout: bool = True  # M^b's joint positions refitted to its predicted velocities (representation.readout)
 
@@ -72,11 +73,13 @@ class DenoiserPair:
                            mask: torch.Tensor | None, guidance: float, active: torch.Tensor) -> torch.Tensor:
         """Guided raw centred x0 (B, T, 2, 262) for the people with ``active`` (B, 2) set; zeros elsewhere.
         ``guidance`` is tapered at the low-noise steps by ``individual_taper``; positions are refitted to the
-        velocities where ``velocity_readout`` is set."""
+        velocities where ``velocity_readout`` is set; texts are anchored by ``individual_anchors``."""
         out = torch.zeros_like(x_t)
         bi, pi = active.nonzero(as_tuple=True)
         if len(bi) == 0:
             return out
+        if self.individual_anchors is not None:
+            person_text = self.individual_anchors.pull(person_text, "individual")
         m = None if mask is None else mask[bi]
         net = in_precision(self.individual, self.precision, t)
         scale = tapered_scale(guidance, t[bi], self.individual_taper)

@@ -8,9 +8,12 @@ nearest training captions of the same role (interaction texts to interaction tex
 per-person texts), keeping ``1 - strength`` of the prompt itself, so what the wording adds (a side, a speed)
 still reaches the network; a training caption is pulled towards itself and its own paraphrases. The anchors are
 the captions' embeddings alone (no motion, no evaluator), stored beside the checkpoints; the empty prompt (the
-"no condition" input of guidance) stays zero. Measured in ``docs/evaluation.md``, "Text anchoring".
+"no condition" input of guidance) stays zero. The individual model's texts are anchored the same way, towards
+its own training captions (role "individual", a file of its own with its own strength). Measured in
+``docs/evaluation.md``, "Text anchoring" and "The individual model's texts anchored".
 
     python -m mixermdm_core.text.anchors --out checkpoints/text_anchors.safetensors   # from the training corpus
+    python -m mixermdm_core.text.anchors --model individual --out checkpoints/individual_anchors.safetensors
 """
 from __future__ import annotations
 
@@ -24,7 +27,8 @@ import torch
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 
-ROLES = ("interaction", "person")  # the interaction model's two kinds of text condition
+MODEL_ROLES = {"interaction": ("interaction", "person"),  # the interaction model's two kinds of text condition
+               "individual": ("individual",)}  # the individual model's one
 DEFAULT_STRENGTH = 0.5
 TOP_K = 16  # nearest captions that share the pull
 TEMPERATURE = 0.03  # of the softmax over their cosine similarities: 0.03 apart weighs e times less
@@ -41,13 +45,19 @@ class TextAnchors:
     def __post_init__(self):
         if not 0.0 <= self.strength <= 1.0:
             raise ValueError(f"text anchoring strength must be in 0..1, got {self.strength}")
-        missing = set(ROLES) - self.captions.keys()
-        if missing:
-            raise ValueError(f"text anchors lack the role(s) {sorted(missing)}")
+        if not self.captions:
+            raise ValueError("text anchors need the captions of at least one role")
 
     @property
     def dim(self) -> int:
-        return self.captions[ROLES[0]].shape[1]
+        return next(iter(self.captions.values())).shape[1]
+
+    def require(self, roles: Sequence[str]) -> "TextAnchors":
+        """Self, after checking that it holds every role in ``roles``."""
+        missing = set(roles) - self.captions.keys()
+        if missing:
+            raise ValueError(f"text anchors lack the role(s) {sorted(missing)}")
+        return self
 
     def pull(self, embedding: torch.Tensor, role: str) -> torch.Tensor:
         """``embedding`` (..., D) moved towards its nearest captions of ``role``, renormalised; zero rows stay zero."""
@@ -56,6 +66,7 @@ class TextAnchors:
                              "embeddings from another text encoder")
         if self.strength == 0.0:
             return embedding
+        self.require((role,))
         flat = embedding.reshape(-1, self.dim).float()
         anchors = self.captions[role].to(flat.device)
         near = (flat @ anchors.T).topk(min(TOP_K, len(anchors)), dim=1)
@@ -90,21 +101,32 @@ def from_captions(captions: dict[str, Sequence[str]], encoder, strength: float =
     return TextAnchors(table, encoder.name, strength)
 
 
+def training_captions(model: str, clips: int, seed: int) -> dict[str, list[str]]:
+    """Each role's captions of a model's training split of the corpus: the interaction model reads the
+    interaction clips' two kinds of text; the individual model learnt from the individual clips and from each
+    person of the interaction clips (``training.sources``)."""
+    from ..corpus.storage import load_or_generate
+
+    inter = load_or_generate("interaction", clips, "train", seed)
+    person = [t for pair in inter.person_texts for t in pair]
+    if model == "interaction":
+        return {"interaction": list(inter.texts), "person": person}
+    return {"individual": list(load_or_generate("individual", clips, "train", seed).texts) + person}
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m mixermdm_core.text.anchors", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", required=True, help="safetensors file to write")
-    p.add_argument("--clips", type=int, default=10000, help="training clips of the corpus (the shipped M^a's)")
+    p.add_argument("--model", choices=sorted(MODEL_ROLES), default="interaction", help="whose texts to anchor")
+    p.add_argument("--clips", type=int, default=10000, help="training clips of each corpus (the shipped models')")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--strength", type=float, default=DEFAULT_STRENGTH)
     args = p.parse_args(argv)
 
-    from ..corpus.storage import load_or_generate
     from .encoders import default_encoder
 
-    corpus = load_or_generate("interaction", args.clips, "train", args.seed)
-    anchors = from_captions({"interaction": corpus.texts, "person": [t for pair in corpus.person_texts for t in pair]},
-                            default_encoder(), args.strength)
+    anchors = from_captions(training_captions(args.model, args.clips, args.seed), default_encoder(), args.strength)
     anchors.save(args.out)
     print(f"{args.out}: " + ", ".join(f"{len(v)} {k} captions" for k, v in anchors.captions.items()))
     return 0
