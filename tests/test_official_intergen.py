@@ -12,7 +12,7 @@ import torch
 
 from mixermdm_core.models.official import ClipConfig, DenoiserConfig, In2INDenoiser, InterGen, InterGenDenoiser, randomize_
 
-from official_goldens import FIXTURES, TOL, load, t
+from official_goldens import FIXTURES, close, load, t
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -32,8 +32,8 @@ def test_denoiser_matches_official(data):
     free = net(t(data["x"]), t(data["t"]), mask=None, cond=t(data["cond"]))
     masked = net(t(data["x"]), t(data["t"]), mask=t(data["mask"]), cond=t(data["cond"]))
     assert free.shape == data["out"].shape == (2, 16, 524)
-    assert (free - t(data["out"])).abs().max() < TOL
-    assert (masked - t(data["out_masked"])).abs().max() < TOL
+    assert close(free, t(data["out"]))
+    assert close(masked, t(data["out_masked"]))
     assert (t(data["out"]) - t(data["out_masked"])).abs().max() > 1e-3  # the padding mask matters
 
 
@@ -53,7 +53,7 @@ def test_text_path_matches_official(data):
     """CLIP tower (openai/CLIP's classes, small) + InterGen's own sentence head, through the whole module."""
     clip = ClipConfig(layers=int(data["clip_layers"]), vocab=int(data["clip_vocab"]))
     model = randomize_(InterGen(small_config(data), clip=clip), int(data["text_seed"])).eval()
-    assert (model.encode_tokens(t(data["tokens"])) - t(data["cond_text"])).abs().max() < TOL
+    assert close(model.encode_tokens(t(data["tokens"])), t(data["cond_text"]))
     bare = InterGen(small_config(data), with_clip=False)
     bare.load_official(model.state_dict(), strict=True)  # CLIP's weights set aside
     assert torch.equal(bare.denoiser.out.linear.weight, model.denoiser.out.linear.weight)

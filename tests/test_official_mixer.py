@@ -22,7 +22,7 @@ from mixermdm_core.representation.normalization import Normalizer
 from mixermdm_core.rotations import yaw_matrix
 from mixermdm_core.skeleton import JOINT
 
-from official_goldens import FIXTURES, TOL, load, t
+from official_goldens import FIXTURES, close, load, t
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -45,9 +45,9 @@ def test_mixer_matches_official(mode):
         mixed = mixer(t(data["x1"]), t(data["t"]), cond=t(data["cond"]), mask=mask, x2=t(data["x2"]))
         w1, w2 = mixer.last_weights
         assert w1.shape == data[f"weights1{tag}"].shape
-        assert (w1 - t(data[f"weights1{tag}"])).abs().max() < TOL
-        assert (w2 - t(data[f"weights2{tag}"])).abs().max() < TOL
-        assert (mixed - t(data[f"mixed{tag}"])).abs().max() < TOL
+        assert close(w1, t(data[f"weights1{tag}"]))
+        assert close(w2, t(data[f"weights2{tag}"]))
+        assert close(mixed, t(data[f"mixed{tag}"]))
     weights = t(data["weights1"])
     assert weights.min() > 0 and weights.max() < 1 and weights.std() > 1e-3  # not a constant by accident
 
@@ -90,8 +90,8 @@ def test_alignment_matches_official():
     """Individual x0 moved onto the interaction x0 (ih_to_smpl, align_motions, smpl_to_ih in the official code)."""
     data = load("alignment.npz")
     ind, inter = official_alignment(t(data["inter"]), t(data["ind"]), None)
-    assert (ind - t(data["aligned_ind"])).abs().max() < TOL
-    assert (inter - t(data["roundtrip_inter"])).abs().max() < TOL
+    assert close(ind, t(data["aligned_ind"]))
+    assert close(inter, t(data["roundtrip_inter"]))
     assert torch.all(ind[..., 258:262] == 0) and torch.all(ind[..., 520:] == 0)  # contacts dropped
 
 
@@ -102,9 +102,9 @@ def test_aligned_st_mixer_matches_official():
     mixer = build(data)
     mixer.align = official_alignment
     mixed = mixer(t(data["x1"]), t(data["t"]), cond=t(data["cond"]), mask=None, x2=t(data["x2"]))
-    assert (mixer.last_weights[0] - t(data["weights1_aligned"])).abs().max() < TOL
-    assert (mixer.last_weights[1] - t(data["weights2_aligned"])).abs().max() < TOL
-    assert (mixed - t(data["mixed_aligned"])).abs().max() < TOL
+    assert close(mixer.last_weights[0], t(data["weights1_aligned"]))
+    assert close(mixer.last_weights[1], t(data["weights2_aligned"]))
+    assert close(mixed, t(data["mixed_aligned"]))
 
 
 def official_centring(x: torch.Tensor) -> torch.Tensor:
@@ -141,22 +141,22 @@ def test_sampler_step_matches_official():
     both = lambda x: torch.cat((x, x))  # noqa: E731  (conditioned rows, then unconditioned)
     steps, conds = torch.full((2 * b,), step), torch.cat((cond, torch.zeros_like(cond)))
     ind, inter = mixer.predictions(both(x1), both(x2), steps, conds)
-    assert (ind - t(data["out1"])).abs().max() < TOL
-    assert (inter - t(data["out2"])).abs().max() < TOL
+    assert close(ind, t(data["out1"]))
+    assert close(inter, t(data["out2"]))
     mixed = mixer(both(x1), steps, cond=conds, x2=both(x2))
     columns = [*range(0, 66, 3), 258]  # one feature per ST head output (joint j's x position; the contacts)
     for ours, theirs in zip(mixer.last_weights, (data["weights1"], data["weights2"])):
-        assert (ours[..., columns] - t(theirs)).abs().max() < TOL
+        assert close(ours[..., columns], t(theirs))
     mix = cfg_combine(mixed[:b], mixed[b:], float(data["guidance"]))
-    assert (mix - t(data["mix"])).abs().max() < TOL
+    assert close(mix, t(data["mix"]))
     people = mix.unflatten(-1, (2, 262))
     norm_ind = Normalizer(data["ind_mean"], data["ind_std"])
     norm_int = Normalizer(data["int_mean"], data["int_std"])
     x0_ind = norm_ind.normalize(torch.stack([official_centring(people[:, :, k]) for k in range(2)], dim=2))
-    assert (x0_ind.flatten(-2) - t(data["x0_individual"])).abs().max() < TOL
+    assert close(x0_ind.flatten(-2), t(data["x0_individual"]))
     schedule = NoiseSchedule()
     next_x1 = ddim_step(x1, x0_ind.flatten(-2), step, step_prev, schedule)
     next_x2 = ddim_step(x2, norm_int.normalize(people).flatten(-2), step, step_prev, schedule)
-    assert (next_x1 - t(data["next_x1"])).abs().max() < TOL
-    assert (next_x2 - t(data["next_x2"])).abs().max() < TOL
+    assert close(next_x1, t(data["next_x1"]))
+    assert close(next_x2, t(data["next_x2"]))
     assert t(data["weights1"]).std() > 1e-3  # not a constant by accident

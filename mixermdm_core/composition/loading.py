@@ -52,7 +52,8 @@ def load_models(directory: str | Path = DEFAULT_DIR, device: str = "cpu", precis
                 individual_anchoring: float | None = None) -> tuple[DenoiserPair, dict, TextEncoder | None]:
     """(denoisers, learned mixers by granularity, text encoder) of a folder, for sampling (``for_sampling``).
     Our folders take ``encoder`` (None: the default one) and their text anchors at ``text_anchoring`` (the
-    interaction model's) and ``individual_anchoring`` (``load_anchors``); an official folder (``models.official.folder``) brings CLIP and each model's sentence
+    interaction model's) and ``individual_anchoring`` (``load_anchors``); an official folder
+    (``models.official.folder``) brings CLIP and each model's sentence
     head, which its networks need, so it refuses another encoder."""
     if not is_official_folder(directory):
         pair = load_pair(directory, device, precision)

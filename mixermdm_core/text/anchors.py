@@ -8,12 +8,13 @@ nearest training captions of the same role (interaction texts to interaction tex
 per-person texts), keeping ``1 - strength`` of the prompt itself, so what the wording adds (a side, a speed)
 still reaches the network; a training caption is pulled towards itself and its own paraphrases. The anchors are
 the captions' embeddings alone (no motion, no evaluator), stored beside the checkpoints; the empty prompt (the
-"no condition" input of guidance) stays zero. The individual model's texts are anchored the same way, towards
-its own training captions (role "individual", a file of its own with its own strength). Measured in
-``docs/evaluation.md``, "Text anchoring" and "The individual model's texts anchored".
+"no condition" input of guidance) stays zero. The individual model's texts can be anchored the same way, towards
+its own training captions (role "individual", a file of its own with its own strength; the shipped folder holds
+none, since the shipped Mixers score lower with it). Measured in ``docs/evaluation.md``, "Text anchoring" and
+"The individual model's texts anchored".
 
     python -m mixermdm_core.text.anchors --out checkpoints/text_anchors.safetensors   # from the training corpus
-    python -m mixermdm_core.text.anchors --model individual --out checkpoints/individual_anchors.safetensors
+    python -m mixermdm_core.text.anchors --model individual --out FOLDER/individual_anchors.safetensors
 """
 from __future__ import annotations
 
