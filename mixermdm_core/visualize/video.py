@@ -32,16 +32,18 @@ Motion = np.ndarray | torch.Tensor
 
 def iter_frames(
     motion: Motion, size: tuple[int, int] = DEFAULT_SIZE, mixed_person: int | None = None,
-    backend: Backend = "auto",
+    backend: Backend = "auto", rgba: bool = False,
 ) -> Iterator[np.ndarray]:
     """Yield (H, W, 3) uint8 frames of a motion: joints (T, [P,] 22, 3) or features (T, [P,] 262).
 
-    The camera is framed once on the whole clip; ``mixed_person`` gets a highlight ring.
+    The camera is framed once on the whole clip; ``mixed_person`` gets a highlight ring. ``rgba``: (H, W, 4)
+    frames from a renderer that reads them back faster so (OpenGL), for the video encoder.
     """
     scene = build_scene(to_joints(motion), size, mixed_person)
     with open_renderer(scene, backend) as renderer:
+        draw = getattr(renderer, "render_rgba", renderer.render) if rgba else renderer.render
         for frame in range(scene.num_frames):
-            yield renderer.render(frame)
+            yield draw(frame)
 
 
 def render_frames(
@@ -112,10 +114,7 @@ def render_video(
 
     ``size`` is (width, height); both must be even (multiples of 16 avoid any padding by the decoder).
     """
-    scene = build_scene(to_joints(motion), size, mixed_person)
-    with open_renderer(scene, backend) as renderer:
-        draw = getattr(renderer, "render_rgba", renderer.render)  # RGBA where the renderer reads it back faster
-        return write_mp4((draw(frame) for frame in range(scene.num_frames)), path, fps, size)
+    return write_mp4(iter_frames(motion, size, mixed_person, backend, rgba=True), path, fps, size)
 
 
 def save_gif(
