@@ -20,7 +20,7 @@ from mixermdm_core.representation.relation import REACH_DIM, RELATION_DIM
 from mixermdm_core.training.recipe import DataConfig, MixerOptimConfig, TrainConfig
 from mixermdm_core.training.datasets import TrainingSet
 from mixermdm_core.training.adversarial import (
-    adversarial_step, bone_stretch, live_batch, planted_slide, roughness, train_mixer,
+    adversarial_step, bone_stretch, indecision, live_batch, planted_slide, roughness, train_mixer,
 )
 from mixermdm_core.training.prediction_cache import (
     CachedPredictions, CacheSpec, StaleCacheError, build_cache, denoiser_hashes, shard_path,
@@ -167,9 +167,10 @@ def one_step(pair, batch: dict[str, torch.Tensor], update_mixer: bool = True, **
     return losses, mixer, d_a, d_b
 
 
-@pytest.mark.parametrize("prior,logged", [("planted_feet", "planted_slide"), ("bone_range", "bone_stretch")])
+@pytest.mark.parametrize("prior,logged", [("planted_feet", "planted_slide"), ("bone_range", "bone_stretch"),
+                                          ("decisiveness", "indecision")])
 def test_physical_priors_move_only_the_mixer(setup, tmp_path, prior, logged):
-    """The planted-feet and bone-range priors are Mixer losses: the discriminators' update is the same with one on
+    """The planted-feet, bone-range and decisiveness priors are Mixer losses: the discriminators' update is the same with one on
     or off, its value is logged only when the term is on, and the Mixer's step changes."""
     pair, data, pool, spec, _ = setup
     build_cache(pair, data, pool, spec, tmp_path / "cache", batch_size=4)
@@ -181,6 +182,18 @@ def test_physical_priors_move_only_the_mixer(setup, tmp_path, prior, logged):
     for p_off, p_on in zip(d_off.parameters(), d_on.parameters()):
         assert torch.equal(p_off, p_on)
     assert any(not torch.equal(a, b) for a, b in zip(mixer_off.parameters(), mixer_on.parameters()))
+
+
+def test_indecision_of_known_weights():
+    """w (1 - w) averaged over the mixed people only: 0 for weights of 0 and 1, 0.25 for 0.5 everywhere."""
+    w = torch.zeros(2, 3, 2, 22)
+    w[0, :, 0, :11] = 1.0
+    both, first = torch.tensor([[True, True], [True, True]]), torch.tensor([[True, False], [True, False]])
+    assert indecision(w, both) == 0
+    assert indecision(torch.full_like(w, 0.5), both) == pytest.approx(0.25)
+    w[:, :, 1] = 0.5  # only person 2 halfway: half the judged weights at 0.25, or none when person 2 is not mixed
+    assert indecision(w, both) == pytest.approx(0.125)
+    assert indecision(w, first) == 0
 
 
 def test_bone_stretch_of_a_limb_mixed_apart_from_its_parent():

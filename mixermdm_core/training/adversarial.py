@@ -15,7 +15,11 @@ physical prior on the mix: a foot the mixed motion marks as planted (its own con
 as the denoisers' foot-contact term asks of real data. Weights that differ between the root and the legs or
 change over the frames slide feet that neither model slides. ``bone_range`` is the same kind of prior on the
 body: each of the mix's bones should stay as long as the two models make it (between their two lengths), where
-per-joint weights that differ along a limb would stretch or shrink it. Optional instance noise
+per-joint weights that differ along a limb would stretch or shrink it. ``decisiveness`` asks each mixed person's
+weights to commit, joint by joint, to one model (the mean of w (1 - w), 0 at w = 0 or 1): a limb mixed halfway
+keeps neither the individual action nor the interaction's pose (the blend weight's effect on an action's amplitude
+is a cliff, docs/evaluation.md), so the discriminators should decide which joints go to which model, not how far
+to average them. Optional instance noise
 (``d_noise``) on every discriminator input, real and fake, keeps a discriminator from separating the two on
 details the weights cannot change, so its gradient keeps telling the Mixer which way to move; the R1 penalty
 on D^b (``d_b_r1``, Mescheder et al. 2018: half the squared gradient of its score with respect to its real
@@ -151,6 +155,13 @@ def bone_stretch(x_m: torch.Tensor, x_a: torch.Tensor, x_b: torch.Tensor, active
     return (outside.pow(2) * where).sum() / where.sum().clamp_min(1)
 
 
+def indecision(w: torch.Tensor, active: torch.Tensor) -> torch.Tensor:
+    """Mean of w (1 - w) over the mixed people's weights (B, Tw, 2, Jw): 0 where every weight is 0 or 1, at most
+    0.25 (every weight 0.5). active: (B, 2) mixed people."""
+    where = active[:, None, :, None].to(w).expand_as(w)
+    return (w * (1 - w) * where).sum() / where.sum().clamp_min(1)
+
+
 def r1_penalty(judge, real: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
     """Half the squared norm of the gradient of ``judge``'s scores (B,) with respect to its real inputs, averaged over
     the samples with ``weight`` (B,)."""
@@ -221,12 +232,14 @@ def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: d
     rough = roughness(w, mask)
     slide = planted_slide(x_m, active, t, mask) if oc.planted_feet else x_m.new_zeros(())
     stretch = bone_stretch(x_m, x_a, x_b, active, t, mask) if oc.bone_range else x_m.new_zeros(())
+    halfway = indecision(w, active) if oc.decisiveness else w.new_zeros(())
     g_loss = (g_a + g_b + oc.balance * (g_a - g_b).abs() + oc.smoothness * rough + oc.planted_feet * slide
-              + oc.bone_range * stretch)
+              + oc.bone_range * stretch + oc.decisiveness * halfway)
     if update_mixer:
         clipped_update(opt_g, g_loss, oc.grad_clip)
     losses = {"d_a": d_loss_a.item(), "d_b": d_loss_b.item(), "g_a": g_a.item(), "g_b": g_b.item(),
-              "w_roughness": rough.item(), "planted_slide": slide.item(), "bone_stretch": stretch.item(), "d_b_r1": r1.item()}
+              "w_roughness": rough.item(), "planted_slide": slide.item(), "bone_stretch": stretch.item(), "d_b_r1": r1.item(),
+              "indecision": halfway.item()}
     return losses, w, active
 
 

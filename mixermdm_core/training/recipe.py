@@ -77,6 +77,7 @@ class MixerOptimConfig(OptimConfig):
     smoothness: float = 0.0  # weight of the T/ST weights' mean squared change from frame to frame (a temporal prior)
     planted_feet: float = 0.0  # weight of the mixed people's foot speed (cm/frame)^2 where the mix plants the foot
     bone_range: float = 0.0  # weight of the mix's bone lengths outside the two models' lengths (cm^2)
+    decisiveness: float = 0.0  # weight of the mean w (1 - w) of the mixed people's weights (0 when each is 0 or 1)
     frame_smoothing: int = 0  # T/ST weights averaged over this many frames (odd), in training and in the checkpoint
     frame_stride: int = 1  # frames per Mixer token (models.mixer); the checkpoint records it
     swap_person_text: float = 0.5  # chance to replace a person's text by an unrelated individual text
