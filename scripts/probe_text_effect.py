@@ -55,7 +55,8 @@ def patch(pair) -> None:
             return out
         net = in_precision(pair.individual, pair.precision, t)
         x = x_t[bi, :, pi]
-        both = net(torch.cat((x, x)), torch.cat((t[bi], t[bi])), torch.cat((person_text[bi, pi], torch.zeros_like(person_text[bi, pi]))), None)
+        text = person_text[bi, pi]
+        both = net(torch.cat((x, x)), torch.cat((t[bi], t[bi])), torch.cat((text, torch.zeros_like(text))), None)
         c, u = pair.norm_b.denormalize(both[:len(bi)]).float(), pair.norm_b.denormalize(both[len(bi):]).float()
         x0 = cfg_combine(c, u, tapered_scale(guidance, t[bi], pair.individual_taper))
         out[bi, :, pi] = velocity_consistent(x0[:, :, None], pair.velocity_readout, None)[:, :, 0].to(out.dtype)

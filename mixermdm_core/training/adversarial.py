@@ -238,8 +238,8 @@ def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: d
     if update_mixer:
         clipped_update(opt_g, g_loss, oc.grad_clip)
     losses = {"d_a": d_loss_a.item(), "d_b": d_loss_b.item(), "g_a": g_a.item(), "g_b": g_b.item(),
-              "w_roughness": rough.item(), "planted_slide": slide.item(), "bone_stretch": stretch.item(), "d_b_r1": r1.item(),
-              "indecision": halfway.item()}
+              "w_roughness": rough.item(), "planted_slide": slide.item(), "bone_stretch": stretch.item(),
+              "d_b_r1": r1.item(), "indecision": halfway.item()}
     return losses, w, active
 
 
