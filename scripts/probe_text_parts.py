@@ -1,0 +1,113 @@
+"""Which limbs a text moves, learned from the individual corpus, as a mixing rule.
+
+    PYTHONPATH=. python scripts/probe_text_parts.py [--n 64]      (about 5 minutes, 2-core CPU)
+
+For every training clip of the individual corpus, how much each body part moves: the pelvis by its height range, the
+other parts by the spread of their joints around their mean place relative to the pelvis. A ridge regression from the
+clip's text embedding to those five numbers (closed form, no training loop) then says, for a new text, which parts it
+moves, as a share of the corpus's range of each part (its 10th to 90th percentile). The probe mixes with that share as
+the weight of each body part (or, with ``--threshold``, takes whole the parts whose share exceeds it), the same at every
+step (a G-like rule that reads only the person's text), on validation
+mixing prompts (never the test ones; 3 s, 20 steps, fp32), and prints the same figures as probe_text_effect.py.
+Results in docs/evaluation.md, "Mixing where the individual model's text acts".
+"""
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from mixermdm_core import ComposedPipeline  # noqa: E402
+from mixermdm_core.composition.pipeline import frames_for  # noqa: E402
+from mixermdm_core.corpus import mixing_cases  # noqa: E402
+from mixermdm_core.corpus.storage import load_or_generate  # noqa: E402
+from mixermdm_core.evaluation import protocol  # noqa: E402
+from mixermdm_core.models.precision import set_threads  # noqa: E402
+from mixermdm_core.models.pretrained import load_evaluator  # noqa: E402
+from mixermdm_core.representation.interhuman import features_to_joints  # noqa: E402
+from mixermdm_core.skeleton import BODY_PARTS, NUM_JOINTS  # noqa: E402
+from mixermdm_core.training.adversarial import VALIDATION_SEED  # noqa: E402
+from mixermdm_core.vocabulary import DEFAULT_GUIDANCE, mixed_people  # noqa: E402
+
+
+def part_motion(joints: np.ndarray) -> np.ndarray:
+    """(T, 22, 3) -> (5,) metres each body part moves: pelvis height range, then the RMS spread of each other part's
+    joints about their mean place relative to the pelvis."""
+    rel = joints - joints[:, :1]
+    out = [np.ptp(joints[:, 0, 1])]
+    for name, idx in BODY_PARTS.items():
+        if name != "root":
+            r = rel[:, list(idx)]
+            out.append(float(np.sqrt(((r - r.mean(0)) ** 2).sum(-1).mean())))
+    return np.array(out)
+
+
+class TextParts:
+    """w of each body part = the share of the corpus's range that the person's text is predicted to move it."""
+
+    def __init__(self, pipe, threshold: float = 0.0, ridge: float = 1.0, corpus_size: int = 10000):
+        corpus = load_or_generate("individual", corpus_size, "train", 0)
+        y = np.stack([part_motion(features_to_joints(corpus.clip(i)[:, 0]).numpy()) for i in range(len(corpus))])
+        texts = sorted(set(corpus.texts))
+        emb = pipe.embed(texts, "cpu").double()
+        x = emb[[texts.index(t) for t in corpus.texts]]
+        x = torch.cat((x, torch.ones(len(x), 1, dtype=x.dtype)), 1)
+        self.coef = torch.linalg.solve(x.T @ x + ridge * torch.eye(x.shape[1], dtype=x.dtype), x.T @ torch.from_numpy(y))
+        self.low, self.high = (torch.from_numpy(np.percentile(y, q, axis=0)) for q in (10, 90))
+        fit = x @ self.coef
+        print("ridge fit R^2 per part:", " ".join(f"{1 - float(((fit[:, k] - y[:, k]) ** 2).mean() / y[:, k].var()):.2f}"
+                                                  for k in range(y.shape[1])))
+        self.threshold, self.name = threshold, f"text-parts:{threshold:g}"
+
+    def part_weights(self, person_text: torch.Tensor) -> torch.Tensor:
+        """(..., D) text embeddings -> (..., 22) joint weights."""
+        x = torch.cat((person_text.double(), torch.ones(*person_text.shape[:-1], 1, dtype=torch.float64)), -1)
+        share = ((x @ self.coef - self.low) / (self.high - self.low)).clamp(0, 1)
+        if self.threshold > 0:  # whole parts: the individual model's where the text moves the part enough
+            share = (share > self.threshold).to(share)
+        w = torch.zeros(*person_text.shape[:-1], NUM_JOINTS, dtype=torch.float64)
+        for k, idx in enumerate(BODY_PARTS.values()):
+            w[..., list(idx)] = share[..., k:k + 1]
+        return w
+
+    def __call__(self, inp) -> torch.Tensor:
+        return self.part_weights(inp.person_text)[:, None].to(inp.x_a)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--n", type=int, default=64)
+    p.add_argument("--steps", type=int, default=20)
+    p.add_argument("--threshold", type=float, default=0.0,
+                   help="0: each part's share as its weight; above 0: weight 1 for parts whose share exceeds it, else 0")
+    args = p.parse_args()
+    set_threads()
+    pipe = ComposedPipeline.from_pretrained("checkpoints")
+    rule = TextParts(pipe, args.threshold)
+    cases = mixing_cases(args.n, seed=VALIDATION_SEED)
+    prompts = [c.texts for c in cases]
+    gen = protocol.generate(pipe, prompts, [rule], frames_for(3.0), args.steps, DEFAULT_GUIDANCE, VALIDATION_SEED,
+                            lambda i, n: print(f"\r{i}/{n}", end="", flush=True))
+    print()
+    evals = (load_evaluator(Path("checkpoints/evaluator_interaction.safetensors")),
+             load_evaluator(Path("checkpoints/evaluator_individual.safetensors")))
+    text_emb, person_emb = protocol.embed_prompts(pipe, prompts)
+    row = protocol.score(gen[rule.name], *evals, text_emb, person_emb, 3, cases)
+    cols = ["overall_alignment", "interaction_alignment", "individual_alignment", "action_shown", "interaction_kept",
+            "detail_and_interaction", "contact", "foot_skating_cm", "bone_length_error_pct", "w_mean"]
+    print(" ".join(f"{c}={row[c]:.3f}" for c in cols))
+    w = rule.part_weights(person_emb).float()
+    acts = [(a, w[n, k]) for n, c in enumerate(cases) for k, a in enumerate(c.actions) if a is not None]
+    print("mean weight per part (" + ", ".join(BODY_PARTS) + ") per asked action:")
+    for a in sorted({a for a, _ in acts}):
+        rows = torch.stack([v for b, v in acts if b == a])
+        print(f"{a:>16} ({len(rows)}): " + " ".join(f"{float(rows[:, list(j)].mean()):.2f}" for j in BODY_PARTS.values()))
+    mixed = mixed_people(person_emb)
+    print(f"mixed people {int(mixed.sum())}")
+
+
+if __name__ == "__main__":
+    main()
