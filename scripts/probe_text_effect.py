@@ -91,18 +91,19 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--n", type=int, default=64)
     p.add_argument("--steps", type=int, default=20)
-    p.add_argument("--taus", type=float, nargs="+", default=[0.01, 0.03])
+    p.add_argument("--seed", type=int, default=VALIDATION_SEED, help="mixing prompts of this seed (0 is the test set's)")
+    p.add_argument("--taus", type=float, nargs="*", default=[0.01, 0.03])
     p.add_argument("--methods", nargs="*", default=["interaction", "individual", "st", "parts:arms=1,spine=1,legs=1"])
     args = p.parse_args()
     set_threads()
     pipe = ComposedPipeline.from_pretrained("checkpoints")
     patch(pipe.pair)
-    cases = mixing_cases(args.n, seed=VALIDATION_SEED)
+    cases = mixing_cases(args.n, seed=args.seed)
     prompts = [c.texts for c in cases]
     strategies = [parse_strategy(m, pipe.mixers) for m in args.methods]
     strategies += [TextEffect(tau, parts, f"effect{'-parts' if parts else ''}:{tau:g}")
                    for tau in args.taus for parts in (False, True)]
-    gen = protocol.generate(pipe, prompts, strategies, frames_for(3.0), args.steps, DEFAULT_GUIDANCE, VALIDATION_SEED,
+    gen = protocol.generate(pipe, prompts, strategies, frames_for(3.0), args.steps, DEFAULT_GUIDANCE, args.seed,
                             lambda i, n: print(f"\r{i}/{n}", end="", flush=True))
     print()
     evals = (load_evaluator(Path("checkpoints/evaluator_interaction.safetensors")),

@@ -81,15 +81,16 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--n", type=int, default=64)
     p.add_argument("--steps", type=int, default=20)
+    p.add_argument("--seed", type=int, default=VALIDATION_SEED, help="mixing prompts of this seed (0 is the test set's)")
     p.add_argument("--threshold", type=float, default=0.0,
                    help="0: each part's share as its weight; above 0: weight 1 for parts whose share exceeds it, else 0")
     args = p.parse_args()
     set_threads()
     pipe = ComposedPipeline.from_pretrained("checkpoints")
     rule = TextParts(pipe, args.threshold)
-    cases = mixing_cases(args.n, seed=VALIDATION_SEED)
+    cases = mixing_cases(args.n, seed=args.seed)
     prompts = [c.texts for c in cases]
-    gen = protocol.generate(pipe, prompts, [rule], frames_for(3.0), args.steps, DEFAULT_GUIDANCE, VALIDATION_SEED,
+    gen = protocol.generate(pipe, prompts, [rule], frames_for(3.0), args.steps, DEFAULT_GUIDANCE, args.seed,
                             lambda i, n: print(f"\r{i}/{n}", end="", flush=True))
     print()
     evals = (load_evaluator(Path("checkpoints/evaluator_interaction.safetensors")),
