@@ -23,13 +23,10 @@ from mixermdm_core.composition import sampler  # noqa: E402
 from mixermdm_core.composition.pipeline import frames_for  # noqa: E402
 from mixermdm_core.composition.strategies import MixInputs, parse_strategy  # noqa: E402
 from mixermdm_core.corpus import mixing_cases  # noqa: E402
-from mixermdm_core.diffusion import tapered_scale  # noqa: E402
-from mixermdm_core.diffusion.samplers import cfg_combine  # noqa: E402
 from mixermdm_core.evaluation import protocol  # noqa: E402
-from mixermdm_core.models.precision import in_precision, set_threads  # noqa: E402
+from mixermdm_core.models.precision import set_threads  # noqa: E402
 from mixermdm_core.models.pretrained import load_evaluator  # noqa: E402
 from mixermdm_core.representation.interhuman import POS  # noqa: E402
-from mixermdm_core.representation.readout import velocity_consistent  # noqa: E402
 from mixermdm_core.skeleton import BODY_PARTS, NUM_JOINTS  # noqa: E402
 from mixermdm_core.training.adversarial import VALIDATION_SEED  # noqa: E402
 from mixermdm_core.vocabulary import DEFAULT_GUIDANCE, mixed_people  # noqa: E402
@@ -44,23 +41,32 @@ def joint_effect(c: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
     return d
 
 
+class Recorder:
+    """The individual network, keeping its last output: with guidance, the conditioned rows then the unconditioned."""
+
+    def __init__(self, net):
+        self.net, self.last = net, None
+
+    def __call__(self, *args):
+        self.last = self.net(*args)
+        return self.last
+
+
 def patch(pair) -> None:
-    """predict_individual that also keeps the per-joint text effect of the batch in ``pair.effect``."""
+    """The pair's individual prediction, unchanged, also keeping the per-joint text effect of the batch in
+    ``pair.effect``; each strategy's rows of the mix inputs carry their part of it as ``effect``."""
+    recorder = Recorder(pair.individual)
+    pair.individual = recorder
+    predict = pair.predict_individual
 
     def predict_individual(x_t, t, person_text, mask, guidance, active):
-        out = torch.zeros_like(x_t)
+        recorder.last = None
+        out = predict(x_t, t, person_text, mask, guidance, active)
         pair.effect = torch.zeros(*x_t.shape[:3], NUM_JOINTS)
         bi, pi = active.nonzero(as_tuple=True)
-        if len(bi) == 0:
-            return out
-        net = in_precision(pair.individual, pair.precision, t)
-        x = x_t[bi, :, pi]
-        text = person_text[bi, pi]
-        both = net(torch.cat((x, x)), torch.cat((t[bi], t[bi])), torch.cat((text, torch.zeros_like(text))), None)
-        c, u = pair.norm_b.denormalize(both[:len(bi)]).float(), pair.norm_b.denormalize(both[len(bi):]).float()
-        x0 = cfg_combine(c, u, tapered_scale(guidance, t[bi], pair.individual_taper))
-        out[bi, :, pi] = velocity_consistent(x0[:, :, None], pair.velocity_readout, None)[:, :, 0].to(out.dtype)
-        pair.effect[bi, :, pi] = joint_effect(c, u)
+        if len(bi) and recorder.last is not None and len(recorder.last) == 2 * len(bi):  # guided: both passes ran
+            both = pair.norm_b.denormalize(recorder.last.float())
+            pair.effect[bi, :, pi] = joint_effect(both[:len(bi)], both[len(bi):])
         return out
 
     pair.predict_individual = predict_individual

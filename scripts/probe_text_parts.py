@@ -1,14 +1,14 @@
 """Which limbs a text moves, learned from the individual corpus, as a mixing rule.
 
-    PYTHONPATH=. python scripts/probe_text_parts.py [--n 64]      (about 5 minutes, 2-core CPU)
+    PYTHONPATH=. python scripts/probe_text_parts.py [--n 64] [--threshold T] [--seed S]      (1.5 minutes, 2-core CPU)
 
 For every training clip of the individual corpus, how much each body part moves: the pelvis by its height range, the
 other parts by the spread of their joints around their mean place relative to the pelvis. A ridge regression from the
 clip's text embedding to those five numbers (closed form, no training loop) then says, for a new text, which parts it
 moves, as a share of the corpus's range of each part (its 10th to 90th percentile). The probe mixes with that share as
 the weight of each body part (or, with ``--threshold``, takes whole the parts whose share exceeds it), the same at every
-step (a G-like rule that reads only the person's text), on validation
-mixing prompts (never the test ones; 3 s, 20 steps, fp32), and prints the same figures as probe_text_effect.py.
+step (a rule that reads only the person's text), on validation mixing prompts (never the test ones; 3 s, 20 steps,
+fp32), and prints the same figures as probe_text_effect.py.
 Results in docs/evaluation.md, "Mixing where the individual model's text acts".
 """
 import argparse
@@ -52,14 +52,14 @@ class TextParts:
         corpus = load_or_generate("individual", corpus_size, "train", 0)
         y = np.stack([part_motion(features_to_joints(corpus.clip(i)[:, 0]).numpy()) for i in range(len(corpus))])
         texts = sorted(set(corpus.texts))
-        emb = pipe.embed(texts, "cpu").double()
-        x = emb[[texts.index(t) for t in corpus.texts]]
+        row = {t: k for k, t in enumerate(texts)}
+        x = pipe.embed(texts, "cpu").double()[[row[t] for t in corpus.texts]]
         x = torch.cat((x, torch.ones(len(x), 1, dtype=x.dtype)), 1)
-        self.coef = torch.linalg.solve(x.T @ x + ridge * torch.eye(x.shape[1], dtype=x.dtype), x.T @ torch.from_numpy(y))
-        self.low, self.high = (torch.from_numpy(np.percentile(y, q, axis=0)) for q in (10, 90))
-        fit = x @ self.coef
-        print("ridge fit R^2 per part:", " ".join(f"{1 - float(((fit[:, k] - y[:, k]) ** 2).mean() / y[:, k].var()):.2f}"
-                                                  for k in range(y.shape[1])))
+        y = torch.from_numpy(y)
+        self.coef = torch.linalg.solve(x.T @ x + ridge * torch.eye(x.shape[1], dtype=x.dtype), x.T @ y)
+        self.low, self.high = torch.quantile(y, 0.1, dim=0), torch.quantile(y, 0.9, dim=0)
+        r2 = 1 - ((x @ self.coef - y) ** 2).mean(0) / y.var(0, unbiased=False)
+        print("ridge fit R^2 per part:", " ".join(f"{float(v):.2f}" for v in r2))
         self.threshold, self.name = threshold, f"text-parts:{threshold:g}"
 
     def part_weights(self, person_text: torch.Tensor) -> torch.Tensor:
