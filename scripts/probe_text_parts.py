@@ -15,7 +15,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -23,54 +22,38 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from mixermdm_core import ComposedPipeline  # noqa: E402
 from mixermdm_core.composition.pipeline import frames_for  # noqa: E402
 from mixermdm_core.corpus import mixing_cases  # noqa: E402
-from mixermdm_core.corpus.storage import load_or_generate  # noqa: E402
 from mixermdm_core.evaluation import protocol  # noqa: E402
 from mixermdm_core.models.precision import set_threads  # noqa: E402
 from mixermdm_core.models.pretrained import load_evaluator  # noqa: E402
-from mixermdm_core.representation.interhuman import features_to_joints  # noqa: E402
 from mixermdm_core.skeleton import BODY_PARTS, NUM_JOINTS  # noqa: E402
+from mixermdm_core.training.datasets import text_store  # noqa: E402
+from mixermdm_core.training.recipe import DataConfig  # noqa: E402
+from mixermdm_core.training.sources import individual_clips  # noqa: E402
+from mixermdm_core.training.text_parts import PART_JOINTS, fit_on_clips, fit_on_training_data  # noqa: E402
 from mixermdm_core.training.adversarial import VALIDATION_SEED  # noqa: E402
 from mixermdm_core.vocabulary import DEFAULT_GUIDANCE, mixed_people  # noqa: E402
 
 
-def part_motion(joints: np.ndarray) -> np.ndarray:
-    """(T, 22, 3) -> (5,) metres each body part moves: pelvis height range, then the RMS spread of each other part's
-    joints about their mean place relative to the pelvis."""
-    rel = joints - joints[:, :1]
-    out = [np.ptp(joints[:, 0, 1])]
-    for name, idx in BODY_PARTS.items():
-        if name != "root":
-            r = rel[:, list(idx)]
-            out.append(float(np.sqrt(((r - r.mean(0)) ** 2).sum(-1).mean())))
-    return np.array(out)
-
-
 class TextParts:
-    """w of each body part = the share of the corpus's range that the person's text is predicted to move it."""
+    """w of each body part = the share of its range that the person's text is predicted to move it."""
 
-    def __init__(self, pipe, threshold: float = 0.0, ridge: float = 1.0, corpus_size: int = 10000):
-        corpus = load_or_generate("individual", corpus_size, "train", 0)
-        y = np.stack([part_motion(features_to_joints(corpus.clip(i)[:, 0]).numpy()) for i in range(len(corpus))])
-        texts = sorted(set(corpus.texts))
-        row = {t: k for k, t in enumerate(texts)}
-        x = pipe.embed(texts, "cpu").double()[[row[t] for t in corpus.texts]]
-        x = torch.cat((x, torch.ones(len(x), 1, dtype=x.dtype)), 1)
-        y = torch.from_numpy(y)
-        self.coef = torch.linalg.solve(x.T @ x + ridge * torch.eye(x.shape[1], dtype=x.dtype), x.T @ y)
-        self.low, self.high = torch.quantile(y, 0.1, dim=0), torch.quantile(y, 0.9, dim=0)
-        r2 = 1 - ((x @ self.coef - y) ** 2).mean(0) / y.var(0, unbiased=False)
+    def __init__(self, threshold: float = 0.0, source: str = "individual"):
+        data = DataConfig()
+        if source == "training":  # every person the individual model trains on, interaction people included
+            clips = individual_clips(data, "train")
+            texts, features = clips.texts, [clips.packed(c)[:, 0] for c in clips.items()]
+            self.map, r2 = fit_on_clips(features, text_store(data, sorted(set(texts))).lookup(texts).float())
+        else:  # the corpus's individual clips, as Mixer training fits it
+            self.map, r2 = fit_on_training_data(data)
         print("ridge fit R^2 per part:", " ".join(f"{float(v):.2f}" for v in r2))
         self.threshold, self.name = threshold, f"text-parts:{threshold:g}"
 
     def part_weights(self, person_text: torch.Tensor) -> torch.Tensor:
         """(..., D) text embeddings -> (..., 22) joint weights."""
-        x = torch.cat((person_text.double(), torch.ones(*person_text.shape[:-1], 1, dtype=torch.float64)), -1)
-        share = ((x @ self.coef - self.low) / (self.high - self.low)).clamp(0, 1)
-        if self.threshold > 0:  # whole parts: the individual model's where the text moves the part enough
-            share = (share > self.threshold).to(share)
-        w = torch.zeros(*person_text.shape[:-1], NUM_JOINTS, dtype=torch.float64)
-        for k, idx in enumerate(BODY_PARTS.values()):
-            w[..., list(idx)] = share[..., k:k + 1]
+        share = self.map.whole_parts(person_text, self.threshold) if self.threshold > 0 else self.map.shares(person_text)
+        w = torch.zeros(*person_text.shape[:-1], NUM_JOINTS, dtype=share.dtype)
+        for k, idx in enumerate(PART_JOINTS):
+            w[..., idx] = share[..., k:k + 1]
         return w
 
     def __call__(self, inp) -> torch.Tensor:
@@ -84,10 +67,12 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=VALIDATION_SEED, help="mixing prompts of this seed (0 is the test set's)")
     p.add_argument("--threshold", type=float, default=0.0,
                    help="0: each part's share as its weight; above 0: weight 1 for parts whose share exceeds it, else 0")
+    p.add_argument("--fit-on", choices=("individual", "training"), default="individual",
+                   help="fit the map on the individual corpus's clips, or on every person the individual model trains on")
     args = p.parse_args()
     set_threads()
     pipe = ComposedPipeline.from_pretrained("checkpoints")
-    rule = TextParts(pipe, args.threshold)
+    rule = TextParts(args.threshold, args.fit_on)
     cases = mixing_cases(args.n, seed=args.seed)
     prompts = [c.texts for c in cases]
     gen = protocol.generate(pipe, prompts, [rule], frames_for(3.0), args.steps, DEFAULT_GUIDANCE, args.seed,

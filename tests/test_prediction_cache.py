@@ -22,6 +22,7 @@ from mixermdm_core.training.datasets import TrainingSet
 from mixermdm_core.training.adversarial import (
     adversarial_step, bone_stretch, indecision, live_batch, planted_slide, roughness, train_mixer,
 )
+from mixermdm_core.training.text_parts import TextPartsMap
 from mixermdm_core.training.prediction_cache import (
     CachedPredictions, CacheSpec, StaleCacheError, build_cache, denoiser_hashes, shard_path,
 )
@@ -162,15 +163,16 @@ def one_step(pair, batch: dict[str, torch.Tensor], update_mixer: bool = True, **
     d_a, d_b = small_random(MotionDiscriminator(TINY, people=2), 6), small_random(d_b, 7)
     opt_g = torch.optim.AdamW(mixer.parameters(), lr=1e-3)
     opt_d = torch.optim.AdamW(list(d_a.parameters()) + list(d_b.parameters()), lr=1e-3)
+    every_part = TextPartsMap(torch.cat((torch.zeros(384, 5), torch.ones(1, 5))), torch.zeros(5), torch.ones(5))
     losses, _, _ = adversarial_step(pair, mixer, d_a, d_b, opt_g, opt_d, batch, MixerOptimConfig(batch_size=4, **options),
-                                    update_mixer)
+                                    update_mixer, parts=every_part)
     return losses, mixer, d_a, d_b
 
 
 @pytest.mark.parametrize("prior,logged", [("planted_feet", "planted_slide"), ("bone_range", "bone_stretch"),
-                                          ("decisiveness", "indecision")])
+                                          ("decisiveness", "indecision"), ("text_parts", "text_parts_gap")])
 def test_physical_priors_move_only_the_mixer(setup, tmp_path, prior, logged):
-    """The planted-feet, bone-range and decisiveness priors are Mixer losses: the discriminators' update is the same with one on
+    """The planted-feet, bone-range, decisiveness and text-parts priors are Mixer losses: the discriminators' update is the same with one on
     or off, its value is logged only when the term is on, and the Mixer's step changes."""
     pair, data, pool, spec, _ = setup
     build_cache(pair, data, pool, spec, tmp_path / "cache", batch_size=4)

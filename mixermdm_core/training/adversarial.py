@@ -19,7 +19,10 @@ per-joint weights that differ along a limb would stretch or shrink it. ``decisiv
 weights to commit, joint by joint, to one model (the mean of w (1 - w), 0 at w = 0 or 1): a limb mixed halfway
 keeps neither the individual action nor the interaction's pose (the blend weight's effect on an action's amplitude
 is a cliff, docs/evaluation.md), so the discriminators should decide which joints go to which model, not how far
-to average them. Optional instance noise
+to average them. ``text_parts`` asks each mixed person's body parts to follow what their text moves, as a map
+learned from the individual model's own training clips says (``text_parts.py``): the individual model's whole limb
+where the text moves it, the interaction model's elsewhere. The adversarial terms alone spread the weights over every
+limb whatever the text asks (docs/evaluation.md). Optional instance noise
 (``d_noise``) on every discriminator input, real and fake, keeps a discriminator from separating the two on
 details the weights cannot change, so its gradient keeps telling the Mixer which way to move; the R1 penalty
 on D^b (``d_b_r1``, Mescheder et al. 2018: half the squared gradient of its score with respect to its real
@@ -58,6 +61,7 @@ from ..representation.relation import REACH_DIM, RELATION_DIM, arm_reach, pair_r
 from ..vocabulary import mixed_people
 from . import datasets
 from .recipe import TrainConfig
+from .text_parts import TextPartsMap, fit_on_training_data, part_target_gap
 from .prediction_cache import CachedPredictions
 from .loop import Run, clipped_update, make_ema
 from .losses import GEOMETRY_MAX_T, foot_speed2, limb_lengths
@@ -195,16 +199,18 @@ def seen_by_d_a(pair: DenoiserPair, x: torch.Tensor, oc) -> torch.Tensor:
 
 
 def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: dict[str, torch.Tensor],
-                     oc, update_mixer: bool = True) -> tuple[dict[str, float], torch.Tensor, torch.Tensor]:
+                     oc, update_mixer: bool = True, parts: TextPartsMap | None = None
+                     ) -> tuple[dict[str, float], torch.Tensor, torch.Tensor]:
     """One discriminator update then one Mixer update (unless ``update_mixer`` is off) on a batch of frozen-model
-    predictions (live or cached); returns the losses, the weights and who is mixed."""
+    predictions (live or cached); returns the losses, the weights and who is mixed. ``parts`` (needed when
+    ``oc.text_parts`` is set) says which body parts each person's text moves."""
     t, mask, text, person_text = batch["t"], batch["mask"], batch["text"], batch["person_text"]
     x_a, x_b_c = batch["x_a"], batch["x_b_c"]
     x_b = align_people(x_b_c, x_a, mask)
     active = mixed_people(person_text)
     norm_a, norm_b = pair.norm_a.normalize, pair.norm_b.normalize
     w = mixer(norm_a(x_a), norm_a(x_b), t, text, person_text, mask)
-    x_m, _ = mix(x_a, x_b, w, active)
+    x_m, w_joints = mix(x_a, x_b, w, active)
     fake_b = norm_b(velocity_consistent(center_people(x_m, mask), pair.velocity_readout, mask))
     real_b = norm_b(velocity_consistent(x_b_c, pair.velocity_readout, mask))
     people = active.float()  # (B, 2): D^b only judges people who have an individual text
@@ -233,13 +239,19 @@ def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: d
     slide = planted_slide(x_m, active, t, mask) if oc.planted_feet else x_m.new_zeros(())
     stretch = bone_stretch(x_m, x_a, x_b, active, t, mask) if oc.bone_range else x_m.new_zeros(())
     halfway = indecision(w, active) if oc.decisiveness else w.new_zeros(())
+    off_parts = w.new_zeros(())
+    if oc.text_parts:
+        if parts is None:
+            raise ValueError("text_parts is set but no TextPartsMap was given")
+        off_parts = part_target_gap(w_joints, parts.whole_parts(person_text, oc.text_parts_threshold), active, mask)
     g_loss = (g_a + g_b + oc.balance * (g_a - g_b).abs() + oc.smoothness * rough + oc.planted_feet * slide
-              + oc.bone_range * stretch + oc.decisiveness * halfway)
+              + oc.bone_range * stretch + oc.decisiveness * halfway + oc.text_parts * off_parts)
     if update_mixer:
         clipped_update(opt_g, g_loss, oc.grad_clip)
     losses = {"d_a": d_loss_a.item(), "d_b": d_loss_b.item(), "g_a": g_a.item(), "g_b": g_b.item(),
               "w_roughness": rough.item(), "planted_slide": slide.item(), "bone_stretch": stretch.item(),
-              "d_b_r1": r1.item(), "indecision": halfway.item()}
+              "d_b_r1": r1.item(), "indecision": halfway.item(),
+              "text_parts_gap": off_parts.item()}
     return losses, w, active
 
 
@@ -311,12 +323,17 @@ def train_mixer(granularity: str, pair: DenoiserPair, cfg: TrainConfig, out_dir:
     g_mixer, g_da, g_db = run.dist.wrap(mixer), run.dist.wrap(d_a), run.dist.wrap(d_b)
     check = None
     curve = run.extra.setdefault("curve", [])
+    parts = None
+    if oc.text_parts:
+        parts, r2 = fit_on_training_data(cfg.data)
+        parts = parts.to(run.device)
+        run.log(step=run.step, text_parts_r2=[round(float(v), 3) for v in r2])
 
     while run.running:
         batch = next_batch()
         run.set_lr(opt_g)
         losses, w, active = adversarial_step(pair, g_mixer, g_da, g_db, opt_g, opt_d, batch, oc,
-                                             update_mixer=run.step >= oc.d_warmup)
+                                             update_mixer=run.step >= oc.d_warmup, parts=parts)
         run.update_ema(ema, mixer)
         run.advance()
         if run.every(oc.log_every):
