@@ -1,8 +1,10 @@
 """Which limbs a text moves, learned from the individual corpus, as a mixing rule.
 
-    PYTHONPATH=. python scripts/probe_text_parts.py [--n 64] [--threshold T] [--seed S]      (1.5 minutes, 2-core CPU)
+    PYTHONPATH=. python scripts/probe_text_parts.py [--n 64] [--threshold T] [--seed S] [--fit-on training]
+                                                                                    (1.5 minutes, 2-core CPU)
 
-For every training clip of the individual corpus, how much each body part moves: the pelvis by its height range, the
+The map is ``mixermdm_core.training.text_parts`` (what the Mixer prior ``text_parts`` trains towards). For every
+training clip of the individual corpus (or, with ``--fit-on training``, every person the individual model trains on), how much each body part moves: the pelvis by its height range, the
 other parts by the spread of their joints around their mean place relative to the pelvis. A ridge regression from the
 clip's text embedding to those five numbers (closed form, no training loop) then says, for a new text, which parts it
 moves, as a share of the corpus's range of each part (its 10th to 90th percentile). The probe mixes with that share as
