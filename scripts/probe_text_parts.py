@@ -4,13 +4,14 @@
                                                                                     (1.5 minutes, 2-core CPU)
 
 The map is ``mixermdm_core.training.text_parts`` (what the Mixer prior ``text_parts`` trains towards). For every
-training clip of the individual corpus (or, with ``--fit-on training``, every person the individual model trains on), how much each body part moves: the pelvis by its height range, the
-other parts by the spread of their joints around their mean place relative to the pelvis. A ridge regression from the
-clip's text embedding to those five numbers (closed form, no training loop) then says, for a new text, which parts it
-moves, as a share of the corpus's range of each part (its 10th to 90th percentile). The probe mixes with that share as
-the weight of each body part (or, with ``--threshold``, takes whole the parts whose share exceeds it), the same at every
-step (a rule that reads only the person's text), on validation mixing prompts (never the test ones; 3 s, 20 steps,
-fp32), and prints the same figures as probe_text_effect.py.
+training clip of the individual corpus (or, with ``--fit-on training``, every person the individual model trains
+on), how much each body part moves: the pelvis by its height range, the other parts by the spread of their joints
+around their mean place relative to the pelvis. A ridge regression from the clip's text embedding to those five
+numbers (closed form, no training loop) then says, for a new text, which parts it moves, as a share of the clips'
+range of each part (its 10th to 90th percentile). The probe mixes with that share as the weight of each body part
+(or, with ``--threshold``, takes whole the parts whose share exceeds it), the same at every step (a rule that reads
+only the person's text), on validation mixing prompts (never the test ones; 3 s, 20 steps, fp32), and prints the
+same figures as probe_text_effect.py.
 Results in docs/evaluation.md, "Mixing where the individual model's text acts".
 """
 import argparse
@@ -28,10 +29,8 @@ from mixermdm_core.evaluation import protocol  # noqa: E402
 from mixermdm_core.models.precision import set_threads  # noqa: E402
 from mixermdm_core.models.pretrained import load_evaluator  # noqa: E402
 from mixermdm_core.skeleton import BODY_PARTS, NUM_JOINTS  # noqa: E402
-from mixermdm_core.training.datasets import text_store  # noqa: E402
 from mixermdm_core.training.recipe import DataConfig  # noqa: E402
-from mixermdm_core.training.sources import individual_clips  # noqa: E402
-from mixermdm_core.training.text_parts import PART_JOINTS, fit_on_clips, fit_on_training_data  # noqa: E402
+from mixermdm_core.training.text_parts import PART_JOINTS, fit_on_training_data  # noqa: E402
 from mixermdm_core.training.adversarial import VALIDATION_SEED  # noqa: E402
 from mixermdm_core.vocabulary import DEFAULT_GUIDANCE, mixed_people  # noqa: E402
 
@@ -40,13 +39,7 @@ class TextParts:
     """w of each body part = the share of its range that the person's text is predicted to move it."""
 
     def __init__(self, threshold: float = 0.0, source: str = "individual"):
-        data = DataConfig()
-        if source == "training":  # every person the individual model trains on, interaction people included
-            clips = individual_clips(data, "train")
-            texts, features = clips.texts, [clips.packed(c)[:, 0] for c in clips.items()]
-            self.map, r2 = fit_on_clips(features, text_store(data, sorted(set(texts))).lookup(texts).float())
-        else:  # the corpus's individual clips, as Mixer training fits it
-            self.map, r2 = fit_on_training_data(data)
+        self.map, r2 = fit_on_training_data(DataConfig(), interaction_people=source == "training")
         print("ridge fit R^2 per part:", " ".join(f"{float(v):.2f}" for v in r2))
         self.threshold, self.name = threshold, f"text-parts:{threshold:g}"
 

@@ -65,7 +65,7 @@ class TextPartsMap:
 
     def whole_parts(self, text: torch.Tensor, threshold: float) -> torch.Tensor:
         """(..., D) -> (..., 5): 1 for the parts the text moves past ``threshold`` of their range, else 0."""
-        return (self.shares(text) > threshold).to(text.dtype if text.is_floating_point() else torch.float32)
+        return (self.shares(text) > threshold).float()
 
     def to(self, device) -> "TextPartsMap":
         return TextPartsMap(self.coef.to(device), self.low.to(device), self.high.to(device))
@@ -92,7 +92,8 @@ def part_target_gap(w: torch.Tensor, target: torch.Tensor, active: torch.Tensor,
     return ((part_means(w, mask) - target.to(w)) ** 2 * where).sum() / where.sum().clamp_min(1)
 
 
-def fit_on_clips(features: list[np.ndarray], text: torch.Tensor, ridge: float = 1.0) -> tuple[TextPartsMap, torch.Tensor]:
+def fit_on_clips(features: list[np.ndarray], text: torch.Tensor,
+                 ridge: float = 1.0) -> tuple[TextPartsMap, torch.Tensor]:
     """The map fitted on one-person clips (each (T, 262)) and their text embeddings (N, D); returns it with its R^2."""
     motion = torch.from_numpy(np.stack([part_motion(features_to_joints(torch.as_tensor(f, dtype=torch.float32)).numpy())
                                         for f in features]))
@@ -100,12 +101,12 @@ def fit_on_clips(features: list[np.ndarray], text: torch.Tensor, ridge: float = 
     return parts, parts.r2(text, motion)
 
 
-def fit_on_training_data(data: DataConfig) -> tuple[TextPartsMap, torch.Tensor]:
+def fit_on_training_data(data: DataConfig, interaction_people: bool = False) -> tuple[TextPartsMap, torch.Tensor]:
     """The map fitted on the individual model's training clips of ``data`` and their texts: the corpus's own
-    individual clips (its interaction people move as the interaction asks as much as their text says; fitted on
-    them too, the map shows the action inside the interaction less often: docs/evaluation.md), or every person of a
-    real dataset."""
-    if parse_source(data.source)[0] == "corpus":
+    individual clips, unless ``interaction_people`` adds the people of its interaction clips (who move as their
+    interaction asks as much as their text says; the map then shows the action inside the interaction less often,
+    docs/evaluation.md), or every person of a real dataset."""
+    if parse_source(data.source)[0] == "corpus" and not interaction_people:
         corpus = corpora(data, "train")[0]
         texts, features = list(corpus.texts), [corpus.clip(i)[:, 0] for i in range(len(corpus))]
     else:
