@@ -3,8 +3,11 @@ import numpy as np
 import pytest
 import torch
 
-from mixermdm_core.skeleton import BODY_PARTS
-from mixermdm_core.training.text_parts import TextPartsMap, part_means, part_motion, part_target_gap
+from mixermdm_core.representation.interhuman import POS, features_to_joints
+from mixermdm_core.skeleton import BODY_PARTS, JOINT
+from mixermdm_core.training.text_parts import TextPartsMap, hands_at_partner, part_means, part_motion, part_target_gap
+
+from conftest import tiny_corpus
 
 
 def test_part_motion_of_a_still_pose_and_a_bob():
@@ -63,3 +66,29 @@ def test_part_target_gap_is_zero_on_target_and_grows_off_it():
     assert part_target_gap(padded, target, both, mask) == 0
     with pytest.raises(ValueError, match="per-joint"):
         part_target_gap(w[..., :1], target, both)
+
+
+def test_hands_at_partner_marks_the_arm_that_touches():
+    """A pair standing 1 m apart touches nothing; person 1's right wrist moved onto person 2's pelvis in one valid
+    frame marks person 1's right arm only, and not when that frame is padding."""
+    clip = torch.from_numpy(tiny_corpus("interaction", 1).clip(0))[None].clone()  # (1, T, 2, 262)
+    joints = features_to_joints(clip)
+    apart = joints[:, :, 0, 0] - joints[:, :, 1, 0]
+    clip[..., 1, POS] += (apart.norm(dim=-1, keepdim=True).clamp_min(1e-6) - 1.0).mul(
+        apart / apart.norm(dim=-1, keepdim=True).clamp_min(1e-6)).repeat(1, 1, 22)  # person 2 1 m from person 1
+    assert not hands_at_partner(clip).any()
+    wrist = JOINT["right_wrist"]
+    moved = clip.clone()
+    target = features_to_joints(moved)[0, 3, 1, 0]
+    moved[0, 3, 0, 3 * wrist:3 * wrist + 3] = target
+    near = hands_at_partner(moved)
+    expected = torch.zeros(1, 2, 5, dtype=torch.bool)
+    expected[0, 0, list(BODY_PARTS).index("right_arm")] = True
+    assert torch.equal(near, expected)
+    mask = torch.ones(1, clip.shape[1])
+    mask[:, 3] = 0
+    assert not hands_at_partner(moved, mask).any()
+    counted = ~near
+    w = torch.zeros(1, clip.shape[1], 2, 22)
+    target_parts = torch.ones(1, 2, 5)
+    assert part_target_gap(w, target_parts, torch.tensor([[True, True]]), None, counted) == pytest.approx(1.0)

@@ -21,7 +21,8 @@ keeps neither the individual action nor the interaction's pose (the blend weight
 is a cliff, docs/evaluation.md), so the discriminators should decide which joints go to which model, not how far
 to average them. ``text_parts`` asks each mixed person's body parts to follow what their text moves, as a map
 learned from the individual model's own training clips says (``text_parts.py``): the individual model's whole limb
-where the text moves it, the interaction model's elsewhere. The adversarial terms alone spread the weights over every
+where the text moves it, the interaction model's elsewhere (with ``text_parts_free_contacts``, an arm whose hand the
+interaction model brings to the partner is left to the discriminators). The adversarial terms alone spread the weights over every
 limb whatever the text asks (docs/evaluation.md). Optional instance noise
 (``d_noise``) on every discriminator input, real and fake, keeps a discriminator from separating the two on
 details the weights cannot change, so its gradient keeps telling the Mixer which way to move; the R1 penalty
@@ -61,7 +62,7 @@ from ..representation.relation import REACH_DIM, RELATION_DIM, arm_reach, pair_r
 from ..vocabulary import mixed_people
 from . import datasets
 from .recipe import TrainConfig
-from .text_parts import TextPartsMap, fit_on_training_data, part_target_gap
+from .text_parts import TextPartsMap, fit_on_training_data, hands_at_partner, part_target_gap
 from .prediction_cache import CachedPredictions
 from .loop import Run, clipped_update, make_ema
 from .losses import GEOMETRY_MAX_T, foot_speed2, limb_lengths
@@ -243,7 +244,9 @@ def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: d
     if oc.text_parts:
         if parts is None:
             raise ValueError("text_parts is set but no TextPartsMap was given")
-        off_parts = part_target_gap(w_joints, parts.whole_parts(person_text, oc.text_parts_threshold), active, mask)
+        counted = ~hands_at_partner(x_a, mask) if oc.text_parts_free_contacts else None
+        off_parts = part_target_gap(w_joints, parts.whole_parts(person_text, oc.text_parts_threshold), active, mask,
+                                    counted)
     g_loss = (g_a + g_b + oc.balance * (g_a - g_b).abs() + oc.smoothness * rough + oc.planted_feet * slide
               + oc.bone_range * stretch + oc.decisiveness * halfway + oc.text_parts * off_parts)
     if update_mixer:

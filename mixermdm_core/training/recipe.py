@@ -80,6 +80,7 @@ class MixerOptimConfig(OptimConfig):
     decisiveness: float = 0.0  # weight of the mean w (1 - w) of the mixed people's weights (0 when each is 0 or 1)
     text_parts: float = 0.0  # weight of the squared gap between each mixed body part's mean weight and 1 where the
     text_parts_threshold: float = 0.2  # person's text moves the part past this share of its range, else 0 (text_parts.py)
+    text_parts_free_contacts: bool = False  # the prior leaves out the arms whose hand x_a brings to the partner
     frame_smoothing: int = 0  # T/ST weights averaged over this many frames (odd), in training and in the checkpoint
     frame_stride: int = 1  # frames per Mixer token (models.mixer); the checkpoint records it
     swap_person_text: float = 0.5  # chance to replace a person's text by an unrelated individual text

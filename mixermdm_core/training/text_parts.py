@@ -16,12 +16,13 @@ import numpy as np
 import torch
 
 from ..representation.interhuman import features_to_joints
-from ..skeleton import BODY_PARTS, NUM_JOINTS
+from ..skeleton import BODY_PARTS, JOINT, NUM_JOINTS
 from .datasets import text_store
 from .recipe import DataConfig
 from .sources import corpora, individual_clips, parse_source
 
 PART_JOINTS = [list(idx) for idx in BODY_PARTS.values()]
+ARM_PARTS = (list(BODY_PARTS).index("left_arm"), list(BODY_PARTS).index("right_arm"))
 
 
 def part_motion(joints: np.ndarray) -> np.ndarray:
@@ -82,13 +83,29 @@ def part_means(w: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tenso
     return torch.stack([per_joint[..., idx].mean(-1) for idx in PART_JOINTS], -1)
 
 
+def hands_at_partner(pair: torch.Tensor, mask: torch.Tensor | None = None, reach: float = 0.15) -> torch.Tensor:
+    """(B, 2, 5) True for the arm parts whose wrist comes within ``reach`` metres of any joint of the other person in
+    some valid frame of ``pair`` (B, T, 2, 262 raw features): the arms that make a contact in that motion."""
+    joints = features_to_joints(pair)  # (B, T, 2, 22, 3)
+    near = torch.zeros(*pair.shape[:1], 2, len(PART_JOINTS), dtype=torch.bool, device=pair.device)
+    frames = torch.ones_like(pair[:, :, 0, 0], dtype=torch.bool) if mask is None else mask.bool()
+    for k in range(2):
+        for part, wrist in ((ARM_PARTS[0], JOINT["left_wrist"]), (ARM_PARTS[1], JOINT["right_wrist"])):
+            gap = (joints[:, :, k, wrist, None] - joints[:, :, 1 - k]).norm(dim=-1).amin(-1)  # (B, T)
+            near[:, k, part] = ((gap < reach) & frames).any(1)
+    return near
+
+
 def part_target_gap(w: torch.Tensor, target: torch.Tensor, active: torch.Tensor,
-                    mask: torch.Tensor | None = None) -> torch.Tensor:
+                    mask: torch.Tensor | None = None, counted: torch.Tensor | None = None) -> torch.Tensor:
     """Mean squared gap between each mixed person's part weights and ``target`` (B, 2, 5); 0 on the target.
-    w: per-joint weights (B, T, 2, 22); active: (B, 2) mixed people."""
+    w: per-joint weights (B, T, 2, 22); active: (B, 2) mixed people; ``counted`` (B, 2, 5), if given, the parts
+    that count (e.g. not the arms that make a contact, ``hands_at_partner``)."""
     if w.shape[-1] != NUM_JOINTS:
         raise ValueError(f"part targets need per-joint weights (..., {NUM_JOINTS}), got {tuple(w.shape)}")
     where = active[..., None].to(w).expand_as(target)
+    if counted is not None:
+        where = where * counted.to(w)
     return ((part_means(w, mask) - target.to(w)) ** 2 * where).sum() / where.sum().clamp_min(1)
 
 
