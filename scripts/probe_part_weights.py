@@ -24,7 +24,7 @@ from mixermdm_core.models.precision import set_threads  # noqa: E402
 from mixermdm_core.skeleton import BODY_PARTS  # noqa: E402
 from mixermdm_core.training.adversarial import VALIDATION_SEED  # noqa: E402
 from mixermdm_core.training.recipe import DataConfig  # noqa: E402
-from mixermdm_core.training.text_parts import TextPartsMap, fit_on_training_data  # noqa: E402
+from mixermdm_core.training.text_parts import TextPartsMap, fit_on_training_data, part_means  # noqa: E402
 
 
 def part_weights(directory: str, cases, precision: str, parts: TextPartsMap | None, threshold: float
@@ -34,14 +34,14 @@ def part_weights(directory: str, cases, precision: str, parts: TextPartsMap | No
     pipe = ComposedPipeline.from_pretrained(directory, precision=precision)
     cond = pipe.conditions([c.texts for c in cases])
     out = pipe.sample(cond, ["st"], frames_for(3.0), steps=20, seeds=list(range(len(cases))))
-    w = out.weights.float().mean((0, 2))  # (prompts, 2, 22): over steps and frames
+    w = part_means(out.weights.float().mean(0)).numpy()  # (prompts, 2, 5): over steps and frames
     target = None if parts is None else parts.whole_parts(cond.person_text.float(), threshold)
     per: dict[str, list[np.ndarray]] = {}
     asked: dict[str, list[np.ndarray]] = {}
     for n, case in enumerate(cases):
         for k, action in enumerate(case.actions):
             if action is not None:
-                per.setdefault(action, []).append(np.array([float(w[n, k, list(j)].mean()) for j in BODY_PARTS.values()]))
+                per.setdefault(action, []).append(w[n, k])
                 if target is not None:
                     asked.setdefault(action, []).append(target[n, k].numpy())
     return {a: np.stack(v) for a, v in sorted(per.items())}, {a: np.stack(v) for a, v in sorted(asked.items())}

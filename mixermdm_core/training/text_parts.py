@@ -87,7 +87,7 @@ def hands_at_partner(pair: torch.Tensor, mask: torch.Tensor | None = None, reach
     """(B, 2, 5) True for the arm parts whose wrist comes within ``reach`` metres of any joint of the other person in
     some valid frame of ``pair`` (B, T, 2, 262 raw features): the arms that make a contact in that motion."""
     joints = features_to_joints(pair)  # (B, T, 2, 22, 3)
-    near = torch.zeros(*pair.shape[:1], 2, len(PART_JOINTS), dtype=torch.bool, device=pair.device)
+    near = torch.zeros(pair.shape[0], 2, len(PART_JOINTS), dtype=torch.bool, device=pair.device)
     frames = torch.ones_like(pair[:, :, 0, 0], dtype=torch.bool) if mask is None else mask.bool()
     for k in range(2):
         for part, wrist in ((ARM_PARTS[0], JOINT["left_wrist"]), (ARM_PARTS[1], JOINT["right_wrist"])):
