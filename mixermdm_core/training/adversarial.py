@@ -23,7 +23,9 @@ to average them. ``text_parts`` asks each mixed person's body parts to follow wh
 learned from the individual model's own training clips says (``text_parts.py``): the individual model's whole limb
 where the text moves it, the interaction model's elsewhere (with ``text_parts_free_contacts``, an arm whose hand the
 interaction model brings to the partner is left to the discriminators). The adversarial terms alone spread the weights over every
-limb whatever the text asks (docs/evaluation.md). Optional instance noise
+limb whatever the text asks (docs/evaluation.md). ``contact_affinity`` is InterGen's joint-affinity term on the mix:
+the joints of the two people that x_a brings within TOUCH_M of each other should stay together in the mix (neither
+discriminator asks for a contact, and with the text-parts prior mixes lost most of them). Optional instance noise
 (``d_noise``) on every discriminator input, real and fake, keeps a discriminator from separating the two on
 details the weights cannot change, so its gradient keeps telling the Mixer which way to move; the R1 penalty
 on D^b (``d_b_r1``, Mescheder et al. 2018: half the squared gradient of its score with respect to its real
@@ -65,7 +67,7 @@ from .recipe import TrainConfig
 from .text_parts import TextPartsMap, fit_on_training_data, hands_at_partner, part_target_gap
 from .prediction_cache import CachedPredictions
 from .loop import Run, clipped_update, make_ema
-from .losses import GEOMETRY_MAX_T, foot_speed2, limb_lengths
+from .losses import GEOMETRY_MAX_T, affinity_loss, foot_speed2, limb_lengths
 
 
 VALIDATION_SEED = 10_000  # mixing prompts of this seed check training; evaluation tests on seed 0
@@ -134,6 +136,12 @@ def roughness(w: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
     return (step * valid).sum() / valid.sum().clamp_min(1)
 
 
+def geometry_frames(t: torch.Tensor, mask: torch.Tensor | None, x: torch.Tensor) -> torch.Tensor:
+    """(B, T) 1 for the valid frames of samples noised at most to GEOMETRY_MAX_T, else 0 (x: (B, T, ...))."""
+    frames = torch.ones_like(x[:, :, 0, 0]) if mask is None else mask.to(x)
+    return frames * (t <= GEOMETRY_MAX_T).to(x)[:, None]
+
+
 def planted_slide(x_m: torch.Tensor, active: torch.Tensor, t: torch.Tensor, mask: torch.Tensor | None
                   ) -> torch.Tensor:
     """Mean squared speed (cm/frame)^2 of the mixed people's foot joints over the frame steps where the mix's own
@@ -154,9 +162,7 @@ def bone_stretch(x_m: torch.Tensor, x_a: torch.Tensor, x_b: torch.Tensor, active
     pairs (B, T, 2, 262); active: (B, 2) mixed people."""
     la, lb, lm = limb_lengths(x_a), limb_lengths(x_b), limb_lengths(x_m)  # (B, T, 2, 21)
     outside = (F.relu(torch.minimum(la, lb) - lm) + F.relu(lm - torch.maximum(la, lb))) * 100
-    frames = torch.ones_like(lm[..., 0, 0]) if mask is None else mask.to(lm)
-    frames = frames * (t <= GEOMETRY_MAX_T).to(lm)[:, None]
-    where = (active[:, None, :].to(lm) * frames[..., None])[..., None].expand_as(lm)
+    where = (active[:, None, :].to(lm) * geometry_frames(t, mask, lm)[..., None])[..., None].expand_as(lm)
     return (outside.pow(2) * where).sum() / where.sum().clamp_min(1)
 
 
@@ -247,14 +253,16 @@ def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: d
         counted = ~hands_at_partner(x_a, mask) if oc.text_parts_free_contacts else None
         off_parts = part_target_gap(w_joints, parts.whole_parts(person_text, oc.text_parts_threshold), active, mask,
                                     counted)
+    held = affinity_loss(x_m, x_a, geometry_frames(t, mask, x_m)) if oc.contact_affinity else w.new_zeros(())
     g_loss = (g_a + g_b + oc.balance * (g_a - g_b).abs() + oc.smoothness * rough + oc.planted_feet * slide
-              + oc.bone_range * stretch + oc.decisiveness * halfway + oc.text_parts * off_parts)
+              + oc.bone_range * stretch + oc.decisiveness * halfway + oc.text_parts * off_parts
+              + oc.contact_affinity * held)
     if update_mixer:
         clipped_update(opt_g, g_loss, oc.grad_clip)
     losses = {"d_a": d_loss_a.item(), "d_b": d_loss_b.item(), "g_a": g_a.item(), "g_b": g_b.item(),
               "w_roughness": rough.item(), "planted_slide": slide.item(), "bone_stretch": stretch.item(),
               "d_b_r1": r1.item(), "indecision": halfway.item(),
-              "text_parts_gap": off_parts.item()}
+              "text_parts_gap": off_parts.item(), "contact_opening": held.item()}
     return losses, w, active
 
 
