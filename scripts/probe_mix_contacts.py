@@ -6,7 +6,7 @@
 Validation mixing prompts (never the test ones) whose interaction kind makes a contact (``evaluation.signatures``),
 3 s, 20 steps, fp32, raw network output (no grounding). For each strategy of each folder, and for the interaction model alone on
 the same prompts and seeds, the share of pairs that make their kind's contact: in the final mix, and in the
-interaction model's last prediction x_a of the same chain. A Mixer can keep only a contact that x_a holds; where x_a
+interaction model's last prediction x_a of the same chain, and in x_a along the chain. A Mixer can keep only a contact that x_a holds; where x_a
 holds it and the mix does not, the Mixer lost it; where x_a does not, the chain (fed the mix) did.
 """
 import argparse
@@ -24,16 +24,30 @@ from mixermdm_core.representation.interhuman import features_to_joints  # noqa: 
 from mixermdm_core.training.adversarial import VALIDATION_SEED  # noqa: E402
 
 
-def contact_shares(directory: str, cases, strategy: str) -> tuple[float, float, float]:
-    """Share of ``cases`` whose final mix makes its contact, whose last x_a does, and whose x_a does but mix not."""
+def share(pairs, cases) -> float:
+    """Share of ``cases`` whose pair (raw features (B, T, 2, 262)) makes its kind's contact."""
+    joints = features_to_joints(pairs.float()).numpy()
+    return sum(bool(makes_contact(joints[n], c.kind)) for n, c in enumerate(cases)) / len(cases)
+
+
+def contact_shares(directory: str, cases, strategy: str) -> tuple[float, float, float, list[tuple[int, float]]]:
+    """Share of ``cases`` whose final mix makes its contact, whose last x_a does, whose x_a does but mix not, and
+    (step t, share) of x_a's contact at every fourth step of the chain."""
     pipe = ComposedPipeline.from_pretrained(directory, precision="fp32")
+    predict, along = pipe.pair.predict_interaction, []
+
+    def traced(x_t, t, *args):
+        x_a = predict(x_t, t, *args)
+        along.append((int(t[0]), share(x_a, cases)))
+        return x_a
+
+    pipe.pair.predict_interaction = traced
     out = pipe.sample(pipe.conditions([c.texts for c in cases]), [strategy], frames_for(3.0), steps=20,
                       seeds=list(range(len(cases))))
-    mixed, inter = (features_to_joints(x.float()).numpy() for x in (out.mixed, out.interaction))
-    m = [bool(makes_contact(mixed[n], c.kind)) for n, c in enumerate(cases)]
-    a = [bool(makes_contact(inter[n], c.kind)) for n, c in enumerate(cases)]
+    joints = (features_to_joints(x.float()).numpy() for x in (out.mixed, out.interaction))
+    m, a = ([bool(makes_contact(j[n], c.kind)) for n, c in enumerate(cases)] for j in joints)
     lost = [x and not y for x, y in zip(a, m)]
-    return sum(m) / len(cases), sum(a) / len(cases), sum(lost) / len(cases)
+    return sum(m) / len(cases), sum(a) / len(cases), sum(lost) / len(cases), along[::4] + along[-1:]
 
 
 def main() -> None:
@@ -48,9 +62,10 @@ def main() -> None:
     print(f"{len(cases)} prompts: " + ", ".join(sorted({c.kind for c in cases})))
     runs = [(args.folders[0], "interaction")] + [(f, s) for f in args.folders for s in args.strategies]
     for folder, strategy in runs:
-        mix, x_a, lost = contact_shares(folder, cases, strategy)
+        mix, x_a, lost, along = contact_shares(folder, cases, strategy)
         print(f"{folder} {strategy}: contact in the mix {mix:.2f}, in the last x_a {x_a:.2f}, "
-              f"x_a's contact lost by the mix {lost:.2f}")
+              f"x_a's contact lost by the mix {lost:.2f}; x_a's contact along the chain "
+              + " ".join(f"t={t}:{v:.2f}" for t, v in along))
 
 
 if __name__ == "__main__":
