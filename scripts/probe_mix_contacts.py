@@ -4,10 +4,11 @@
                                                                         (35 s per strategy and folder, 2-core CPU)
 
 Validation mixing prompts (never the test ones) whose interaction kind makes a contact (``evaluation.signatures``),
-3 s, 20 steps, fp32, raw network output (no grounding). For each strategy of each folder, and for the interaction model alone on
-the same prompts and seeds, the share of pairs that make their kind's contact: in the final mix, and in the
-interaction model's last prediction x_a of the same chain, and in x_a along the chain. A Mixer can keep only a contact that x_a holds; where x_a
-holds it and the mix does not, the Mixer lost it; where x_a does not, the chain (fed the mix) did.
+3 s, 20 steps, fp32, raw network output (no grounding). For each strategy of each folder, and for the interaction
+model alone on the same prompts and seeds, the share of pairs that make their kind's contact: in the final mix, in
+the interaction model's last prediction x_a of the same chain, and in x_a along the chain. A Mixer can keep only a
+contact that x_a holds; where x_a holds it and the mix does not, the Mixer lost it; where x_a does not, the chain
+(fed the mix) did. Results in docs/evaluation.md, "Where the contact goes".
 """
 import argparse
 import sys
