@@ -1,6 +1,6 @@
 """Which limbs a text moves, learned from the individual corpus, as a mixing rule.
 
-    PYTHONPATH=. python scripts/probe_text_parts.py [--n 64] [--threshold T] [--seed S] [--fit-on training]
+    PYTHONPATH=. python scripts/probe_text_parts.py [--n 64] [--threshold T] [--seed S] [--fit-on training] [--below T]
                                                                                     (1.5 minutes, 2-core CPU)
 
 The map is ``mixermdm_core.training.text_parts`` (what the Mixer prior ``text_parts`` trains towards). For every
@@ -10,7 +10,7 @@ around their mean place relative to the pelvis. A ridge regression from the clip
 numbers (closed form, no training loop) then says, for a new text, which parts it moves, as a share of the clips'
 range of each part (its 10th to 90th percentile). The probe mixes with that share as the weight of each body part
 (or, with ``--threshold``, takes whole the parts whose share exceeds it), the same at every step (a rule that reads
-only the person's text), on validation mixing prompts (never the test ones; 3 s, 20 steps, fp32), and prints the
+only the person's text; with ``--below``, only at steps t at or below it, the interaction model's above), on validation mixing prompts (never the test ones; 3 s, 20 steps, fp32), and prints the
 same figures as probe_text_effect.py.
 Results in docs/evaluation.md, "Mixing where the individual model's text acts".
 """
@@ -38,10 +38,10 @@ from mixermdm_core.vocabulary import DEFAULT_GUIDANCE, mixed_people  # noqa: E40
 class TextParts:
     """w of each body part = the share of its range that the person's text is predicted to move it."""
 
-    def __init__(self, threshold: float = 0.0, source: str = "individual"):
+    def __init__(self, threshold: float = 0.0, source: str = "individual", below: int = 1000):
         self.map, r2 = fit_on_training_data(DataConfig(), interaction_people=source == "training")
         print("ridge fit R^2 per part:", " ".join(f"{float(v):.2f}" for v in r2))
-        self.threshold, self.name = threshold, f"text-parts:{threshold:g}"
+        self.threshold, self.below, self.name = threshold, below, f"text-parts:{threshold:g}@{below}-0"
 
     def part_weights(self, person_text: torch.Tensor) -> torch.Tensor:
         """(..., D) text embeddings -> (..., 22) joint weights."""
@@ -52,7 +52,8 @@ class TextParts:
         return w
 
     def __call__(self, inp) -> torch.Tensor:
-        return self.part_weights(inp.person_text)[:, None].to(inp.x_a)
+        on = (inp.t <= self.below).to(inp.x_a)[:, None, None, None]
+        return self.part_weights(inp.person_text)[:, None].to(inp.x_a) * on
 
 
 def main() -> None:
@@ -64,10 +65,11 @@ def main() -> None:
                    help="0: each part's share as its weight; above 0: weight 1 for parts whose share exceeds it, else 0")
     p.add_argument("--fit-on", choices=("individual", "training"), default="individual",
                    help="fit the map on the individual corpus's clips, or on every person the individual model trains on")
+    p.add_argument("--below", type=int, default=1000, help="mix only at steps t <= this (1000: every step)")
     args = p.parse_args()
     set_threads()
     pipe = ComposedPipeline.from_pretrained("checkpoints")
-    rule = TextParts(args.threshold, args.fit_on)
+    rule = TextParts(args.threshold, args.fit_on, args.below)
     cases = mixing_cases(args.n, seed=args.seed)
     prompts = [c.texts for c in cases]
     gen = protocol.generate(pipe, prompts, [rule], frames_for(3.0), args.steps, DEFAULT_GUIDANCE, args.seed,

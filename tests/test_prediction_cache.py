@@ -187,6 +187,19 @@ def test_physical_priors_move_only_the_mixer(setup, tmp_path, prior, logged):
     assert any(not torch.equal(a, b) for a, b in zip(mixer_off.parameters(), mixer_on.parameters()))
 
 
+def test_text_parts_prior_asks_for_no_part_above_its_step(setup, tmp_path):
+    """With ``text_parts_below`` the text's parts are asked for only at steps t at or below it: a gate above every
+    sample's t changes nothing, a gate below every t asks every part of the interaction model (a different gap)."""
+    pair, data, pool, spec, _ = setup
+    build_cache(pair, data, pool, spec, tmp_path / "cache", batch_size=4)
+    batch = CachedPredictions(tmp_path / "cache", pair).batch(torch.arange(4))
+    batch["t"] = torch.tensor([10, 200, 400, 600])
+    gap = {below: one_step(pair, batch, text_parts=10.0, text_parts_below=below)[0]["text_parts_gap"]
+           for below in (1000, 600, 5)}
+    assert gap[600] == pytest.approx(gap[1000])
+    assert gap[5] != pytest.approx(gap[1000])
+
+
 def test_indecision_of_known_weights():
     """w (1 - w) averaged over the mixed people only: 0 for weights of 0 and 1, 0.25 for 0.5 everywhere."""
     w = torch.zeros(2, 3, 2, 22)

@@ -22,8 +22,9 @@ is a cliff, docs/evaluation.md), so the discriminators should decide which joint
 to average them. ``text_parts`` asks each mixed person's body parts to follow what their text moves, as a map
 learned from the individual model's own training clips says (``text_parts.py``): the individual model's whole limb
 where the text moves it, the interaction model's elsewhere (with ``text_parts_free_contacts``, an arm whose hand the
-interaction model brings to the partner is left to the discriminators). The adversarial terms alone spread the weights over every
-limb whatever the text asks (docs/evaluation.md). ``contact_affinity`` is InterGen's joint-affinity term on the mix:
+interaction model brings to the partner is left to the discriminators; with ``text_parts_below``, only at steps t at or
+below it, every part the interaction model's above, where the pair's layout and contacts are set). The adversarial
+terms alone spread the weights over every limb whatever the text asks (docs/evaluation.md). ``contact_affinity`` is InterGen's joint-affinity term on the mix:
 the joints of the two people that x_a brings within TOUCH_M of each other should stay together in the mix (neither
 discriminator asks for a contact, and with the text-parts prior mixes lost most of them). Optional instance noise
 (``d_noise``) on every discriminator input, real and fake, keeps a discriminator from separating the two on
@@ -251,8 +252,8 @@ def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: d
         if parts is None:
             raise ValueError("text_parts is set but no TextPartsMap was given")
         counted = ~hands_at_partner(x_a, mask) if oc.text_parts_free_contacts else None
-        off_parts = part_target_gap(w_joints, parts.whole_parts(person_text, oc.text_parts_threshold), active, mask,
-                                    counted)
+        target = parts.whole_parts(person_text, oc.text_parts_threshold) * (t <= oc.text_parts_below)[:, None, None]
+        off_parts = part_target_gap(w_joints, target, active, mask, counted)
     held = affinity_loss(x_m, x_a, geometry_frames(t, mask, x_m)) if oc.contact_affinity else w.new_zeros(())
     g_loss = (g_a + g_b + oc.balance * (g_a - g_b).abs() + oc.smoothness * rough + oc.planted_feet * slide
               + oc.bone_range * stretch + oc.decisiveness * halfway + oc.text_parts * off_parts

@@ -81,6 +81,7 @@ class MixerOptimConfig(OptimConfig):
     text_parts: float = 0.0  # weight of the squared gap between each mixed body part's mean weight and 1 where the
     text_parts_threshold: float = 0.2  # person's text moves the part past this share of its range, else 0 (text_parts.py)
     text_parts_free_contacts: bool = False  # the prior leaves out the arms whose hand x_a brings to the partner
+    text_parts_below: int = 1000  # the prior asks for the text's parts only at steps t <= this, for none above it
     contact_affinity: float = 0.0  # weight of the mix's opening (cm^2) of the joint pairs x_a has in contact
     frame_smoothing: int = 0  # T/ST weights averaged over this many frames (odd), in training and in the checkpoint
     frame_stride: int = 1  # frames per Mixer token (models.mixer); the checkpoint records it
