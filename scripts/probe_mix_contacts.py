@@ -25,10 +25,10 @@ from mixermdm_core.representation.interhuman import features_to_joints  # noqa: 
 from mixermdm_core.training.adversarial import VALIDATION_SEED  # noqa: E402
 
 
-def share(pairs, cases) -> float:
-    """Share of ``cases`` whose pair (raw features (B, T, 2, 262)) makes its kind's contact."""
+def contacts(pairs, cases) -> list[bool]:
+    """Per case, whether its pair (raw features (B, T, 2, 262)) makes its kind's contact."""
     joints = features_to_joints(pairs.float()).numpy()
-    return sum(bool(makes_contact(joints[n], c.kind)) for n, c in enumerate(cases)) / len(cases)
+    return [bool(makes_contact(joints[n], c.kind)) for n, c in enumerate(cases)]
 
 
 def contact_shares(directory: str, cases, strategy: str) -> tuple[float, float, float, list[tuple[int, float]]]:
@@ -39,14 +39,13 @@ def contact_shares(directory: str, cases, strategy: str) -> tuple[float, float, 
 
     def traced(x_t, t, *args):
         x_a = predict(x_t, t, *args)
-        along.append((int(t[0]), share(x_a, cases)))
+        along.append((int(t[0]), sum(contacts(x_a, cases)) / len(cases)))
         return x_a
 
     pipe.pair.predict_interaction = traced
     out = pipe.sample(pipe.conditions([c.texts for c in cases]), [strategy], frames_for(3.0), steps=20,
                       seeds=list(range(len(cases))))
-    joints = (features_to_joints(x.float()).numpy() for x in (out.mixed, out.interaction))
-    m, a = ([bool(makes_contact(j[n], c.kind)) for n, c in enumerate(cases)] for j in joints)
+    m, a = contacts(out.mixed, cases), contacts(out.interaction, cases)
     lost = [x and not y for x, y in zip(a, m)]
     return sum(m) / len(cases), sum(a) / len(cases), sum(lost) / len(cases), along[::4] + along[-1:]
 

@@ -10,8 +10,9 @@ around their mean place relative to the pelvis. A ridge regression from the clip
 numbers (closed form, no training loop) then says, for a new text, which parts it moves, as a share of the clips'
 range of each part (its 10th to 90th percentile). The probe mixes with that share as the weight of each body part
 (or, with ``--threshold``, takes whole the parts whose share exceeds it), the same at every step (a rule that reads
-only the person's text; with ``--below``, only at steps t at or below it, the interaction model's above), on validation mixing prompts (never the test ones; 3 s, 20 steps, fp32), and prints the
-same figures as probe_text_effect.py.
+only the person's text; with ``--below``, only at steps t at or below it, the interaction model's above), on
+validation mixing prompts (never the test ones; 3 s, 20 steps, fp32), and prints the same figures as
+probe_text_effect.py.
 Results in docs/evaluation.md, "Mixing where the individual model's text acts".
 """
 import argparse

@@ -173,8 +173,9 @@ def one_step(pair, batch: dict[str, torch.Tensor], update_mixer: bool = True, **
                                           ("decisiveness", "indecision"), ("text_parts", "text_parts_gap"),
                                           ("contact_affinity", "contact_opening")])
 def test_physical_priors_move_only_the_mixer(setup, tmp_path, prior, logged):
-    """The planted-feet, bone-range, decisiveness, text-parts and contact-affinity priors are Mixer losses: the discriminators' update is the same with one on
-    or off, its value is logged only when the term is on, and the Mixer's step changes."""
+    """The planted-feet, bone-range, decisiveness, text-parts and contact-affinity priors are Mixer losses: the
+    discriminators' update is the same with one on or off, its value is logged only when the term is on, and the
+    Mixer's step changes."""
     pair, data, pool, spec, _ = setup
     build_cache(pair, data, pool, spec, tmp_path / "cache", batch_size=4)
     batch = CachedPredictions(tmp_path / "cache", pair).batch(torch.arange(4))

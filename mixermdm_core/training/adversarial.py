@@ -22,11 +22,12 @@ is a cliff, docs/evaluation.md), so the discriminators should decide which joint
 to average them. ``text_parts`` asks each mixed person's body parts to follow what their text moves, as a map
 learned from the individual model's own training clips says (``text_parts.py``): the individual model's whole limb
 where the text moves it, the interaction model's elsewhere (with ``text_parts_free_contacts``, an arm whose hand the
-interaction model brings to the partner is left to the discriminators; with ``text_parts_below``, only at steps t at or
-below it, every part the interaction model's above, where the pair's layout and contacts are set). The adversarial
-terms alone spread the weights over every limb whatever the text asks (docs/evaluation.md). ``contact_affinity`` is InterGen's joint-affinity term on the mix:
-the joints of the two people that x_a brings within TOUCH_M of each other should stay together in the mix (neither
-discriminator asks for a contact, and with the text-parts prior mixes lost most of them). Optional instance noise
+interaction model brings to the partner is left to the discriminators; with ``text_parts_below``, only at steps t at
+or below it, every part the interaction model's above, where the pair's layout and contacts are set). The
+adversarial terms alone spread the weights over every limb whatever the text asks (docs/evaluation.md).
+``contact_affinity`` is InterGen's joint-affinity term on the mix: the joints of the two people that x_a brings
+within TOUCH_M of each other should stay together in the mix (neither discriminator asks for a contact, and with the
+text-parts prior mixes lost most of them). Optional instance noise
 (``d_noise``) on every discriminator input, real and fake, keeps a discriminator from separating the two on
 details the weights cannot change, so its gradient keeps telling the Mixer which way to move; the R1 penalty
 on D^b (``d_b_r1``, Mescheder et al. 2018: half the squared gradient of its score with respect to its real
