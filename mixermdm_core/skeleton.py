@@ -35,6 +35,9 @@ BODY_PARTS: dict[str, tuple[int, ...]] = {
     "right_arm": tuple(JOINT[f"right_{j}"] for j in ("collar", "shoulder", "elbow", "wrist")),
 }
 
+# The root and the legs: what stands on the floor and carries the trajectory, so it moves as one when mixed.
+LOWER_BODY = BODY_PARTS["root"] + BODY_PARTS["legs"]
+
 FOOT_JOINTS = (JOINT["left_ankle"], JOINT["left_foot"], JOINT["right_ankle"], JOINT["right_foot"])
 HIPS = (JOINT["left_hip"], JOINT["right_hip"])
 SHOULDERS = (JOINT["left_shoulder"], JOINT["right_shoulder"])

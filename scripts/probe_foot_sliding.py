@@ -17,6 +17,7 @@ import torch
 from mixermdm_core import DEFAULT_GUIDANCE, ComposedPipeline
 from mixermdm_core.corpus import mixing_cases
 from mixermdm_core.evaluation.metrics import CONTACT_HEIGHT
+from mixermdm_core.models.precision import native_cpu_precision
 from mixermdm_core.representation.interhuman import features_to_joints
 from mixermdm_core.skeleton import JOINT
 from mixermdm_core.vocabulary import mixed_people
@@ -48,7 +49,7 @@ def main() -> None:
     p.add_argument("--methods", nargs="+", default=["st", "blend:0.5"])
     p.add_argument("--smoothing", type=int, default=0, help="frames the Mixers' weights are averaged over (0: theirs)")
     args = p.parse_args()
-    pipe = ComposedPipeline.from_pretrained(args.checkpoints, precision="bf16")
+    pipe = ComposedPipeline.from_pretrained(args.checkpoints, precision=native_cpu_precision())
     if args.smoothing:
         for name, mixer in [(n, m) for n, m in pipe.mixers.items() if "T" in n]:  # G and S have one frame
             net = getattr(mixer, "net", mixer)  # an ONNX session bakes the smoothing in: run the network itself

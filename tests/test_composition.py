@@ -13,10 +13,10 @@ from mixermdm_core.composition.strategies import DiffusionBlending, DualMDM, Mix
 from mixermdm_core.diffusion import NoiseSchedule, ddim_timesteps, guided_x0, tapered_scale
 from mixermdm_core.kinematics import facing_angle
 from mixermdm_core.models.denoisers import IndividualDenoiser, InteractionDenoiser
-from mixermdm_core.models.mixer import GRANULARITIES, Mixer
-from mixermdm_core.representation.interhuman import canonicalize_pair, joints_to_features
+from mixermdm_core.models.mixer import GRANULARITIES, Mixer, weights_to_features
+from mixermdm_core.representation.interhuman import POS, VEL, canonicalize_pair, joints_to_features
 from mixermdm_core.representation.normalization import Normalizer
-from mixermdm_core.skeleton import BODY_PARTS
+from mixermdm_core.skeleton import BODY_PARTS, LOWER_BODY, NUM_JOINTS, bone_lengths
 
 from conftest import smooth_person
 from test_app_fixtures import TINY, FakeEncoder, small_random
@@ -55,6 +55,39 @@ def test_mix_endpoints():
     # A person without an individual text follows the interaction model whatever the weight.
     out, w = mix(x_a, x_b, torch.ones(2, 1, 2, 1), torch.tensor([[True, False]] * 2))
     assert torch.equal(out[:, :, 1], x_a[:, :, 1]) and (w[:, :, 1] == 0).all()
+
+
+def translated(x: torch.Tensor, offset: torch.Tensor) -> torch.Tensor:
+    """Features (B, T, P, 262) with every joint moved by offset (B, T, P, 3): positions shifted, velocities
+    (pos[t + 1] - pos[t]) shifted by the offset's own step."""
+    out = x.clone()
+    out[..., POS] += offset.repeat(1, 1, 1, NUM_JOINTS)
+    out[..., :-1, :, VEL] += (offset[:, 1:] - offset[:, :-1]).repeat(1, 1, 1, NUM_JOINTS)
+    return out
+
+
+def test_per_joint_mix_keeps_limbs_on_the_mixed_body():
+    """x_b is x_a walked elsewhere (the same body, another trajectory): whatever each joint's weight, the mix
+    is that body again, on the trajectory its root's weight gives. A plain world-space mix tears it apart."""
+    x_a = real_pair()
+    walk = torch.cumsum(torch.full((1, x_a.shape[1], 2, 3), 0.04) * torch.tensor([1.0, 0.0, 0.5]), dim=1)
+    x_b = translated(x_a, walk)
+    w = torch.rand(1, 1, 2, NUM_JOINTS, generator=torch.Generator().manual_seed(0))
+    x_m, used = mix(x_a, x_b, w, torch.ones(1, 2, dtype=torch.bool))
+    joints = lambda x: x[..., POS].reshape(*x.shape[:-1], NUM_JOINTS, 3)
+    bones = lambda x: torch.from_numpy(bone_lengths(joints(x).numpy()))
+    assert torch.allclose(bones(x_m), bones(x_a), atol=1e-5)
+    assert torch.allclose(x_m, translated(x_a, w[..., :1] * walk), atol=1e-5)  # velocities follow the positions
+    assert torch.equal(used, w.expand(1, x_a.shape[1], 2, NUM_JOINTS))
+    plain = torch.lerp(x_a, x_b, weights_to_features(w, x_a.shape[1]))
+    assert (bones(plain) - bones(x_a)).abs().max() > 0.1  # the arms stay behind a body that walked away
+
+
+def test_one_weight_for_the_whole_body_is_the_plain_formula():
+    x_a, x_b = torch.randn(2, 10, 2, 262), torch.randn(2, 10, 2, 262)
+    active = torch.ones(2, 2, dtype=torch.bool)
+    for w in (torch.rand(2, 10, 2, 1), torch.rand(2, 10, 2, 1).expand(-1, -1, -1, NUM_JOINTS)):
+        assert torch.equal(mix(x_a, x_b, w, active)[0], torch.lerp(x_a, x_b, w[..., :1]))
 
 
 def test_w0_is_exactly_the_interaction_models_path(pair):
@@ -106,6 +139,10 @@ def test_weight_shapes(granularity, pair):
         assert torch.allclose(w, w[:, :1].expand_as(w))
     if "S" not in granularity:
         assert torch.allclose(w, w[..., :1].expand_as(w))
+    else:  # the root and the legs move as one; the other joints keep their own weights
+        lower = w[..., list(LOWER_BODY)]
+        assert torch.allclose(lower, lower[..., :1].expand_as(lower), atol=1e-6)
+        assert w[..., list(BODY_PARTS["left_arm"])].std() > 1e-4
 
 
 def test_batched_strategies_equal_separate_runs(pair):

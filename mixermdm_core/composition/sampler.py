@@ -25,7 +25,7 @@ from ..diffusion import NoiseSchedule, ddim_step, ddim_timesteps, guided_x0, tap
 from ..models.denoisers import IndividualDenoiser, InteractionDenoiser
 from ..models.mixer import weights_per_joint, weights_to_features
 from ..models.precision import check_precision, in_precision
-from ..representation.interhuman import FEATURE_DIM
+from ..representation.interhuman import FEATURE_DIM, POS, VEL
 from ..representation.normalization import Normalizer
 from ..representation.readout import velocity_consistent
 from ..text.anchors import TextAnchors
@@ -111,12 +111,25 @@ class ComposedOutput:
 def mix(x_a: torch.Tensor, x_b: torch.Tensor, w: torch.Tensor, active: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """x_a + w (x_b - x_a) with w (B, Tw, 2, Jw) of any granularity; inactive people get w = 0.
 
-    Returns the mix and the per-joint weights actually used (B, T, 2, 22).
+    With per-joint weights (S, ST, body parts) the root (pelvis) mixes with its own weight and every other joint
+    mixes its offset from the root with the joint's weight, so limbs stay on the mixed body: the positions and
+    velocities of joint j gain (w_root - w_j) (root_b - root_a). Mixing world positions instead leaves an arm
+    taken from an individual model that stands still at the spot where the interaction model's runner started
+    (measured: shoulder to wrist up to 2 m in a chase). With one weight for the whole body (G, T,
+    DiffusionBlending, DualMDM) the term is zero: the plain formula. Returns the mix and the per-joint weights
+    actually used (B, T, 2, 22).
     """
     w = w * active[:, None, :, None].to(w)
     frames = x_a.shape[1]
     # lerp is exact at both ends: w = 0 returns x_a and w = 1 returns x_b bit for bit.
-    return torch.lerp(x_a, x_b, weights_to_features(w, frames)), weights_per_joint(w, frames)
+    x_m = torch.lerp(x_a, x_b, weights_to_features(w, frames))
+    w_joint = weights_per_joint(w, frames)
+    if w.shape[-1] > 1:
+        lag = (w_joint[..., :1] - w_joint)[..., None]  # (B, T, 2, 22, 1): w_root - w_j
+        for part in (POS, VEL):
+            root_gap = (x_b[..., part] - x_a[..., part])[..., None, :3]  # (B, T, 2, 1, 3)
+            x_m[..., part] = x_m[..., part] + (lag * root_gap).flatten(-2)
+    return x_m, w_joint
 
 
 def initial_noise(batch: int, frames: int, seed: int, device: torch.device | str = "cpu") -> torch.Tensor:

@@ -12,13 +12,13 @@ import torch
 from torch import nn
 
 from ..representation.interhuman import CONTACT, POS, ROT, VEL
-from ..skeleton import BODY_PARTS
+from ..skeleton import BODY_PARTS, LOWER_BODY
 from .blocks import SoloBlock, TextProjection, TimestepEmbedding, padding_mask, sinusoid
 from .config import NetConfig
 
 # The parts a part-wise judge reads: the lower body carries the trajectory and the foot contacts.
 JUDGED_PARTS: dict[str, tuple[int, ...]] = {
-    "lower_body": BODY_PARTS["root"] + BODY_PARTS["legs"],
+    "lower_body": LOWER_BODY,
     "spine": BODY_PARTS["spine"],
     "arms": BODY_PARTS["left_arm"] + BODY_PARTS["right_arm"],
 }

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..representation.interhuman import FEATURE_JOINT
-from ..skeleton import NUM_JOINTS
+from ..skeleton import LOWER_BODY, NUM_JOINTS
 from ..vocabulary import GRANULARITIES
 from .blocks import (DuetBlock, TextProjection, TimestepEmbedding, people_first, people_last, sinusoid,
                      swap_people)
@@ -31,6 +31,16 @@ def smooth_over_frames(w: torch.Tensor, window: int, valid: torch.Tensor | None 
     x = F.avg_pool1d(torch.cat((w * v, v), dim=-1).transpose(1, 2), window, stride=1, padding=window // 2)
     x = x.transpose(1, 2)
     return x[..., :-1] / x[..., -1:].clamp_min(1e-6)
+
+
+def lower_body_as_one() -> torch.Tensor:
+    """(22, 22) map that gives the root and the legs their mean weight and leaves the other joints alone: what
+    stands on the floor and carries the trajectory moves as one, so under the mix's root-relative rule
+    (``composition.sampler.mix``) a foot planted in both models stays planted under the mixed pelvis."""
+    m = torch.eye(NUM_JOINTS)
+    lower = torch.tensor(LOWER_BODY)
+    m[lower[:, None], lower[None, :]] = 1.0 / len(LOWER_BODY)
+    return m
 
 
 def pool_frames(x: torch.Tensor, stride: int, valid: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
@@ -65,7 +75,8 @@ class Mixer(nn.Module):
                 person_text: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
         """x_a, x_b: (B, T, 2, 262) interaction and aligned individual predictions.
 
-        Returns weights (B, Tw, 2, Jw) in [0, 1], Tw = T for T/ST else 1, Jw = 22 for S/ST else 1.
+        Returns weights (B, Tw, 2, Jw) in [0, 1], Tw = T for T/ST else 1, Jw = 22 for S/ST else 1; S/ST give the
+        root and the legs one weight (``lower_body_as_one``).
         """
         frames = x_a.shape[1]
         time = self.time(t)
@@ -90,6 +101,8 @@ class Mixer(nn.Module):
             w = w[:, torch.div(torch.arange(frames, device=w.device), self.frame_stride, rounding_mode="floor")]
         if self.frame_smoothing > 1:
             w = smooth_over_frames(w, self.frame_smoothing, valid)
+        if "S" in self.granularity:
+            w = w @ lower_body_as_one().to(w)
         return people_last(w)
 
 
