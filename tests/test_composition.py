@@ -14,7 +14,8 @@ from mixermdm_core.diffusion import NoiseSchedule, ddim_timesteps, guided_x0, ta
 from mixermdm_core.kinematics import facing_angle
 from mixermdm_core.models.denoisers import IndividualDenoiser, InteractionDenoiser
 from mixermdm_core.models.mixer import GRANULARITIES, Mixer, weights_to_features
-from mixermdm_core.representation.interhuman import POS, VEL, canonicalize_pair, joints_to_features
+from mixermdm_core.representation.interhuman import (POS, VEL, canonicalize_pair, features_to_joints,
+                                                     joints_to_features)
 from mixermdm_core.representation.normalization import Normalizer
 from mixermdm_core.skeleton import BODY_PARTS, LOWER_BODY, NUM_JOINTS, bone_lengths
 
@@ -74,8 +75,7 @@ def test_per_joint_mix_keeps_limbs_on_the_mixed_body():
     x_b = translated(x_a, walk)
     w = torch.rand(1, 1, 2, NUM_JOINTS, generator=torch.Generator().manual_seed(0))
     x_m, used = mix(x_a, x_b, w, torch.ones(1, 2, dtype=torch.bool))
-    joints = lambda x: x[..., POS].reshape(*x.shape[:-1], NUM_JOINTS, 3)
-    bones = lambda x: torch.from_numpy(bone_lengths(joints(x).numpy()))
+    bones = lambda x: torch.from_numpy(bone_lengths(features_to_joints(x).numpy()))  # noqa: E731
     assert torch.allclose(bones(x_m), bones(x_a), atol=1e-5)
     assert torch.allclose(x_m, translated(x_a, w[..., :1] * walk), atol=1e-5)  # velocities follow the positions
     assert torch.equal(used, w.expand(1, x_a.shape[1], 2, NUM_JOINTS))
