@@ -7,9 +7,10 @@ import torch
 
 from mixermdm_core.representation.interhuman import CONTACT, FEATURE_DIM, POS
 from mixermdm_core.rotations import yaw_matrix
-from mixermdm_core.skeleton import JOINT, rest_joints
+from mixermdm_core.skeleton import FOOT_JOINTS, JOINT, rest_joints
 from mixermdm_core.training.losses import (affinity_loss, bone_length_loss, distance_map_loss, floor_loss,
-                                           foot_contact_loss, joint_velocity_loss, relative_facing_loss, spacing_loss)
+                                           foot_contact_loss, foot_height_loss, joint_velocity_loss,
+                                           relative_facing_loss, skating_loss, spacing_loss)
 
 
 def standing(frames: int = 6, height: float = 0.0) -> torch.Tensor:
@@ -52,6 +53,39 @@ def test_foot_contact_loss_grows_with_the_slide_of_planted_feet():
         moving[..., 0:66:3] += speed * torch.arange(6.0)[None, :, None, None]  # whole body slides along x
         slides.append(foot_contact_loss(moving, still, torch.ones(1, 6)).item())
     assert abs(slides[0] - 1.0) < 1e-4 and abs(slides[1] - 4.0) < 1e-4  # (cm/frame)^2
+
+
+def test_skating_loss_counts_only_low_feet_that_slide():
+    """Feet on the floor sliding 1 cm a frame cost about 1 (cm/frame)^2 whatever the clip does; the same slide
+    30 cm up (a swing), a still low foot, or a foot rising straight up cost nothing."""
+    flat = standing()
+    flat[..., 1:66:3] = 0.0  # every joint on the floor
+    sliding = flat.clone()
+    sliding[..., 0:66:3] += 0.01 * torch.arange(6.0)[None, :, None, None]
+    w = torch.ones(1, 6)
+    assert abs(skating_loss(sliding, w).item() - 1.0) < 0.01
+    assert skating_loss(flat, w) == 0
+    lifted = sliding.clone()
+    lifted[..., 1:66:3] += 0.3
+    assert skating_loss(lifted, w) < 1e-6
+    rising = flat.clone()
+    rising[..., 1:66:3] += 0.01 * torch.arange(6.0)[None, :, None, None]
+    assert skating_loss(rising, w) == 0
+    assert skating_loss(sliding, torch.zeros(1, 6)) == 0
+
+
+def test_foot_height_loss_is_the_squared_lift_of_the_lowest_foot_in_cm():
+    """Feet on the floor where the clip's are cost nothing; the whole body 2 cm up costs 4 cm^2, whatever the
+    other joints do."""
+    floor = standing()
+    floor[..., 1:66:3] = 0.3
+    floor[..., [3 * j + 1 for j in FOOT_JOINTS]] = 0.0
+    w = torch.ones(1, 6)
+    assert foot_height_loss(floor, floor, w) == 0
+    lifted = floor.clone()
+    lifted[..., 1:66:3] += 0.02
+    assert torch.isclose(foot_height_loss(lifted, floor, w), torch.tensor(4.0), atol=1e-3)
+    assert foot_height_loss(lifted, floor, torch.zeros(1, 6)) == 0
 
 
 def facing_pair(gap: float = 0.0, turn: float = 0.0, frames: int = 4) -> torch.Tensor:

@@ -23,7 +23,8 @@ from . import datasets, sources
 from .recipe import TrainConfig
 from .loop import Run, clipped_update, make_ema
 from .losses import (GEOMETRY_MAX_T, affinity_loss, bone_length_loss, distance_map_loss, floor_loss, foot_contact_loss,
-                     joint_velocity_loss, masked_mse, relative_facing_loss, spacing_loss)
+                     foot_height_loss, joint_velocity_loss, masked_mse, relative_facing_loss, skating_loss,
+                     spacing_loss)
 
 VAL_STEPS = (50, 200, 400, 600, 800, 950)
 TEXT_CHECK_T = 900
@@ -208,8 +209,11 @@ def train_denoiser(kind: str, cfg: TrainConfig, out_dir: str | Path, device: str
         loss_foot = foot_contact_loss(pred_raw, x_raw, geo_w)
         loss_floor = floor_loss(pred_raw, geo_w)
         loss_vel = joint_velocity_loss(pred_raw, x_raw, geo_w)
+        loss_skate = skating_loss(pred_raw, geo_w)
+        loss_height = foot_height_loss(pred_raw, x_raw, geo_w)
         loss = (loss_x0 + opt_cfg.bone_weight * loss_bone + opt_cfg.foot_weight * loss_foot
-                + opt_cfg.floor_weight * loss_floor + opt_cfg.joint_velocity_weight * loss_vel)
+                + opt_cfg.floor_weight * loss_floor + opt_cfg.joint_velocity_weight * loss_vel
+                + opt_cfg.skate_weight * loss_skate + opt_cfg.foot_height_weight * loss_height)
         terms = {}
         if kind == "interaction":
             pair_w = mask * (t <= opt_cfg.interaction_max_t)[:, None]
@@ -225,7 +229,8 @@ def train_denoiser(kind: str, cfg: TrainConfig, out_dir: str | Path, device: str
         run.advance()
         if run.every(opt_cfg.log_every):
             run.log(step=run.step, loss=loss.item(), x0=loss_x0.item(), bone_cm2=loss_bone.item(),
-                    foot_cm2=loss_foot.item(), floor_cm2=loss_floor.item(), joint_velocity_cm2=loss_vel.item(),
+                    foot_cm2=loss_foot.item(), skate_cm2=loss_skate.item(), foot_height_cm2=loss_height.item(),
+                    floor_cm2=loss_floor.item(), joint_velocity_cm2=loss_vel.item(),
                     **{k: v.item() for k, v in terms.items()}, lr=lr)
         if run.every(opt_cfg.val_every) and run.dist.main:
             ema_val, text_gain = validation_loss(ema, kind, val_set, norm, schedule, 256)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import torch
 
 from ..kinematics import facing_direction
-from ..representation.interhuman import CONTACT, features_to_joints
+from ..representation.interhuman import CONTACT, CONTACT_HEIGHTS, features_to_joints
 from ..skeleton import FOOT_JOINTS, PARENTS
 
 GEOMETRY_MAX_T = 700
+LOW_SOFTNESS_CM = 1.0  # skating term: how sharply a foot joint counts as low around its contact height
 NEAR_M = 1.0  # distance-map term: joint pairs of the two people closer than this (metres)
 TOUCH_M = 0.1  # affinity term: joint pairs the real clip has closer than this are in contact
 
@@ -58,6 +59,30 @@ def foot_contact_loss(pred_raw: torch.Tensor, target_raw: torch.Tensor, weight: 
     w = weight[:, 1:] * weight[:, :-1]
     per_frame = (speed2 * contact).flatten(2).mean(-1)
     return (per_frame * w).sum() / w.sum().clamp_min(1)
+
+
+def skating_loss(pred_raw: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """Squared horizontal speed (cm/frame)^2 of predicted foot joints where the prediction itself has them low
+    (below the representation's contact heights, softly): what the skating metric measures, read from the
+    prediction alone. Unlike the planted-foot term it does not ask the predicted gait to be in step with the
+    clip's, so a runner out of phase with its clip is not asked to stop, only to lift or plant its feet."""
+    feet = features_to_joints(pred_raw)[..., list(FOOT_JOINTS), :]  # (B, T, P, 4, 3)
+    step2 = (((feet[:, 1:] - feet[:, :-1])[..., [0, 2]] * 100) ** 2).sum(-1)  # (B, T-1, P, 4)
+    heights = torch.tensor(CONTACT_HEIGHTS, dtype=feet.dtype, device=feet.device) * 100
+    height = torch.maximum(feet[:, 1:, ..., 1], feet[:, :-1, ..., 1]) * 100  # low at both ends of the step
+    low = torch.sigmoid((heights - height) / LOW_SOFTNESS_CM)
+    w = weight[:, 1:] * weight[:, :-1]
+    per_frame = (step2 * low).flatten(2).mean(-1)
+    return (per_frame * w).sum() / w.sum().clamp_min(1)
+
+
+def foot_height_loss(pred_raw: torch.Tensor, target_raw: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """Squared error (cm^2) of each person's lowest predicted foot joint height against the clip's, per frame:
+    the skating term can be met by lifting the feet off the floor, this holds them down where the clip's are."""
+    def lowest(raw: torch.Tensor) -> torch.Tensor:
+        return features_to_joints(raw)[..., list(FOOT_JOINTS), 1].amin(-1)  # (B, T, P)
+    err2 = ((lowest(pred_raw) - lowest(target_raw)) * 100) ** 2
+    return (err2.mean(-1) * weight).sum() / weight.sum().clamp_min(1)
 
 
 def floor_loss(pred_raw: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:

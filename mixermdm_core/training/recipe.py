@@ -40,6 +40,9 @@ class OptimConfig:
     text_noise: float = 0.0  # std per dimension of noise on each sentence embedding (its norm kept): wording robustness
     bone_weight: float = 0.01  # bone-length loss (cm^2) at t <= GEOMETRY_MAX_T, next to the x0 MSE
     foot_weight: float = 0.01  # planted-foot speed loss ((cm/frame)^2), likewise: raise it against foot skating
+    skate_weight: float = 0.0  # low predicted feet's horizontal speed ((cm/frame)^2), likewise: sliding without
+    # asking the gait to keep the clip's phase (losses.skating_loss)
+    foot_height_weight: float = 0.0  # lowest foot joint's height against the clip's (cm^2), likewise: feet on the floor
     joint_velocity_weight: float = 0.0  # joints' frame-to-frame displacement against the clip's ((cm/frame)^2), likewise
     floor_weight: float = 0.0  # below-the-floor depth loss (cm^2), likewise: raise it against floor penetration
     distance_map_weight: float = 0.0  # two people only, likewise: joint-to-joint distances within 1 m (cm^2)
