@@ -56,8 +56,8 @@ def test_foot_contact_loss_grows_with_the_slide_of_planted_feet():
 
 
 def test_skating_loss_counts_only_low_feet_that_slide():
-    """Feet on the floor sliding 1 cm a frame cost about 1 (cm/frame)^2 whatever the clip does; the same slide
-    30 cm up (a swing), a still low foot, or a foot rising straight up cost nothing."""
+    """Feet on the floor sliding 1 cm a frame cost about 1 (cm/frame)^2 (no clip is read); the same slide 30 cm
+    up (a swing), a still low foot, or a foot rising straight up cost nothing."""
     flat = standing()
     flat[..., 1:66:3] = 0.0  # every joint on the floor
     sliding = flat.clone()
@@ -75,8 +75,7 @@ def test_skating_loss_counts_only_low_feet_that_slide():
 
 
 def test_foot_height_loss_is_the_squared_lift_of_the_lowest_foot_in_cm():
-    """Feet on the floor where the clip's are cost nothing; the whole body 2 cm up costs 4 cm^2, whatever the
-    other joints do."""
+    """Feet on the floor where the clip's are cost nothing; the whole body 2 cm up costs 4 cm^2."""
     floor = standing()
     floor[..., 1:66:3] = 0.3
     floor[..., [3 * j + 1 for j in FOOT_JOINTS]] = 0.0
