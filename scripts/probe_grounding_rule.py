@@ -1,6 +1,6 @@
 """What grounding leaves of the sliding, and what a stance rule would take: measured on the saved full-table samples.
 
-    PYTHONPATH=. python scripts/probe_grounding_rule.py [--cache .cache/eval_whole_body] [--stance 3 5]
+    PYTHONPATH=. python scripts/probe_grounding_rule.py [--cache .cache/eval_whole_body] [--stance 3 5] [--within-reach]
 
 Reads the raw mixes an ``evaluate --cache`` run saved (the full table's: 256 test prompts, 50 steps), tells the
 methods apart by their weights (0: the interaction model alone, one value besides 0: a blend, per joint and frame:
@@ -10,7 +10,8 @@ on K or more steps in a row, however fast it moves; a swinging toe passes that l
 skating raw and grounded (cm/frame, over all people, as the tables), the share of low toe steps each rule holds
 still, the share of low toe frames that grounding lifts above the contact height (a pin the leg cannot reach lifts
 the foot, which also takes it out of the skating metric), and the largest frame-to-frame toe jump after grounding
-(cm, 95th percentile over people). Not a shipped rule: a measurement for choosing one.
+(cm, 95th percentile over people). ``--within-reach`` moves each pin horizontally towards the hip until the leg can
+meet it at its height, so that no foot is lifted by a stretched leg. Not shipped rules: measurements for choosing.
 """
 import argparse
 import glob
@@ -19,12 +20,13 @@ import numpy as np
 import torch
 
 from mixermdm_core.evaluation.metrics import CONTACT_HEIGHT, foot_skating
-from mixermdm_core.representation import grounding
+from mixermdm_core.representation import grounding, limbs
 from mixermdm_core.representation.interhuman import features_to_joints
 from mixermdm_core.skeleton import JOINT
 
 TOES = [JOINT["left_foot"], JOINT["right_foot"]]
 SHIPPED_RULE = grounding.planted_steps
+SHIPPED_IK = grounding.two_bone_ik_positions
 
 
 def method_of(weights: torch.Tensor) -> str:
@@ -52,6 +54,19 @@ def stance_rule(k: int):
     return planted
 
 
+def ik_within_reach(root, middle, end, target, forward):
+    """grounding's two-bone IK with the target first moved horizontally towards the hip (``root``) until the leg,
+    stretched as far as the IK allows, reaches it at its height."""
+    upper, lower = np.linalg.norm(middle - root, axis=-1), np.linalg.norm(end - middle, axis=-1)
+    longest = np.maximum(limbs.MAX_EXTENSION * (upper + lower), np.linalg.norm(end - root, axis=-1)) - 1e-6
+    offset = target - root
+    radius = np.sqrt(np.clip(longest ** 2 - offset[:, 1] ** 2, 0, None))
+    scale = np.minimum(1.0, radius / np.maximum(np.linalg.norm(offset[:, [0, 2]], axis=-1), 1e-9))
+    reachable = target.copy()
+    reachable[:, [0, 2]] = root[:, [0, 2]] + offset[:, [0, 2]] * scale[:, None]
+    return SHIPPED_IK(root, middle, end, reachable, forward)
+
+
 def figures(raw: torch.Tensor, grounded: torch.Tensor) -> tuple[float, float, float, float, float]:
     """Raw and grounded skating, share of raw low toe steps held still after grounding, share of raw low toe frames
     lifted above the contact height, 95th pct toe jump (cm)."""
@@ -76,7 +91,10 @@ def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--cache", default=".cache/eval_whole_body")
     p.add_argument("--stance", type=int, nargs="*", default=[3, 5])
+    p.add_argument("--within-reach", action="store_true", help="pins moved to where the leg can meet them")
     args = p.parse_args()
+    if args.within_reach:
+        grounding.two_bone_ik_positions = ik_within_reach
     batches: dict[str, list[torch.Tensor]] = {}
     for path in sorted(glob.glob(f"{args.cache}/*.pt")):
         saved = torch.load(path, weights_only=True)
