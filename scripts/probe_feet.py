@@ -2,12 +2,12 @@
 
     PYTHONPATH=. python scripts/probe_feet.py [--checkpoints DIR] [--per-kind 8]     (about 2 minutes on a 2-core CPU)
 
-Held-out clips of every kind (4 s), and M^a sampled on their texts (20 steps, guidance 1.5, seed 0; raw output,
-no grounding). Per kind and overall: foot skating (cm/frame, the evaluation's metric, averaged over people), the share of frames with
-a toe on the floor (below the skating metric's contact height), the lowest toe's median height (cm), the toes'
-and the pelvis's mean speed (cm/s) and the mean pelvis distance (cm). A foot term that removes sliding by
-lifting the feet shows in the floor share and the toe height; one that removes it by moving less shows in the
-speeds and, for chases, in the distance.
+Held-out clips of every kind (4 s), and M^a sampled on their texts (20 steps, guidance 1.5, seed 0; raw output, no
+grounding). Per kind and overall: foot skating (cm/frame, the evaluation's metric, averaged over people), the share of
+frames with a toe on the floor (below the skating metric's contact height), the lowest toe's median height (cm), the
+toes' and the pelvis's mean speed (cm/s) and the mean pelvis distance (cm). A foot term that removes sliding by
+lifting the feet shows in the floor share and the toe height; one that removes it by moving less shows in the speeds
+and, for chases, in the distance.
 """
 import argparse
 
@@ -17,13 +17,12 @@ import torch
 from mixermdm_core import ComposedPipeline
 from mixermdm_core.corpus import load_or_generate
 from mixermdm_core.evaluation.generators import generate
-from mixermdm_core.evaluation.metrics import CONTACT_HEIGHT, foot_skating
+from mixermdm_core.evaluation.metrics import CONTACT_HEIGHT, SKATE_JOINTS, foot_skating
 from mixermdm_core.models.precision import set_threads
 from mixermdm_core.representation.interhuman import features_to_joints
-from mixermdm_core.skeleton import JOINT
 
 FRAMES, FPS = 120, 30
-TOES = [JOINT["left_foot"], JOINT["right_foot"]]
+TOES = list(SKATE_JOINTS)
 COLUMNS = ("skating", "toe down", "low toe cm", "toe cm/s", "pelvis cm/s", "distance")
 
 

@@ -3,15 +3,15 @@
     PYTHONPATH=. python scripts/probe_grounding_rule.py [--cache .cache/eval_whole_body] [--stance 3 5] [--within-reach]
 
 Reads the raw mixes an ``evaluate --cache`` run saved (the full table's: 256 test prompts, 50 steps), tells the
-methods apart by their weights (0: the interaction model alone, one value besides 0: a blend, per joint and frame:
-ST, per joint: S), and grounds them with the shipped rule (a toe is planted where the motion's contact flag says so or where
-it is low and slow) and with a stance rule beside it (also planted: a toe below the skating metric's contact height
-on K or more steps in a row, however fast it moves; a swinging toe passes that low only briefly). Per method: foot
-skating raw and grounded (cm/frame, over all people, as the tables), the share of low toe steps each rule holds
-still, the share of low toe frames that grounding lifts above the contact height (a pin the leg cannot reach lifts
-the foot, which also takes it out of the skating metric), and the largest frame-to-frame toe jump after grounding
-(cm, 95th percentile over people). ``--within-reach`` moves each pin horizontally towards the hip until the leg can
-meet it at its height, so that no foot is lifted by a stretched leg. Not shipped rules: measurements for choosing.
+methods apart by their weights (0: the interaction model alone, one value besides 0: a blend, per joint and frame: ST,
+per joint: S), and grounds them with the shipped rule (a toe is planted where the motion's contact flag says so or
+where it is low and slow) and with a stance rule beside it (also planted: a toe below the skating metric's contact
+height on K or more steps in a row, however fast it moves; a swinging toe passes that low only briefly). Per method:
+foot skating raw and grounded (cm/frame, over all people, as the tables), the share of low toe steps each rule holds
+still, the share of low toe frames that grounding lifts above the contact height (a pin the leg cannot reach lifts the
+foot, which also takes it out of the skating metric), and the largest frame-to-frame toe jump after grounding (cm,
+95th percentile over people). ``--within-reach`` moves each pin horizontally towards the hip until the leg can meet it
+at its height, so that no foot is lifted by a stretched leg. Not shipped rules: measurements for choosing.
 """
 import argparse
 import glob
@@ -19,12 +19,11 @@ import glob
 import numpy as np
 import torch
 
-from mixermdm_core.evaluation.metrics import CONTACT_HEIGHT, foot_skating
+from mixermdm_core.evaluation.metrics import CONTACT_HEIGHT, SKATE_JOINTS, foot_skating
 from mixermdm_core.representation import grounding, limbs
 from mixermdm_core.representation.interhuman import features_to_joints
-from mixermdm_core.skeleton import JOINT
 
-TOES = [JOINT["left_foot"], JOINT["right_foot"]]
+TOES = list(SKATE_JOINTS)
 SHIPPED_RULE = grounding.planted_steps
 SHIPPED_IK = grounding.two_bone_ik_positions
 
@@ -41,15 +40,15 @@ def method_of(weights: torch.Tensor) -> str:
 
 
 def stance_rule(k: int):
-    """planted_steps that also plants each toe low on k or more steps in a row (its ankle follows the same flag)."""
+    """planted_steps that also plants each toe low on k or more steps in a row (the toe's contact column is the
+    one grounding's legs pin by)."""
     def planted(joints: np.ndarray, contacts: np.ndarray) -> np.ndarray:
         flags = SHIPPED_RULE(joints, contacts)
-        for toe, (ankle_col, toe_col) in zip(TOES, ((0, 1), (2, 3))):
+        for *_, toe, col in grounding.LEGS:
             low = joints[:, toe, 1] < CONTACT_HEIGHT
-            step = low[1:] & low[:-1]
-            for start, end in grounding._stretches(step):
+            for start, end in grounding._stretches(low[1:] & low[:-1]):
                 if end - start >= k:
-                    flags[start:end, toe_col] = True
+                    flags[start:end, col] = True
         return flags
     return planted
 
