@@ -1,10 +1,11 @@
 """Offscreen OpenGL renderer (moderngl; EGL on Mesa llvmpipe needs no display or GPU).
 
 llvmpipe's cost follows triangles and shaded pixels, so:
-- bodies are low-poly instanced unit meshes: one draw for all joint spheres, one for all bone cylinders;
+- bodies are one instanced draw for all bone cylinders (a low-poly unit mesh) and one for all spheres
+  (ray-cast impostors: a quad each);
 - the floor (grid, fog) is shaded once per clip into a background image that each frame starts from;
-- shadows are soft blobs drawn into a small top-down texture, composited with the highlight ring only
-  over the floor area the people use;
+- shadows are soft blobs drawn into a small top-down texture that covers only the floor the frame's
+  shadows fall on, and darken the frame only there; the highlight ring is drawn on a quad just around it;
 - no multisampling: on llvmpipe it costs more than the rest of the frame (about 4x slower overall). The
   floor, grid, ring and shadows are antialiased in their shaders; only body outlines are not.
 The context, programs and unit meshes are created once per process and shared by all renderers; a lock
@@ -12,6 +13,7 @@ makes each frame's GL calls atomic, so renderers may be used from several thread
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from dataclasses import dataclass
@@ -21,16 +23,18 @@ import moderngl
 import numpy as np
 
 from . import shaders
-from .primitives import unit_cylinder, unit_sphere
+from .primitives import unit_cylinder
 from .scene import (
     BACKGROUND, BONE_RADII, BONES, FLOOR, GRID, GRID_SPACING, GRID_WIDTH, HIGHLIGHT, JOINT_RADII, LIGHT_DIR,
     RING_WIDTH, Scene,
 )
 
+RING_QUAD_PAD = RING_WIDTH + 0.02  # metres past the ring's radius that its quad covers (band and antialiasing)
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-SHADOW_RES = 256  # texels across the shadow area; blobs are soft, so this is plenty
+SHADOW_RES = 128  # texels across the frame's shadow area (1-3 cm a texel); blobs are soft, so this is plenty
 
 
 @dataclass
@@ -41,6 +45,7 @@ class _Shared:
     lock: threading.Lock
     programs: dict[str, moderngl.Program]
     buffers: dict[str, moderngl.Buffer]
+    uniforms_of: int = -1  # the renderer whose uniforms the programs hold now
 
 
 def _create_context() -> moderngl.Context:
@@ -57,21 +62,18 @@ def _create_shared() -> _Shared:
     ctx = _create_context()
     log.debug("OpenGL context: %s", ctx.info.get("GL_RENDERER"))
     sources = {
-        "sphere": (shaders.SPHERE_VS, shaders.BODY_FS), "bone": (shaders.BONE_VS, shaders.BODY_FS),
+        "sphere": (shaders.SPHERE_VS, shaders.SPHERE_FS), "bone": (shaders.BONE_VS, shaders.BODY_FS),
         "shadow": (shaders.SHADOW_VS, shaders.SHADOW_FS), "floor": (shaders.FLOOR_VS, shaders.FLOOR_FS),
-        "overlay": (shaders.FLOOR_VS, shaders.OVERLAY_FS),
+        "overlay": (shaders.FLOOR_VS, shaders.SHADOW_OVERLAY_FS), "ring": (shaders.FLOOR_VS, shaders.RING_FS),
     }
     programs = {name: ctx.program(vertex_shader=vs, fragment_shader=fs) for name, (vs, fs) in sources.items()}
-    sphere_v, sphere_f = unit_sphere()
     cyl_v, cyl_f = unit_cylinder()
     quad = np.array(((-1, -1), (1, -1), (-1, 1), (1, 1)), dtype="f4")
-    buffers = {
-        "sphere_v": ctx.buffer(sphere_v), "sphere_f": ctx.buffer(sphere_f),
-        "cylinder_v": ctx.buffer(cyl_v), "cylinder_f": ctx.buffer(cyl_f), "quad": ctx.buffer(quad),
-    }
+    buffers = {"cylinder_v": ctx.buffer(cyl_v), "cylinder_f": ctx.buffer(cyl_f), "quad": ctx.buffer(quad)}
     return _Shared(ctx, threading.Lock(), programs, buffers)
 
 
+_renderer_ids = itertools.count()
 _state: _Shared | Exception | None = None  # the shared GL state, or why it could not be created
 _state_lock = threading.Lock()
 
@@ -112,6 +114,7 @@ class GLRenderer:
     def __init__(self, scene: Scene):
         self.scene = scene
         self._gl = _shared()
+        self._id = next(_renderer_ids)
         self._owned: list = []  # GL objects to release on close
         with self._gl.lock, self._gl.ctx:
             self._create_instances()
@@ -151,14 +154,15 @@ class GLRenderer:
         cx, cz = scene.floor_center
         half = scene.floor_half
         floor_buf = self._own(ctx.buffer(_floor_quad(cx - half, cz - half, cx + half, cz + half)))
-        overlay_buf = self._own(ctx.buffer(_floor_quad(*scene.shadow_rect)))
+        self._overlay_buf = self._own(ctx.buffer(reserve=4 * 2 * 4))
+        self._ring_buf = self._own(ctx.buffer(reserve=4 * 2 * 4))
 
         self._vaos = {name: self._own(vao) for name, vao in {
             "sphere": ctx.vertex_array(prog["sphere"], [
-                (buf["sphere_v"], "3f", "in_pos"),
+                (buf["quad"], "2f", "in_corner"),
                 (self._center_buf, "3f/i", "i_center"),
                 (self._sphere_buf, "1f 3f/i", "i_radius", "i_color"),
-            ], index_buffer=buf["sphere_f"]),
+            ]),
             "bone": ctx.vertex_array(prog["bone"], [
                 (buf["cylinder_v"], "3f", "in_pos"),
                 (self._segment_buf, "3f 3f/i", "i_a", "i_b"),
@@ -170,7 +174,8 @@ class GLRenderer:
                 (blob_radius_buf, "1f/i", "i_radius"),
             ]),
             "floor": ctx.vertex_array(prog["floor"], [(floor_buf, "2f", "in_xz")]),
-            "overlay": ctx.vertex_array(prog["overlay"], [(overlay_buf, "2f", "in_xz")]),
+            "overlay": ctx.vertex_array(prog["overlay"], [(self._overlay_buf, "2f", "in_xz")]),
+            "ring": ctx.vertex_array(prog["ring"], [(self._ring_buf, "2f", "in_xz")]),
         }.items()}
 
     def _create_targets(self) -> None:
@@ -181,34 +186,37 @@ class GLRenderer:
         self._shadow_tex.repeat_x = self._shadow_tex.repeat_y = False
         self._shadow_fbo = self._own(ctx.framebuffer(color_attachments=[self._shadow_tex]))
         background = self._own(ctx.renderbuffer(size, 4))
-        self._background_fbo = self._own(ctx.framebuffer(color_attachments=[background]))
+        far = self._own(ctx.depth_renderbuffer(size))  # cleared once: each frame's blit resets the depth too
+        self._background_fbo = self._own(ctx.framebuffer(color_attachments=[background], depth_attachment=far))
         color = self._own(ctx.renderbuffer(size, 4))
         depth = self._own(ctx.depth_renderbuffer(size))
         self._fbo = self._own(ctx.framebuffer(color_attachments=[color], depth_attachment=depth))
 
     def _set_uniforms(self) -> None:
-        """Record the uniforms; programs are shared between renderers, so they are set again per frame."""
+        """Record the uniforms that stay for the clip; programs are shared between renderers, so a frame sets
+        them again when another renderer drew last (the shadow area and the ring are set with each frame)."""
         prog, scene = self._gl.programs, self.scene
         w, h = scene.size
         flip = np.diag((1.0, -1.0, 1.0, 1.0))  # rows flipped so the read-back image is top row first
         vp = tuple((flip @ scene.camera.projection_matrix(w / h) @ scene.camera.view_matrix()).T.ravel())
-        x0, z0, x1, z1 = scene.shadow_rect
-        rect = (x0, z0, 1 / (x1 - x0), 1 / (z1 - z0))
         light = tuple(LIGHT_DIR)
         self._uniforms = {
-            prog["sphere"]: {"u_vp": vp, "u_light": light},
+            prog["sphere"]: {"u_vp": vp, "u_light": light, "u_eye": tuple(scene.camera.eye)},
             prog["bone"]: {"u_vp": vp, "u_light": light},
-            prog["shadow"]: {"u_light": light, "u_rect": rect},
+            prog["shadow"]: {"u_light": light},
             prog["floor"]: {
                 "u_vp": vp, "u_center": tuple(scene.floor_center), "u_fog": scene.fog, "u_floor": tuple(FLOOR),
                 "u_grid": tuple(GRID), "u_bg": tuple(BACKGROUND), "u_spacing": GRID_SPACING, "u_line": GRID_WIDTH,
             },
-            prog["overlay"]: {
-                "u_vp": vp, "u_rect": rect, "u_highlight": tuple(HIGHLIGHT), "u_ring_width": RING_WIDTH, "u_shadow": 0,
-            },
+            prog["overlay"]: {"u_vp": vp, "u_shadow": 0},
+            prog["ring"]: {"u_vp": vp, "u_highlight": tuple(HIGHLIGHT), "u_ring_width": RING_WIDTH},
         }
 
     def _apply_uniforms(self) -> None:
+        """Set this renderer's uniforms on the shared programs, unless it was the last to set them."""
+        if self._gl.uniforms_of == self._id:
+            return
+        self._gl.uniforms_of = self._id
         for program, uniforms in self._uniforms.items():
             for name, value in uniforms.items():
                 program[name].value = value
@@ -231,41 +239,55 @@ class GLRenderer:
         return self._render(frame, 4)
 
     def _render(self, frame: int, components: int) -> np.ndarray:
-        ctx, vaos, scene = self._gl.ctx, self._vaos, self.scene
-        w, h = scene.size
-        with self._gl.lock, ctx:
-            self._apply_uniforms()
-            ring = scene.ring(frame)
-            self._gl.programs["overlay"]["u_ring"].value = (*ring, 1.0) if ring else (0.0, 0.0, 0.0, 0.0)
-            self._center_buf.write(self._centers[frame])
-            self._sphere_buf.write(self._spheres[frame])
-            self._segment_buf.write(self._segments[frame])
-            self._blob_buf.write(self._blobs[frame])
-            ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
-
-            self._shadow_fbo.use()
-            self._shadow_fbo.clear()
-            ctx.enable(moderngl.BLEND)
-            ctx.blend_equation = moderngl.MAX
-            vaos["shadow"].render(moderngl.TRIANGLE_STRIP, instances=self._counts["blobs"])
-            ctx.blend_equation = moderngl.FUNC_ADD
-
-            self._fbo.use()
-            self._fbo.clear()  # depth; the colour comes from the background image
-            ctx.copy_framebuffer(self._fbo, self._background_fbo)
-            ctx.blend_func = moderngl.ONE, moderngl.SRC_ALPHA
-            self._shadow_tex.use(0)
-            vaos["overlay"].render(moderngl.TRIANGLE_STRIP)
-            ctx.blend_func = moderngl.DEFAULT_BLENDING
-            ctx.disable(moderngl.BLEND)
-
-            ctx.enable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
-            ctx.front_face = "cw"  # the row flip mirrors the winding
-            vaos["sphere"].render(instances=self._counts["spheres"])
-            vaos["bone"].render(instances=self._counts["bones"])
-            ctx.front_face = "ccw"
+        w, h = self.scene.size
+        with self._gl.lock, self._gl.ctx:
+            self._draw(frame)
             data = self._fbo.read(components=components, alignment=1)
         return np.frombuffer(data, np.uint8).reshape(h, w, components)
+
+    def _draw(self, frame: int) -> None:
+        """Draw the frame into the colour target (the caller holds the lock and the context)."""
+        ctx, vaos, scene, prog = self._gl.ctx, self._vaos, self.scene, self._gl.programs
+        x0, z0, x1, z1 = (float(v) for v in scene.shadow_rects[frame])
+        self._apply_uniforms()
+        ring = scene.ring(frame)
+        if ring:
+            prog["ring"]["u_ring"].value = ring
+            x, z, radius = ring
+            half = radius + RING_QUAD_PAD
+            self._ring_buf.write(_floor_quad(x - half, z - half, x + half, z + half))
+        prog["shadow"]["u_rect"].value = prog["overlay"]["u_rect"].value = (x0, z0, 1 / (x1 - x0), 1 / (z1 - z0))
+        self._overlay_buf.write(_floor_quad(x0, z0, x1, z1))
+        self._center_buf.write(self._centers[frame])
+        self._sphere_buf.write(self._spheres[frame])
+        self._segment_buf.write(self._segments[frame])
+        self._blob_buf.write(self._blobs[frame])
+        ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
+
+        self._shadow_fbo.use()
+        self._shadow_fbo.clear()
+        ctx.enable(moderngl.BLEND)
+        ctx.blend_equation = moderngl.MAX
+        vaos["shadow"].render(moderngl.TRIANGLE_STRIP, instances=self._counts["blobs"])
+        ctx.blend_equation = moderngl.FUNC_ADD
+
+        self._fbo.use()
+        ctx.copy_framebuffer(self._fbo, self._background_fbo)  # colour and depth: no clear (llvmpipe fills are slow)
+        ctx.blend_func = moderngl.ZERO, moderngl.SRC_ALPHA
+        self._shadow_tex.use(0)
+        vaos["overlay"].render(moderngl.TRIANGLE_STRIP)
+        if ring:
+            ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
+            vaos["ring"].render(moderngl.TRIANGLE_STRIP)
+        ctx.blend_func = moderngl.DEFAULT_BLENDING
+        ctx.disable(moderngl.BLEND)
+
+        ctx.enable(moderngl.DEPTH_TEST)
+        vaos["sphere"].render(moderngl.TRIANGLE_STRIP, instances=self._counts["spheres"])
+        ctx.enable(moderngl.CULL_FACE)
+        ctx.front_face = "cw"  # the row flip mirrors the winding
+        vaos["bone"].render(instances=self._counts["bones"])
+        ctx.front_face = "ccw"
 
     def close(self) -> None:
         """Free this renderer's GL objects (the shared context stays for the next renderer)."""

@@ -169,7 +169,7 @@ class Scene:
     floor_center: np.ndarray  # (2,) x, z
     floor_half: float  # half side of the square floor, metres
     fog: tuple[float, float]  # floor fades to the background between these distances from floor_center
-    shadow_rect: tuple[float, float, float, float]  # x_min, z_min, x_max, z_max covered by shadows
+    shadow_rects: np.ndarray  # (T, 4) x_min, z_min, x_max, z_max of the floor each frame's shadows fall on
     touching: np.ndarray  # (T, P, 22) bool: joints within TOUCH_M of a joint of the other person
 
     @property
@@ -241,6 +241,12 @@ def shadow_points(points: np.ndarray) -> np.ndarray:
     return points[..., [0, 2]] - drop * LIGHT_DIR[[0, 2]]
 
 
+def shadow_reach(height: np.ndarray) -> np.ndarray:
+    """How far (metres) the soft shadow of a joint at ``height`` reaches past its dropped centre: the
+    shadow shader's fade-out radius for the largest sphere (the head), plus a margin."""
+    return 1.5 * JOINT_RADII.max() + 0.03 + 0.05 * np.clip(height, 0, None) + 0.01
+
+
 def build_scene(joints: np.ndarray, size: tuple[int, int] = DEFAULT_SIZE, mixed_person: int | None = None) -> Scene:
     """Frame a clip of joints (T, P, 22, 3) for rendering at ``size`` (width, height)."""
     num_people = joints.shape[1]
@@ -253,12 +259,12 @@ def build_scene(joints: np.ndarray, size: tuple[int, int] = DEFAULT_SIZE, mixed_
     lo, hi = xz.min(0), xz.max(0)
     extent = float(np.max(hi - lo))
     centre = camera.target[[0, 2]]
-    shade = shadow_points(joints.reshape(-1, 3))
-    pad = RING_RADIUS + RING_WIDTH + 0.05  # room for the blobs' soft edges and the ring
-    rect = (*(np.minimum(lo, shade.min(0)) - pad), *(np.maximum(hi, shade.max(0)) + pad))
+    shade = shadow_points(joints).reshape(len(joints), -1, 2)
+    pad = shadow_reach(joints.reshape(len(joints), -1, 3)[..., 1].max(1))[:, None]
+    rects = np.concatenate((shade.min(1) - pad, shade.max(1) + pad), -1)
     reach = float(np.linalg.norm(camera.eye[[0, 2]] - centre))
     return Scene(
         joints=joints, size=size, camera=camera, colors=PERSON_COLORS[:num_people], mixed_person=mixed_person,
         floor_center=centre, floor_half=3 * reach + extent, fog=(0.9 * reach + extent / 2, 2.2 * reach + extent),
-        shadow_rect=tuple(float(v) for v in rect), touching=touching_joints(joints),
+        shadow_rects=rects.astype(np.float32), touching=touching_joints(joints),
     )

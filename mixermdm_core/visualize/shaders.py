@@ -1,12 +1,24 @@
 """GLSL 3.30 sources of the OpenGL renderer's programs.
 
-- body: Lambert plus a sky/ground ambient, darkened near the floor; spheres and bone cylinders are instanced
-  unit meshes placed in the vertex shader.
+- body: Lambert plus a sky/ground ambient, darkened near the floor. Bone cylinders are an instanced unit mesh
+  placed in the vertex shader; spheres are impostors: one camera-facing quad each, on which the fragment
+  shader intersects the view ray with the sphere for its normal and depth (exact and round at any size, two
+  triangles where a mesh sphere costs eighty: llvmpipe pays per triangle).
 - shadow: a soft capsule blob per bone (and a disc per joint) dropped along the light onto a top-down floor
   texture; blending with MAX keeps overlapping blobs from darkening twice.
 - floor: grid and fog, drawn once per clip into a background image.
-- overlay: shadows and the highlight ring, composited per frame on the background over the people's area
-  with blend (ONE, SRC_ALPHA): colour = src.rgb + dst.rgb * src.a.
+- shadow overlay: the shadow texture darkens the background, per frame and only over the floor area the
+  shadows fall on, with blend (ZERO, SRC_ALPHA): colour = dst.rgb * (1 - shadow / 2).
+- ring: the highlight ring, on a quad just around it, with blend (ONE, ONE_MINUS_SRC_ALPHA).
+"""
+
+SHADE = """
+vec3 shade(vec3 n, vec3 color, float height, vec3 light) {
+    float lambert = max(dot(n, light), 0.0);
+    vec3 ambient = mix(vec3(0.42, 0.40, 0.38), vec3(0.62, 0.64, 0.68), 0.5 + 0.5 * n.y);
+    float occlusion = mix(0.7, 1.0, clamp(height / 0.3, 0.0, 1.0));
+    return color * (ambient + 0.62 * lambert) * occlusion;
+}
 """
 
 BODY_FS = """
@@ -16,31 +28,61 @@ in vec3 v_normal;
 in vec3 v_color;
 in float v_height;
 out vec4 f_color;
+""" + SHADE + """
 void main() {
-    vec3 n = normalize(v_normal);
-    float lambert = max(dot(n, u_light), 0.0);
-    vec3 ambient = mix(vec3(0.42, 0.40, 0.38), vec3(0.62, 0.64, 0.68), 0.5 + 0.5 * n.y);
-    float occlusion = mix(0.7, 1.0, clamp(v_height / 0.3, 0.0, 1.0));
-    f_color = vec4(v_color * (ambient + 0.62 * lambert) * occlusion, 1.0);
+    f_color = vec4(shade(normalize(v_normal), v_color, v_height, u_light), 1.0);
 }
 """
 
 SPHERE_VS = """
 #version 330
 uniform mat4 u_vp;
-in vec3 in_pos;
+uniform vec3 u_eye;
+in vec2 in_corner;
 in vec3 i_center;
 in float i_radius;
 in vec3 i_color;
-out vec3 v_normal;
-out vec3 v_color;
-out float v_height;
+out vec3 v_world;
+flat out vec3 v_center;
+flat out float v_radius;
+flat out vec3 v_color;
 void main() {
-    vec3 world = i_center + in_pos * i_radius;
-    v_normal = in_pos;
+    vec3 to_eye = u_eye - i_center;
+    float dist = length(to_eye);
+    vec3 back = to_eye / dist;
+    vec3 right = normalize(cross(abs(back.y) < 0.99 ? vec3(0.0, 1.0, 0.0) : vec3(1.0, 0.0, 0.0), back));
+    vec3 up = cross(back, right);
+    // the cone from the eye that touches the sphere cuts the quad's plane at this half width
+    float half_width = i_radius * dist / sqrt(max(dist * dist - i_radius * i_radius, 1e-8)) * 1.02;
+    v_world = i_center + (right * in_corner.x + up * in_corner.y) * half_width;
+    v_center = i_center;
+    v_radius = i_radius;
     v_color = i_color;
-    v_height = world.y;
-    gl_Position = u_vp * vec4(world, 1.0);
+    gl_Position = u_vp * vec4(v_world, 1.0);
+}
+"""
+
+SPHERE_FS = """
+#version 330
+uniform mat4 u_vp;
+uniform vec3 u_eye;
+uniform vec3 u_light;
+in vec3 v_world;
+flat in vec3 v_center;
+flat in float v_radius;
+flat in vec3 v_color;
+out vec4 f_color;
+""" + SHADE + """
+void main() {
+    vec3 ray = normalize(v_world - u_eye);
+    vec3 from_center = u_eye - v_center;
+    float b = dot(from_center, ray);
+    float h = b * b - dot(from_center, from_center) + v_radius * v_radius;
+    if (h < 0.0) discard;
+    vec3 hit = u_eye + (-b - sqrt(h)) * ray;
+    vec4 clip = u_vp * vec4(hit, 1.0);
+    gl_FragDepth = 0.5 * clip.z / clip.w + 0.5;
+    f_color = vec4(shade((hit - v_center) / v_radius, v_color, hit.y, u_light), 1.0);
 }
 """
 
@@ -146,22 +188,30 @@ void main() {
 }
 """
 
-OVERLAY_FS = """
+SHADOW_OVERLAY_FS = """
 #version 330
 uniform sampler2D u_shadow;
 uniform vec4 u_rect;
-uniform vec4 u_ring;  // x, z, radius, on (0 or 1)
+in vec2 v_xz;
+out vec4 f_color;
+void main() {
+    f_color = vec4(0.0, 0.0, 0.0, 1.0 - 0.5 * texture(u_shadow, (v_xz - u_rect.xy) * u_rect.zw).r);
+}
+"""
+
+RING_FS = """
+#version 330
+uniform vec3 u_ring;  // x, z, radius
 uniform vec3 u_highlight;
 uniform float u_ring_width;
 in vec2 v_xz;
 out vec4 f_color;
 void main() {
-    float shadow = 0.5 * texture(u_shadow, (v_xz - u_rect.xy) * u_rect.zw).r;
     float aa = length(fwidth(v_xz));
     float r = length(v_xz - u_ring.xy);
     float band = 1.0 - smoothstep(0.5 * u_ring_width - aa, 0.5 * u_ring_width + aa, abs(r - u_ring.z));
     float fill = 0.22 * (1.0 - smoothstep(u_ring.z - aa, u_ring.z + aa, r));
-    float ring = u_ring.w * max(band, fill);
-    f_color = vec4(u_highlight * ring, (1.0 - shadow) * (1.0 - ring));
+    float ring = max(band, fill);
+    f_color = vec4(u_highlight * ring, ring);
 }
 """
