@@ -9,7 +9,7 @@ import pytest
 from matplotlib.colors import rgb_to_hsv
 
 from mixermdm_core.skeleton import JOINT, rest_joints
-from mixermdm_core.visualize.scene import TRAIL_EVERY
+from mixermdm_core.visualize.scene import TRAIL_EVERY, shadow_points, shadow_reach
 from mixermdm_core.visualize import (
     build_scene, demo_pair, gl_available, open_renderer, render_frames, render_video, save_gif, write_mp4,
 )
@@ -158,3 +158,43 @@ def test_pelvis_trail_dots_appear_on_the_floor_as_the_person_passes() -> None:
     assert (centers[:, :, dots, 1] == 0).all()  # on the floor
     np.testing.assert_allclose(centers[0, 0, dots, 2], walk[::TRAIL_EVERY, 0, 0, 2])  # where the pelvis passed
     assert (radii[0, :, 25:] == 0).all() and (radii[-1, :, dots] > 0).all()  # shown once reached
+
+
+def test_each_frames_shadow_area_holds_every_shadow_blob() -> None:
+    jump = fingertip_pair(0.3, frames=10)
+    jump[:, 1, :, 1] += np.linspace(0, 1.5, 10)[:, None]  # person 2 rises 1.5 m: shadows fall further out
+    jump[:, 0, :, 0] += np.linspace(0, 2, 10)[:, None]  # person 1 walks 2 m along +X
+    scene = build_scene(jump, SIZE)
+    assert scene.shadow_rects.shape == (10, 4)
+    dropped = shadow_points(jump)  # (T, P, 22, 2)
+    reach = shadow_reach(jump[..., 1].max((1, 2)))[:, None]
+    lo, hi = scene.shadow_rects[:, :2], scene.shadow_rects[:, 2:]
+    assert (dropped.min((1, 2)) - reach >= lo - 1e-5).all() and (dropped.max((1, 2)) + reach <= hi + 1e-5).all()
+    width = hi[:, 0] - lo[:, 0]
+    assert width[-1] > width[0] + 1.5  # the area follows the people frame by frame, not the whole clip at once
+
+
+def test_renderers_sharing_the_context_keep_their_own_camera() -> None:
+    gl_or_skip()
+    near, far = fingertip_pair(0.3), fingertip_pair(0.3) * np.array([3.0, 1.0, 3.0], np.float32)
+    with open_renderer(build_scene(near, SIZE, mixed_person=0), "gl") as a, \
+            open_renderer(build_scene(far, SIZE), "gl") as b:
+        alone = a.render(0).copy()
+        b.render(0)
+        np.testing.assert_array_equal(a.render(0), alone)
+        assert colour_mask(alone, "ring").sum() > 50 and colour_mask(b.render(0), "ring").sum() == 0
+
+
+def test_write_mp4_reports_what_ffmpeg_says_when_it_cannot_write(pair: np.ndarray, tmp_path) -> None:
+    rgb = render_frames(pair, SIZE, backend="mpl")
+    blocked = tmp_path / "taken.mp4"
+    blocked.mkdir()  # a folder where the file should go
+    with pytest.raises(RuntimeError, match="ffmpeg could not encode"):
+        write_mp4(iter(rgb), blocked, size=SIZE)
+
+    def broken():
+        yield rgb[0]
+        raise KeyError("renderer died")
+
+    with pytest.raises(KeyError, match="renderer died"):
+        write_mp4(broken(), tmp_path / "broken.mp4", size=SIZE)

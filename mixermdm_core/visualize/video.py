@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import queue
+import subprocess
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -70,19 +71,14 @@ def write_mp4(
         raise ValueError(f"frames must be (H, W, 3) RGB or (H, W, 4) RGBA of size {size}, got {first.shape}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    writer = imageio_ffmpeg.write_frames(
-        str(path), size, fps=fps, codec="libx264", pix_fmt_in="rgb24" if first.shape[2] == 3 else "rgba",
-        pix_fmt_out="yuv420p", quality=None,
-        output_params=list(H264_OPTIONS), macro_block_size=2, ffmpeg_log_level="error",
-    )
-    writer.send(None)  # start ffmpeg
+    ffmpeg = _start_ffmpeg(path, size, fps, "rgb24" if shape[2] == 3 else "rgba")
     pending: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=QUEUED_FRAMES)
     failure: list[BaseException] = []
 
     def feed_ffmpeg() -> None:
         try:
             while (frame := pending.get()) is not None:
-                writer.send(frame)
+                ffmpeg.stdin.write(frame)
         except BaseException as error:  # noqa: BLE001 - handed to the rendering thread below
             failure.append(error)
             while pending.get() is not None:  # drain, so the producer never blocks on a dead writer
@@ -96,14 +92,33 @@ def write_mp4(
                 break
             if frame.shape != shape:
                 raise ValueError(f"every frame must be {shape} like the first, got {frame.shape}")
-            pending.put(frame)
+            pending.put(np.ascontiguousarray(frame))
+    except BaseException:
+        ffmpeg.kill()
+        raise
     finally:
         pending.put(None)
         feeder.join()
-        writer.close()
+        _, log = ffmpeg.communicate()
+    if ffmpeg.returncode != 0:
+        raise RuntimeError(f"ffmpeg could not encode {path} (exit {ffmpeg.returncode}): {log.decode(errors='replace')}")
     if failure:
         raise failure[0]
     return path
+
+
+def _start_ffmpeg(path: Path, size: tuple[int, int], fps: int, pix_fmt: str) -> subprocess.Popen:
+    """An ffmpeg process that reads raw ``pix_fmt`` frames from its stdin and writes an H.264 mp4. Started
+    without a ``preexec_fn`` (its own session instead, so Ctrl+C in a terminal does not cut a video short), which
+    lets Python spawn it with vfork: a plain fork copies the page tables of the whole process (a GB with the
+    networks loaded), tens of milliseconds a video."""
+    command = [
+        imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", pix_fmt,
+        "-s", f"{size[0]}x{size[1]}", "-r", str(fps), "-i", "-", "-an", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+        *H264_OPTIONS, str(path),
+    ]
+    return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
 
 
 def render_video(
