@@ -9,14 +9,17 @@ the app's default steps, as the app runs them: each strategy sampled, which is w
 then its video rendered, in turn; then the downloads written); then parameter counts and peak memory. The last
 line is machine-readable:
 
-    mixer_overhead=R1 batched4_vs_one=R2 render_vs_realtime=R3 app_first_vs_alone=R4 app_all_vs_alone=R5
+    mixer_overhead=R1 batched4_vs_one=R2 render_vs_realtime=R3 app_first_vs_alone=R4 app_all_vs_alone=R5 mixer_in_run=R6
 
 R1 = time(ST mixer) / time(two models without mixer); R2 = time(4 strategies batched) / time(one strategy);
 R3 = render time / clip duration (below 0.2 means at least 5x faster than real time); R4, R5 = time to the
 app's first result (its 3D view, after sampling) and to all its videos and downloads, over time(interaction
 model alone at --steps), measured in the same run. Rows whose ratios are compared run round-robin (the model
 alone, the blend and each strategy; the model alone again beside each app run), best of --repeats each, so a
-slow spell of a shared machine does not tilt a ratio.
+slow spell of a shared machine does not tilt a ratio. R6 = the same overhead as R1 from inside the ST rows: their
+time over their time less the seconds spent in the Mixer's own calls. It needs no second row, so it holds where
+rows of equal work scatter (on a shared 2-core VM, DualMDM and the blend, which do the same work, differ by up to
+10 %).
 """
 from __future__ import annotations
 
@@ -49,6 +52,22 @@ def _timed_together(fns: dict, repeats: int) -> dict[str, float]:
             fn()
             best[name] = min(best[name], time.perf_counter() - t0)
     return best
+
+
+class _CallTimer:
+    """Stands in for a network: forwards calls and attributes to it and adds up the seconds its calls take."""
+
+    def __init__(self, inner):
+        self.inner, self.seconds = inner, 0.0
+
+    def __call__(self, *args, **kwargs):
+        t0 = time.perf_counter()
+        out = self.inner(*args, **kwargs)
+        self.seconds += time.perf_counter() - t0
+        return out
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
 
 
 def _params(module: torch.nn.Module) -> int:
@@ -85,7 +104,21 @@ def main(argv: list[str] | None = None) -> int:
     names = [n for n in ("g", "t", "s", "st") if n.upper() in pipe.mixers] + ["dualmdm"]
     fns = {"alone": lambda: alone(texts[0], texts[1:], **run)}
     fns.update({name: (lambda name=name: pipe(texts[0], texts[1:], [name], **run)) for name in ["blend:0.5", *names]})
+    key = "st" if "st" in names else names[0]  # the strategy whose overhead R1 and R6 report
+    timer, ref_seconds = _CallTimer(pipe.mixers.get(key.upper())), [0.0]
+
+    def ref_timed() -> None:
+        t0 = time.perf_counter()
+        pipe(texts[0], texts[1:], [key], **run)
+        ref_seconds[0] += time.perf_counter() - t0
+
+    fns[key] = ref_timed
+    if timer.inner is not None:
+        pipe.mixers[key.upper()] = timer
     one = _timed_together(fns, args.repeats)
+    if timer.inner is not None:
+        pipe.mixers[key.upper()] = timer.inner
+    in_run = ref_seconds[0] / (ref_seconds[0] - timer.seconds)
     base = one["blend:0.5"]
     rows.append(("interaction model alone", one["alone"]))
     rows.append(("two models, no mixer (blend:0.5)", base))
@@ -131,10 +164,11 @@ def main(argv: list[str] | None = None) -> int:
                                     *[(f"mixer_{k.lower()}", v) for k, v in pipe.mixers.items()]]))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (resident, whole process): {peak_mb:.0f} MB")
-    ref = one.get("st", one[names[0]])
+    ref = one[key]
     frames = frames_for(args.seconds)
     print(f"mixer_overhead={ref / base:.3f} batched4_vs_one={batched / ref:.3f} render_vs_realtime={render / (frames / 30):.3f} "
-          f"app_first_vs_alone={best[0] / alone_near_app:.3f} app_all_vs_alone={best[2] / alone_near_app:.3f}")
+          f"app_first_vs_alone={best[0] / alone_near_app:.3f} app_all_vs_alone={best[2] / alone_near_app:.3f} "
+          f"mixer_in_run={in_run:.3f}")
     return 0
 
 
