@@ -1,6 +1,7 @@
-"""Unit meshes the skeleton is drawn with (shared by the OpenGL renderer and the GLB exporter).
+"""Unit meshes the skeleton is drawn with: the bone cylinder (the OpenGL renderer and the GLB exporter) and the
+joint sphere (the GLB exporter; the renderer ray-casts its spheres on quads).
 
-They are low-poly on purpose: the software rasteriser's cost follows the triangle count.
+They are low-poly on purpose: the software rasteriser's cost follows the triangle count, and a GLB stays small.
 """
 from __future__ import annotations
 

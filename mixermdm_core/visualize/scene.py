@@ -36,6 +36,7 @@ CHEST_OFFSET = 0.11  # metres in front of the upper spine: a chest marker of the
 TRAIL_EVERY = 3  # frames between the dots of a person's pelvis trail on the floor
 TRAIL_RADIUS = 0.018  # metres; the dots sit on the floor, half sunk, so they read as a faint drawn path
 TRAIL_TINT = 0.45  # the trail is the person's colour mixed this far towards the floor's
+SHADOW_FADE = (1.5, 0.03, 0.05)  # a shadow blob fades out at a * radius + b + c * height (metres) from its bone
 BONES = np.array([(PARENTS[j], j) for j in range(1, NUM_JOINTS)])  # (21, 2) parent, child
 
 
@@ -243,8 +244,9 @@ def shadow_points(points: np.ndarray) -> np.ndarray:
 
 def shadow_reach(height: np.ndarray) -> np.ndarray:
     """How far (metres) the soft shadow of a joint at ``height`` reaches past its dropped centre: the
-    shadow shader's fade-out radius for the largest sphere (the head), plus a margin."""
-    return 1.5 * JOINT_RADII.max() + 0.03 + 0.05 * np.clip(height, 0, None) + 0.01
+    shadow shader's fade-out radius (SHADOW_FADE) for the largest sphere (the head), plus a margin."""
+    a, b, c = SHADOW_FADE
+    return a * JOINT_RADII.max() + b + c * np.clip(height, 0, None) + 0.01
 
 
 def build_scene(joints: np.ndarray, size: tuple[int, int] = DEFAULT_SIZE, mixed_person: int | None = None) -> Scene:

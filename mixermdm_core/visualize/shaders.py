@@ -11,6 +11,7 @@
   shadows fall on, with blend (ZERO, SRC_ALPHA): colour = dst.rgb * (1 - shadow / 2).
 - ring: the highlight ring, on a quad just around it, with blend (ONE, ONE_MINUS_SRC_ALPHA).
 """
+from .scene import SHADOW_FADE
 
 SHADE = """
 vec3 shade(vec3 n, vec3 color, float height, vec3 light) {
@@ -113,6 +114,7 @@ void main() {
 
 SHADOW_VS = """
 #version 330
+""" + "#define FADE vec3(%r, %r, %r)  // scene.SHADOW_FADE: fade-out radius = x * radius + y + z * height\n" % SHADOW_FADE + """\
 uniform vec3 u_light;
 uniform vec4 u_rect;  // x_min, z_min, 1/width, 1/depth of the floor area the shadow texture covers
 in vec2 in_corner;
@@ -129,7 +131,7 @@ void main() {
     v_a = drop(i_a);
     v_b = drop(i_b);
     float height = 0.5 * (max(i_a.y, 0.0) + max(i_b.y, 0.0));
-    v_size = vec2(i_radius * 0.6, i_radius * 1.5 + 0.03 + 0.05 * height);
+    v_size = vec2(i_radius * 0.6, i_radius * FADE.x + FADE.y + FADE.z * height);
     v_strength = clamp(1.0 - height / 2.5, 0.35, 1.0);
     vec2 d = v_b - v_a;
     float half_len = 0.5 * length(d);
