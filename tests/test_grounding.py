@@ -7,7 +7,7 @@ import torch
 
 from mixermdm_core.corpus.generate import make_clip
 from mixermdm_core.evaluation.metrics import floor_penetration, foot_skating
-from mixermdm_core.representation.grounding import LEGS, ground
+from mixermdm_core.representation.grounding import LEGS, MAX_DROP, ground, lock_feet, planted_steps
 from mixermdm_core.representation.limbs import MAX_EXTENSION
 from mixermdm_core.representation.interhuman import CONTACT, POS, VEL, features_to_joints
 from mixermdm_core.skeleton import bone_lengths
@@ -39,28 +39,74 @@ def extension(j: np.ndarray) -> np.ndarray:
     return np.stack([dist(h, a) / (dist(h, k) + dist(k, a)) for h, k, a, _, _ in LEGS], -1)
 
 
-def test_a_clean_walk_hardly_moves(walk):
-    grounded = ground(walk)
-    assert np.abs(joints(grounded) - joints(walk)).max() < 0.05  # metres: toes held back a little at lift-off
-    assert foot_skating(joints(grounded)[:, 0]) <= foot_skating(joints(walk)[:, 0]) + 1e-6
+def leg_joints() -> list[int]:
+    return sorted({j for leg in LEGS for j in leg[1:4]})
+
+
+def assert_only_lowered(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """The joints off the legs (T, 22, 3) moved only down, all by the same amount per frame, at most
+    MAX_DROP; returns that drop (T,)."""
+    others = [j for j in range(22) if j not in leg_joints()]
+    shift = after[:, others] - before[:, others]
+    np.testing.assert_allclose(shift[..., [0, 2]], 0.0, atol=1e-6)
+    drop = -shift[:, 0, 1]
+    np.testing.assert_allclose(shift[..., 1], -drop[:, None].repeat(len(others), 1), atol=1e-6)
+    assert (drop >= -1e-6).all() and (drop <= MAX_DROP + 1e-6).all()
+    return drop
+
+
+def test_a_clean_walk_keeps_its_path(walk):
+    before, grounded = joints(walk)[:, 0], joints(ground(walk))[:, 0]
+    assert_only_lowered(before, grounded)
+    assert np.abs(grounded - before).max() < MAX_DROP + 0.03  # metres: toes held back a little at lift-off
+    assert foot_skating(grounded) <= foot_skating(before) + 1e-6
 
 
 def test_skating_feet_are_pinned_and_bones_keep_their_length(walk):
     slid = skated(walk, 0.5)
-    grounded = joints(ground(slid))[:, 0]
+    before, grounded = joints(slid)[:, 0], joints(ground(slid))[:, 0]
     for _, _, _, toe, col in LEGS:
         planted = (walk[:-1, 0, CONTACT.start + col] > 0.5).numpy()
         inner = planted[1:] & planted[:-1]  # steps inside a planted stretch
         speed = np.linalg.norm(np.diff(grounded[:, toe, [0, 2]], axis=0), axis=-1)[:-1] * 100
-        # cm/frame, against 0.5 before; the few faster steps are pins out of reach of the corpus's straightest leg
-        assert inner.sum() > 20 and np.median(speed[inner]) < 0.01 and speed[inner].mean() < 0.05
-    assert foot_skating(grounded) < foot_skating(joints(slid)[:, 0]) / 2
+        assert inner.sum() > 20 and np.median(speed[inner]) < 0.01 and speed[inner].mean() < 0.05  # cm/frame
+    assert foot_skating(grounded) < foot_skating(before) / 2
     # IK never locks a knee straighter than the corpus's straightest legs, or than it was
-    assert (extension(grounded) <= np.maximum(extension(joints(slid)[:, 0]), MAX_EXTENSION) + 1e-6).all()
-    np.testing.assert_allclose(bone_lengths(grounded), bone_lengths(joints(slid)[:, 0]), atol=1e-5)
-    legs = {j for leg in LEGS for j in leg[1:4]}
-    others = [j for j in range(22) if j not in legs]
-    np.testing.assert_allclose(grounded[:, others], joints(slid)[:, 0, others], atol=1e-6)
+    assert (extension(grounded) <= np.maximum(extension(before), MAX_EXTENSION) + 1e-6).all()
+    np.testing.assert_allclose(bone_lengths(grounded), bone_lengths(before), atol=1e-5)
+    assert_only_lowered(before, grounded)
+
+
+def test_a_pin_out_of_reach_lowers_the_body_and_never_lifts_the_foot(walk):
+    """Sliding 3 cm a frame, a planted toe falls far behind the hip: the body is lowered towards it, and where
+    that is not enough the pin comes towards the hip, but no low toe is raised off the floor."""
+    slid = skated(walk, 3.0)
+    before, grounded = joints(slid)[:, 0], joints(ground(slid))[:, 0]
+    drop = assert_only_lowered(before, grounded)
+    assert drop.max() > 0.01
+    toes = [leg[3] for leg in LEGS]
+    low = before[:, toes, 1] < 0.05
+    assert (grounded[:, toes, 1][low] < 0.05).all()
+    assert foot_skating(grounded) < foot_skating(before) / 2
+    np.testing.assert_allclose(bone_lengths(grounded), bone_lengths(before), atol=1e-5)
+
+
+def test_a_toe_low_for_several_steps_is_planted_however_fast(walk):
+    """The stance rule: a low toe moving faster than the contact rule's speed is planted when it stays low for
+    three steps or more, and left alone when it passes low only briefly."""
+    j = joints(walk)[:, 0].astype(np.float64)
+    toe, col = LEGS[0][3], LEGS[0][4]
+    j[:, toe, 1] = 0.3  # every toe frame high: nothing planted by height
+    no_flags = np.zeros((len(j), 4))
+    for frames, planted in ((slice(20, 24), True), (slice(40, 42), False)):
+        fast = j.copy()
+        fast[frames, toe, 1] = 0.01
+        fast[frames, toe, 0] += 0.05 * np.arange(frames.stop - frames.start)  # 5 cm a frame
+        flags = planted_steps(fast, no_flags)
+        assert flags[frames.start:frames.stop - 1, col].all() == planted
+        assert not flags[frames.start:frames.stop - 1, col].any() or planted
+        moved = lock_feet(fast, flags)[frames, toe, 0]
+        assert (np.ptp(moved) < 0.02) == planted
 
 
 def test_velocities_follow_the_new_positions(walk):

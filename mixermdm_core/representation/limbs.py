@@ -71,8 +71,7 @@ def two_bone_ik_positions(root: np.ndarray, middle: np.ndarray, end: np.ndarray,
     reach = target - root
     dist = np.linalg.norm(reach, axis=-1)
     axis = reach / np.maximum(dist, _EPS)[:, None]
-    longest = np.maximum(MAX_EXTENSION * (upper + lower), np.linalg.norm(end - root, axis=-1))
-    dist = np.clip(dist, np.abs(upper - lower) + 1e-6, np.minimum(longest, upper + lower - 1e-6))
+    dist = np.clip(dist, np.abs(upper - lower) + 1e-6, limb_reach(root, middle, end))
     along = (upper ** 2 - lower ** 2 + dist ** 2) / (2 * dist)
     height = np.sqrt(np.clip(upper ** 2 - along ** 2, 0, None))
     pole = _perpendicular(middle - root, axis)
@@ -80,6 +79,15 @@ def two_bone_ik_positions(root: np.ndarray, middle: np.ndarray, end: np.ndarray,
     pole[straight] = _perpendicular(forward, axis)[straight]
     pole = _normalize(pole)
     return root + axis * along[:, None] + pole * height[:, None], root + axis * dist[:, None]
+
+
+def limb_reach(root: np.ndarray, middle: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """(T,) farthest root-to-end distance ``two_bone_ik_positions`` gives this limb: MAX_EXTENSION of its
+    length, or its own extension where the motion already stretched it further (never the full length)."""
+    upper = np.linalg.norm(middle - root, axis=-1)
+    lower = np.linalg.norm(end - middle, axis=-1)
+    longest = np.maximum(MAX_EXTENSION * (upper + lower), np.linalg.norm(end - root, axis=-1))
+    return np.minimum(longest, upper + lower - 1e-6)
 
 
 def _normalize(v: np.ndarray) -> np.ndarray:
