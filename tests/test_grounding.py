@@ -7,7 +7,7 @@ import torch
 
 from mixermdm_core.corpus.generate import make_clip
 from mixermdm_core.evaluation.metrics import floor_penetration, foot_skating
-from mixermdm_core.representation.grounding import LEGS, MAX_DROP, ground, lock_feet, planted_steps
+from mixermdm_core.representation.grounding import LEGS, MAX_DROP, MAX_PIN_SHIFT, ground, lock_feet, planted_steps
 from mixermdm_core.representation.limbs import MAX_EXTENSION
 from mixermdm_core.representation.interhuman import CONTACT, POS, VEL, features_to_joints
 from mixermdm_core.skeleton import bone_lengths
@@ -79,7 +79,8 @@ def test_skating_feet_are_pinned_and_bones_keep_their_length(walk):
 
 def test_a_pin_out_of_reach_lowers_the_body_and_never_lifts_the_foot(walk):
     """Sliding 3 cm a frame, a planted toe falls far behind the hip: the body is lowered towards it, and where
-    that is not enough the pin comes towards the hip, but no low toe is raised off the floor."""
+    that is not enough the pin comes towards the hip, but no low toe is raised off the floor, and no pin holds
+    a toe further than MAX_PIN_SHIFT from where the motion has it."""
     slid = skated(walk, 3.0)
     before, grounded = joints(slid)[:, 0], joints(ground(slid))[:, 0]
     drop = assert_only_lowered(before, grounded)
@@ -89,6 +90,8 @@ def test_a_pin_out_of_reach_lowers_the_body_and_never_lifts_the_foot(walk):
     assert (grounded[:, toes, 1][low] < 0.05).all()
     assert foot_skating(grounded) < foot_skating(before) / 2
     np.testing.assert_allclose(bone_lengths(grounded), bone_lengths(before), atol=1e-5)
+    shift = np.linalg.norm((grounded - before)[:, toes][..., [0, 2]], axis=-1)
+    assert shift.max() <= MAX_PIN_SHIFT + 1e-6  # a longer drag slides instead of splaying the legs
 
 
 def test_a_toe_low_for_several_steps_is_planted_however_fast(walk):

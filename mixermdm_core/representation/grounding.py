@@ -6,7 +6,9 @@ makes are then closed (``touch.py``); last, each frame is lifted so that no join
 A toe counts as planted on a step where the motion's own contact flag says so, where it is as low and slow
 as the representation's contact rule asks, or where it stays that low for STANCE_STEPS steps in a row
 however fast it moves (a swinging toe passes that low only briefly). The pin is the toe's mean ground
-position over the planted stretch, eased in and out over ``BLEND`` frames on either side. Where a leg
+position over the planted stretch, no further than MAX_PIN_SHIFT from the toe (a foot the network drags
+further slides the rest: holding it would splay the legs), eased in and out over ``BLEND`` frames on either
+side, which fall on the swing, where a foot moves anyway. Where a leg
 cannot reach its pin, the pelvis is lowered (at most MAX_DROP, eased over DROP_EASE frames), as in
 footskate clean-up (Kovar et al. 2002); what is still out of reach moves the pin towards the hip at its
 height, so a foot may slide there but is never lifted off the floor by a stretched leg. Only positions and
@@ -27,7 +29,8 @@ from .touch import close_contacts
 # (hip, knee, ankle, toe, contact column of the toe) for the left and the right leg
 LEGS = tuple((JOINT[f"{s}_hip"], JOINT[f"{s}_knee"], JOINT[f"{s}_ankle"], JOINT[f"{s}_foot"], col)
              for s, col in (("left", 1), ("right", 3)))
-BLEND = 2  # frames over which a pin eases in before and out after a planted stretch
+BLEND = 4  # frames over which a pin eases in before and out after a planted stretch
+MAX_PIN_SHIFT = 0.25  # metres a pin may hold a toe from where the motion has it; a longer drag slides
 CONTACT_FLAG = 0.5  # a generated contact value above this plants the foot
 STANCE_STEPS = 3  # a foot joint below its contact height on this many steps in a row is planted
 MAX_DROP = 0.05  # metres the pelvis may be lowered so that a leg reaches its pin: about a walking pelvis's bob
@@ -134,12 +137,14 @@ def within_reach(root: np.ndarray, reach: np.ndarray, target: np.ndarray) -> np.
 
 
 def pin_offsets(toe: np.ndarray, frames: np.ndarray) -> np.ndarray:
-    """(T, 3) displacement that holds ``toe`` (T, 3) still over each stretch of ``frames``, eased to 0
-    over BLEND frames on both sides."""
+    """(T, 3) displacement that holds ``toe`` (T, 3) still over each stretch of ``frames``, at most
+    MAX_PIN_SHIFT from where the motion has it, eased to 0 over BLEND frames on both sides."""
     held = np.zeros_like(toe)
     for start, end in _stretches(frames):
         held[start:end] = toe[start:end].mean(0) - toe[start:end]
     held[:, 1] = 0.0
+    length = np.linalg.norm(held, axis=-1, keepdims=True)
+    held *= np.minimum(1.0, MAX_PIN_SHIFT / np.maximum(length, 1e-9))
     return ease_offsets(held, frames, BLEND)
 
 
