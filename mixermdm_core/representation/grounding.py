@@ -7,12 +7,12 @@ A toe counts as planted on a step where the motion's own contact flag says so, w
 as the representation's contact rule asks, or where it stays that low for STANCE_STEPS steps in a row
 however fast it moves (a swinging toe passes that low only briefly). The pin is the toe's mean ground
 position over the planted stretch, no further than MAX_PIN_SHIFT from the toe (a foot the network drags
-further slides the rest: holding it would splay the legs), eased in and out over ``BLEND`` frames on either
-side, which fall on the swing, where a foot moves anyway. Where a leg
-cannot reach its pin, the pelvis is lowered (at most MAX_DROP, eased over DROP_EASE frames), as in
-footskate clean-up (Kovar et al. 2002); what is still out of reach moves the pin towards the hip at its
-height, so a foot may slide there but is never lifted off the floor by a stretched leg. Only positions and
-velocities change: the local rotations stay as generated (exporters take only the twist from them).
+further slides the rest: holding it would splay the legs), eased in and out over BLEND frames on either
+side, which fall on the swing, where a foot moves anyway. Where a leg cannot reach its pin, the pelvis is
+lowered (at most MAX_DROP, eased over DROP_EASE frames), as in footskate clean-up (Kovar et al. 2002); what
+is still out of reach moves the pin towards the hip at its height, so a foot may slide there but is never
+lifted off the floor by a stretched leg. Only positions and velocities change: the local rotations stay as
+generated (exporters take only the twist from them).
 """
 from __future__ import annotations
 
@@ -20,8 +20,7 @@ import numpy as np
 import torch
 
 from ..kinematics import facing_direction
-from ..skeleton import JOINT
-from ..skeleton import FOOT_JOINTS
+from ..skeleton import FOOT_JOINTS, JOINT
 from .interhuman import CONTACT, CONTACT_HEIGHTS, FEATURE_DIM, POS, VEL, features_to_joints, foot_contacts
 from .limbs import limb_reach, two_bone_ik_positions
 from .touch import close_contacts
@@ -76,20 +75,20 @@ def planted_steps(joints: np.ndarray, contacts: np.ndarray) -> np.ndarray:
 
 
 def lock_feet(joints: np.ndarray, planted: np.ndarray) -> np.ndarray:
-    """Joints (T, 22, 3), given ``planted`` steps (T-1, 4), with each planted toe held at its mean ground
-    position over its planted stretch; the ankle moves with the toe and the knee is placed by two-bone IK, so
+    """Joints (T, 22, 3), given ``planted`` steps (T-1, 4), with each planted toe held at its pin
+    (``pin_offsets``); the ankle moves with the toe and the knee is placed by two-bone IK, so
     bone lengths do not change. Where a pin is out of the leg's reach the whole body is lowered first
     (``pelvis_drop``) and the rest of the gap is closed horizontally (``within_reach``)."""
     T = len(joints)
     offsets = []
-    for hip, knee, ankle, toe, col in LEGS:
+    for *_, toe, col in LEGS:
         frames = np.zeros(T, bool)  # both ends of a planted step
         frames[:-1] |= planted[:, col]
         frames[1:] |= planted[:, col]
         offsets.append(pin_offsets(joints[:, toe], frames))
     if not any(offset.any() for offset in offsets):
         return joints.copy()
-    targets = [joints[:, ankle] + offset for (_, _, ankle, _, _), offset in zip(LEGS, offsets)]
+    targets = [joints[:, leg[2]] + offset for leg, offset in zip(LEGS, offsets)]  # the ankles' targets
     drop = pelvis_drop(joints, targets)
     out = joints.copy()
     out[..., 1] -= drop[:, None]
