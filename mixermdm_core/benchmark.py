@@ -105,20 +105,14 @@ def main(argv: list[str] | None = None) -> int:
     fns = {"alone": lambda: alone(texts[0], texts[1:], **run)}
     fns.update({name: (lambda name=name: pipe(texts[0], texts[1:], [name], **run)) for name in ["blend:0.5", *names]})
     key = "st" if "st" in names else names[0]  # the strategy whose overhead R1 and R6 report
-    timer, ref_seconds = _CallTimer(pipe.mixers.get(key.upper())), [0.0]
-
-    def ref_timed() -> None:
-        t0 = time.perf_counter()
-        pipe(texts[0], texts[1:], [key], **run)
-        ref_seconds[0] += time.perf_counter() - t0
-
-    fns[key] = ref_timed
+    timer, ref_run = _CallTimer(pipe.mixers.get(key.upper())), _CallTimer(fns[key])
+    fns[key] = ref_run
     if timer.inner is not None:
         pipe.mixers[key.upper()] = timer
     one = _timed_together(fns, args.repeats)
     if timer.inner is not None:
         pipe.mixers[key.upper()] = timer.inner
-    in_run = ref_seconds[0] / (ref_seconds[0] - timer.seconds)
+    in_run = ref_run.seconds / (ref_run.seconds - timer.seconds)
     base = one["blend:0.5"]
     rows.append(("interaction model alone", one["alone"]))
     rows.append(("two models, no mixer (blend:0.5)", base))
