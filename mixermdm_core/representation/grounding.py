@@ -89,12 +89,13 @@ def lock_feet(joints: np.ndarray, planted: np.ndarray) -> np.ndarray:
     if not any(offset.any() for offset in offsets):
         return joints.copy()
     targets = [joints[:, leg[2]] + offset for leg, offset in zip(LEGS, offsets)]  # the ankles' targets
-    drop = pelvis_drop(joints, targets)
+    reaches = [limb_reach(joints[:, hip], joints[:, knee], joints[:, ankle]) for hip, knee, ankle, _, _ in LEGS]
+    drop = pelvis_drop(joints, targets, reaches)
     out = joints.copy()
-    out[..., 1] -= drop[:, None]
+    out[..., 1] -= drop[:, None]  # lowering the whole body leaves each leg's reach as it was
     forward = facing_direction(joints)
-    for (hip, knee, ankle, toe, _), target, offset in zip(LEGS, targets, offsets):
-        reachable = within_reach(out[:, hip], limb_reach(out[:, hip], out[:, knee], out[:, ankle]), target)
+    for (hip, knee, ankle, toe, _), target, reach, offset in zip(LEGS, targets, reaches, offsets):
+        reachable = within_reach(out[:, hip], reach, target)
         new_knee, new_ankle = two_bone_ik_positions(out[:, hip], out[:, knee], out[:, ankle], reachable, forward)
         moved = offset.any(-1) | (drop > 0)
         out[moved, toe] += new_ankle[moved] - out[moved, ankle]
@@ -102,13 +103,12 @@ def lock_feet(joints: np.ndarray, planted: np.ndarray) -> np.ndarray:
     return out
 
 
-def pelvis_drop(joints: np.ndarray, targets: list[np.ndarray]) -> np.ndarray:
+def pelvis_drop(joints: np.ndarray, targets: list[np.ndarray], reaches: list[np.ndarray]) -> np.ndarray:
     """(T,) how far to lower each frame of ``joints`` (T, 22, 3), at most MAX_DROP, so that every leg's hip
-    comes within its reach of its ankle target (T, 3) in ``targets`` (LEGS order); widened and eased over
-    DROP_EASE frames on either side, never below what a frame needs."""
+    comes within its reach (T,) in ``reaches`` of its ankle target (T, 3) in ``targets`` (both in LEGS order);
+    widened and eased over DROP_EASE frames on either side, never below what a frame needs."""
     need = np.zeros(len(joints))
-    for (hip, knee, ankle, _, _), target in zip(LEGS, targets):
-        reach = limb_reach(joints[:, hip], joints[:, knee], joints[:, ankle])
+    for (hip, _, _, _, _), target, reach in zip(LEGS, targets, reaches):
         gap = target - joints[:, hip]
         across = np.linalg.norm(gap[:, [0, 2]], axis=-1)
         below = -gap[:, 1]  # how far the target lies below the hip
