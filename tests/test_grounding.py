@@ -126,6 +126,24 @@ def test_a_body_below_the_floor_is_lifted_onto_it(walk):
     np.testing.assert_allclose(lifted[..., 1].min(-1), 0.0, atol=1e-6)
 
 
+def test_one_foot_through_the_floor_is_raised_by_its_leg(walk):
+    """A left foot 8 cm into the floor is raised by the left leg's IK, onto the floor; the body is not lifted
+    for it, which would take the right foot off the floor."""
+    _, _, ankle, toe, _ = LEGS[0]
+    right_toe = LEGS[1][3]
+    sunk = walk.clone()
+    for j in (ankle, toe):
+        sunk[..., POS.start + 3 * j + 1] -= 0.08
+    before = joints(sunk)[:, 0]
+    through = before[:, [ankle, toe], 1].min(-1) < 0
+    assert through.sum() > 10 and before[:, [ankle, toe], 1].min() < -0.05
+    after = joints(ground(sunk))[:, 0]
+    assert after[..., 1].min() >= -1e-6
+    np.testing.assert_allclose(after[through][:, [ankle, toe], 1].min(-1), 0.0, atol=1e-6)
+    assert (after[:, right_toe, 1] <= before[:, right_toe, 1] + 1e-6).all()  # the right foot is never lifted
+    np.testing.assert_allclose(bone_lengths(after), bone_lengths(before), atol=1e-5)
+
+
 def test_batches_of_pairs_match_one_by_one(walk):
     apart = walk.clone()
     apart[..., POS.start:POS.stop:3] += 3.0  # three metres away: no contact to close

@@ -11,8 +11,10 @@ further slides the rest: holding it would splay the legs), eased in and out over
 side, which fall on the swing, where a foot moves anyway. Where a leg cannot reach its pin, the pelvis is
 lowered (at most MAX_DROP, eased over DROP_EASE frames), as in footskate clean-up (Kovar et al. 2002); what
 is still out of reach moves the pin towards the hip at its height, so a foot may slide there but is never
-lifted off the floor by a stretched leg. Only positions and velocities change: the local rotations stay as
-generated (exporters take only the twist from them).
+lifted off the floor by a stretched leg. A foot that passes further through the floor than the other is raised
+onto it by its own leg, so that lifting the body out of the floor never takes the other foot off it. Only
+positions and velocities change: the local rotations stay as generated (exporters take only the twist from
+them).
 """
 from __future__ import annotations
 
@@ -77,8 +79,9 @@ def planted_steps(joints: np.ndarray, contacts: np.ndarray) -> np.ndarray:
 def lock_feet(joints: np.ndarray, planted: np.ndarray) -> np.ndarray:
     """Joints (T, 22, 3), given ``planted`` steps (T-1, 4), with each planted toe held at its pin
     (``pin_offsets``); the ankle moves with the toe and the knee is placed by two-bone IK, so
-    bone lengths do not change. Where a pin is out of the leg's reach the whole body is lowered first
-    (``pelvis_drop``) and the rest of the gap is closed horizontally (``within_reach``)."""
+    bone lengths do not change. A foot deeper in the floor than the other is raised to its depth
+    (``foot_raises``). Where a pin is out of the leg's reach the whole body is lowered first (``pelvis_drop``)
+    and the rest of the gap is closed horizontally (``within_reach``)."""
     T = len(joints)
     offsets = []
     for *_, toe, col in LEGS:
@@ -86,6 +89,8 @@ def lock_feet(joints: np.ndarray, planted: np.ndarray) -> np.ndarray:
         frames[:-1] |= planted[:, col]
         frames[1:] |= planted[:, col]
         offsets.append(pin_offsets(joints[:, toe], frames))
+    for offset, raise_ in zip(offsets, foot_raises(joints)):
+        offset[:, 1] = raise_
     if not any(offset.any() for offset in offsets):
         return joints.copy()
     targets = [joints[:, leg[2]] + offset for leg, offset in zip(LEGS, offsets)]  # the ankles' targets
@@ -101,6 +106,16 @@ def lock_feet(joints: np.ndarray, planted: np.ndarray) -> np.ndarray:
         out[moved, toe] += new_ankle[moved] - out[moved, ankle]
         out[moved, knee], out[moved, ankle] = new_knee[moved], new_ankle[moved]
     return out
+
+
+def foot_raises(joints: np.ndarray) -> list[np.ndarray]:
+    """(T,) per leg, in LEGS order: how far to raise that foot so that it is no lower in the floor than the
+    other. A body sunk into the floor is lifted whole afterwards (``lift_above_floor``); a foot that alone
+    passes through the floor is raised by its leg, so that lifting the body for it does not raise the other,
+    planted foot."""
+    sunk = [np.clip(-joints[:, [ankle, toe], 1].min(-1), 0, None) for _, _, ankle, toe, _ in LEGS]
+    common = np.minimum(*sunk)
+    return [depth - common for depth in sunk]
 
 
 def pelvis_drop(joints: np.ndarray, targets: list[np.ndarray], reaches: list[np.ndarray]) -> np.ndarray:
