@@ -4,9 +4,9 @@
     PYTHONPATH=. python scripts/probe_grounding_individual.py [--raw .cache/individual_heldout_raw.pt]
 
 Samples the raw motions once (about 7 minutes on a 2-core CPU) and keeps them in ``--raw``; later runs, or runs on a
-checkout of another grounding, read them from there. Prints foot skating raw and grounded (cm/frame, as the tables),
-the share of low foot-joint frames (below the representation's contact heights) that grounding leaves above them (a
-foot lifted off the floor drops out of the skating metric), and the same per action.
+checkout of another grounding, read them from there. Prints, over all clips and per action, the figures of
+``probe_grounding_rule.figures``: foot skating raw and grounded (cm/frame, as the tables) and the share of low toe
+frames that grounding lifts above the contact height (a foot lifted off the floor drops out of the skating metric).
 """
 import argparse
 from pathlib import Path
@@ -16,11 +16,9 @@ import torch
 
 from mixermdm_core.composition.pipeline import ComposedPipeline, frames_for
 from mixermdm_core.evaluation.generators import generate, held_out
-from mixermdm_core.evaluation.protocol import physical
 from mixermdm_core.representation.grounding import ground
-from mixermdm_core.representation.interhuman import CONTACT_HEIGHTS, features_to_joints
-from mixermdm_core.skeleton import FOOT_JOINTS
 from mixermdm_core.vocabulary import DEFAULT_GUIDANCE, INDIVIDUAL_GUIDANCE_TAPER
+from probe_grounding_rule import figures
 
 
 def sample(path: Path) -> tuple[torch.Tensor, list[str]]:
@@ -38,14 +36,6 @@ def sample(path: Path) -> tuple[torch.Tensor, list[str]]:
     return raw, data.actions
 
 
-def lifted_share(raw: torch.Tensor, grounded: torch.Tensor) -> float:
-    """Share of the raw low foot-joint frames that grounding leaves above the contact height."""
-    feet = list(FOOT_JOINTS)
-    heights = [features_to_joints(m[:, :, 0]).numpy()[..., feet, 1] for m in (raw, grounded)]
-    low = heights[0] < np.asarray(CONTACT_HEIGHTS)
-    return float(((heights[1] > np.asarray(CONTACT_HEIGHTS)) & low).sum() / max(low.sum(), 1))
-
-
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--raw", type=Path, default=Path(".cache/individual_heldout_raw.pt"))
@@ -55,9 +45,8 @@ def main() -> None:
     print(f"{'action':16s}{'clips':>6s}{'raw':>8s}{'grounded':>10s}{'low lifted':>12s}")
     groups = [("all", np.arange(len(actions)))] + [(a, np.flatnonzero(np.array(actions) == a)) for a in sorted(set(actions))]
     for name, rows in groups:
-        r, g = raw[torch.from_numpy(rows)], grounded[torch.from_numpy(rows)]
-        print(f"{name:16s}{len(rows):6d}{physical(r)['foot_skating_cm']:8.3f}{physical(g)['foot_skating_cm']:10.3f}"
-              f"{lifted_share(r, g):12.4f}")
+        raw_skating, grounded_skating, _, lifted, *_ = figures(raw[rows], grounded[rows])
+        print(f"{name:16s}{len(rows):6d}{raw_skating:8.3f}{grounded_skating:10.3f}{lifted:12.4f}")
 
 
 if __name__ == "__main__":
