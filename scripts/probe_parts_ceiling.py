@@ -8,9 +8,9 @@ The prior (``training/text_parts.py``, weight ``text_parts`` in the shipped ST's
 t <= 700, for weight 1 on each body part the person's text moves past a share T of the training clips' range, 0 on
 the rest, and leaves an arm whose hand the interaction model brings to the partner to the discriminators. Here the
 shipped ST runs, and at t <= 700 each part the prior names (T = 0.2, as trained, and 0.1) takes max(ST's weight, 1):
-the Mixer as the prior asks, elsewhere as learned. Validation mixing prompts (never the test ones; ``--seed`` another
-validation-style set), full settings
-(50 steps, 4 s, fp32); detail-transfer figures read from the motion (``evaluation.signatures``), as the tables.
+the Mixer as the prior asks, elsewhere as learned. Validation mixing prompts (never the test ones; ``--seed`` picks
+another validation-style set), full settings (50 steps, 4 s, fp32); detail-transfer figures read from the motion
+(``evaluation.signatures``), as in the tables.
 Results in docs/evaluation.md, "The text-parts prior obeyed, and the individual model's sampler".
 """
 import argparse
