@@ -33,7 +33,8 @@ from mixermdm_core.models.precision import set_threads  # noqa: E402
 from mixermdm_core.representation.interhuman import features_to_joints  # noqa: E402
 from mixermdm_core.training.adversarial import VALIDATION_SEED  # noqa: E402
 from mixermdm_core.training.recipe import load_config  # noqa: E402
-from mixermdm_core.training.text_parts import PART_JOINTS, TextPartsMap, fit_on_training_data, hands_at_partner  # noqa: E402
+from mixermdm_core.training.text_parts import (TextPartsMap, fit_on_training_data, hands_at_partner,  # noqa: E402
+                                               part_weights_per_joint)
 from mixermdm_core.vocabulary import INDIVIDUAL_GUIDANCE_TAPER  # noqa: E402
 
 RECIPE = "configs/mixer_cpu_cache_text_parts_late.toml"  # the shipped ST's last run: its data, threshold and gate
@@ -50,10 +51,7 @@ class PriorObeyed:
         w = weights_per_joint(self.st(inp), inp.x_a.shape[1])
         target = self.parts.whole_parts(inp.person_text.float(), self.threshold)  # (B, 2, parts)
         target = target * ~hands_at_partner(self.denormalize(inp.x_a)) * (inp.t <= self.below)[:, None, None]
-        per_joint = torch.zeros(*target.shape[:2], w.shape[-1])
-        for part, joints in enumerate(PART_JOINTS):
-            per_joint[..., joints] = target[..., part:part + 1]
-        return torch.maximum(w, per_joint[:, None].to(w))
+        return torch.maximum(w, part_weights_per_joint(target)[:, None].to(w))
 
 
 def main() -> None:

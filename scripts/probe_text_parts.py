@@ -29,9 +29,9 @@ from mixermdm_core.corpus import mixing_cases  # noqa: E402
 from mixermdm_core.evaluation import protocol  # noqa: E402
 from mixermdm_core.models.precision import set_threads  # noqa: E402
 from mixermdm_core.models.pretrained import load_evaluator  # noqa: E402
-from mixermdm_core.skeleton import BODY_PARTS, NUM_JOINTS  # noqa: E402
+from mixermdm_core.skeleton import BODY_PARTS  # noqa: E402
 from mixermdm_core.training.recipe import DataConfig  # noqa: E402
-from mixermdm_core.training.text_parts import PART_JOINTS, fit_on_training_data  # noqa: E402
+from mixermdm_core.training.text_parts import fit_on_training_data, part_weights_per_joint  # noqa: E402
 from mixermdm_core.training.adversarial import VALIDATION_SEED  # noqa: E402
 from mixermdm_core.vocabulary import DEFAULT_GUIDANCE, mixed_people  # noqa: E402
 
@@ -47,10 +47,7 @@ class TextParts:
     def part_weights(self, person_text: torch.Tensor) -> torch.Tensor:
         """(..., D) text embeddings -> (..., 22) joint weights."""
         share = self.map.whole_parts(person_text, self.threshold) if self.threshold > 0 else self.map.shares(person_text)
-        w = torch.zeros(*person_text.shape[:-1], NUM_JOINTS, dtype=share.dtype)
-        for k, idx in enumerate(PART_JOINTS):
-            w[..., idx] = share[..., k:k + 1]
-        return w
+        return part_weights_per_joint(share)
 
     def __call__(self, inp) -> torch.Tensor:
         on = (inp.t <= self.below).to(inp.x_a)[:, None, None, None]

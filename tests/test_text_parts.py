@@ -5,7 +5,8 @@ import torch
 
 from mixermdm_core.representation.interhuman import POS, features_to_joints
 from mixermdm_core.skeleton import BODY_PARTS, JOINT
-from mixermdm_core.training.text_parts import TextPartsMap, hands_at_partner, part_means, part_motion, part_target_gap
+from mixermdm_core.training.text_parts import (TextPartsMap, hands_at_partner, part_means, part_motion, part_target_gap,
+                                               part_weights_per_joint)
 
 from conftest import tiny_corpus
 
@@ -66,6 +67,16 @@ def test_part_target_gap_is_zero_on_target_and_grows_off_it():
     assert part_target_gap(padded, target, both, mask) == 0
     with pytest.raises(ValueError, match="per-joint"):
         part_target_gap(w[..., :1], target, both)
+
+
+def test_part_weights_per_joint_gives_each_joint_its_part_and_inverts_part_means():
+    parts = torch.tensor([[[0.1, 0.2, 0.3, 0.4, 0.5], [1.0, 0.0, 1.0, 0.0, 1.0]]])  # (B=1, 2 people, 5 parts)
+    per_joint = part_weights_per_joint(parts)
+    assert per_joint.shape == (1, 2, 22)
+    for k, joints in enumerate(BODY_PARTS.values()):
+        assert torch.all(per_joint[..., list(joints)] == parts[..., k:k + 1])
+    w = per_joint[:, None].expand(1, 6, 2, 22)  # the same weights on 6 frames
+    assert torch.allclose(part_means(w), parts)
 
 
 def test_hands_at_partner_marks_the_arm_that_touches():

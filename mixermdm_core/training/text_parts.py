@@ -83,6 +83,15 @@ def part_means(w: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tenso
     return torch.stack([per_joint[..., idx].mean(-1) for idx in PART_JOINTS], -1)
 
 
+def part_weights_per_joint(parts: torch.Tensor) -> torch.Tensor:
+    """(..., 5) one value per body part -> (..., 22) each joint with its part's value: the inverse of
+    ``part_means`` for weights that are constant over the frames."""
+    out = parts.new_zeros(*parts.shape[:-1], NUM_JOINTS)
+    for part, joints in enumerate(PART_JOINTS):
+        out[..., joints] = parts[..., part:part + 1]
+    return out
+
+
 def hands_at_partner(pair: torch.Tensor, mask: torch.Tensor | None = None, reach: float = 0.15) -> torch.Tensor:
     """(B, 2, 5) True for the arm parts whose wrist comes within ``reach`` metres of any joint of the other person in
     some valid frame of ``pair`` (B, T, 2, 262 raw features): the arms that make a contact in that motion."""
