@@ -174,6 +174,7 @@ def test_mixing_command_line_with_a_cache_gives_the_same_table_when_run_again(tm
     assert tables[0] == tables[1] and tables[0].splitlines()[0].startswith("method,overall_alignment")
     for row in csv.DictReader(io.StringIO(tables[0])):  # sliding also as the pipelines hand motions out
         assert 0 <= float(row["grounded_foot_skating_cm"]) <= float(row["foot_skating_cm"]) + 1e-6
+        assert float(row["foot_skating_cm_ci95"]) >= 0 and float(row["grounded_foot_skating_cm_ci95"]) >= 0
     assert len(list((tmp_path / "cache").glob("*.pt"))) == 3  # one batch of each method
     assert evaluate.main(args + ["--precision", "bf16"]) == 0
     assert len(list((tmp_path / "cache").glob("*.pt"))) == 6  # another precision is sampled, not read back

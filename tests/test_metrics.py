@@ -4,9 +4,9 @@ import pytest
 import torch
 
 from mixermdm_core.evaluation.composition_metrics import adaptability, overall_alignment, weight_spread
-from mixermdm_core.evaluation.metrics import (bone_length_error, diversity, fid, floor_penetration, foot_skating,
-                                              min_hand_distance, mm_dist, multimodality, r_precision, replicate,
-                                              text_groups)
+from mixermdm_core.evaluation.metrics import (bone_length_error, bootstrap_mean, diversity, fid, floor_penetration,
+                                              foot_skating, min_hand_distance, mm_dist, multimodality, r_precision,
+                                              replicate, text_groups)
 from mixermdm_core.skeleton import JOINT, rest_joints
 
 
@@ -69,6 +69,19 @@ def test_replicate_mean_and_interval():
     assert mean == 1.5 and ci == pytest.approx(1.96 * np.std([0, 1, 2, 3]) / 2)
     out = replicate(lambda s: {"a": 1.0, "b": float(s)}, n=2, seed=5)
     assert out["a"] == (1.0, 0.0) and out["b"][0] == 5.5
+
+
+
+def test_bootstrap_mean_interval():
+    assert bootstrap_mean(np.full(50, 0.3)) == (pytest.approx(0.3), 0.0)
+    rng = np.random.default_rng(1)
+    few = np.where(rng.random(200) < 0.03, 2.0, 0.0)  # a few sliding feet among planted ones
+    mean, ci = bootstrap_mean(few)
+    assert mean == pytest.approx(few.mean()) and ci > 1.96 * few.std() / np.sqrt(200) * 0.8
+    assert bootstrap_mean(few) == (mean, ci)  # seeded
+    assert bootstrap_mean(np.tile(few, 16))[1] < ci / 3  # 16x the people: about a quarter of the interval
+    with pytest.raises(ValueError, match="at least one"):
+        bootstrap_mean([])
 
 
 # --- physical figures ---------------------------------------------------------------------------------------

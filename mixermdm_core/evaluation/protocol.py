@@ -23,7 +23,7 @@ from ..representation.grounding import ground
 from ..representation.interhuman import features_to_joints
 from ..vocabulary import mixed_people
 from .composition_metrics import adaptability, individual_alignment, interaction_alignment, overall_alignment, weight_spread
-from .metrics import bone_length_error, floor_penetration, foot_skating, replicate
+from .metrics import bone_length_error, bootstrap_mean, floor_penetration, foot_skating, replicate
 from .signatures import Signatures, amplitude_kept, detail_transfer, shown_per_action
 
 Prompt = tuple[str, str, str]
@@ -121,9 +121,11 @@ def _people(motions: torch.Tensor) -> list[np.ndarray]:
 
 
 def physical(motions: torch.Tensor) -> dict[str, float]:
-    """Foot skating (cm/frame), floor penetration (cm), bone-length error (%) averaged over people."""
+    """Foot skating (cm/frame, with a bootstrap 95 % half-interval over people), floor penetration (cm), bone-length
+    error (%) averaged over people."""
     people = _people(motions)
-    return {"foot_skating_cm": float(np.mean([foot_skating(j) for j in people])),
+    skating, skating_ci = bootstrap_mean([foot_skating(j) for j in people])
+    return {"foot_skating_cm": skating, "foot_skating_cm_ci95": skating_ci,
             "floor_penetration_cm": float(np.mean([floor_penetration(j) for j in people])),
             "bone_length_error_pct": float(np.mean([bone_length_error(j) for j in people]))}
 
@@ -132,7 +134,7 @@ def score(gen: Generated, eval_inter: TextMotionEvaluator, eval_indiv: TextMotio
           person_emb: torch.Tensor, replications: int, cases: Sequence[MixingCase] | None = None,
           signatures: Signatures | None = None) -> dict[str, float]:
     """Alignment (mean and 95 % CI over random R-precision pools), adaptability, weight spread, physics (foot
-    skating also after grounding, as the pipelines hand motions out), and, given the prompts' ``cases``, detail
+    skating also after grounding, as the pipelines hand motions out, each with a bootstrap CI over people), and, given the prompts' ``cases``, detail
     transfer read from the motion's kinematics (``evaluation.signatures``)."""
     motions, weights = gen.stacked()
 
@@ -149,7 +151,8 @@ def score(gen: Generated, eval_inter: TextMotionEvaluator, eval_indiv: TextMotio
     row.update({f"w_std_{k}": v for k, v in weight_spread(weights, people=mixed).items()})
     row["w_mean"] = float(weights.mean(axis=(1, 2, 4))[mixed].mean())
     row.update(physical(motions))
-    row["grounded_foot_skating_cm"] = float(np.mean([foot_skating(j) for j in _people(ground(motions))]))
+    row["grounded_foot_skating_cm"], row["grounded_foot_skating_cm_ci95"] = bootstrap_mean(
+        [foot_skating(j) for j in _people(ground(motions))])
     if cases is not None:
         joints = features_to_joints(motions).numpy()
         signatures = signatures or Signatures.load()

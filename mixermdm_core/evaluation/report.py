@@ -13,7 +13,8 @@ COLUMNS = ["method", "overall_alignment", "interaction_alignment", "individual_a
            "action_shown", "amplitude_kept", "interaction_kept", "detail_and_interaction", "contact",
            "overall_alignment_ci95", "interaction_alignment_ci95", "individual_alignment_ci95",
            "w_mean", "w_std_steps", "w_std_frames", "w_std_joints",
-           "foot_skating_cm", "grounded_foot_skating_cm", "floor_penetration_cm", "bone_length_error_pct"]
+           "foot_skating_cm", "grounded_foot_skating_cm", "foot_skating_cm_ci95", "grounded_foot_skating_cm_ci95",
+           "floor_penetration_cm", "bone_length_error_pct"]
 MODEL_COLUMNS = ["model", "top1", "top2", "top3", "top3_ci95", "top3_of_real", "fid", "mm_dist", "diversity",
                  "multimodality", "foot_skating_cm", "floor_penetration_cm", "raw_foot_skating_cm",
                  "raw_floor_penetration_cm", "bone_length_error_pct",
@@ -72,14 +73,15 @@ def action_table(rows: list[dict]) -> str:
 
 def markdown_table(rows: list[dict]) -> str:
     head = ("| method | overall alignment | interaction alignment | individual alignment | adaptability | action shown "
-            "| amplitude kept | interaction kept | both | contact | foot skating raw / grounded (cm/frame) |")
+            "| amplitude kept | interaction kept | both | contact | foot skating raw / grounded ± 95 % (cm/frame) |")
     lines = [head, "|---" * 11 + "|"]
     for r in rows:
         lines.append(f"| {r['method']} | {r['overall_alignment']:.3f} ± {r['overall_alignment_ci95']:.3f} | "
                      f"{r['interaction_alignment']:.3f} | {r['individual_alignment']:.3f} | {r['adaptability']:.4f} | "
                      f"{r['action_shown']:.2f} | {r.get('amplitude_kept', float('nan')):.2f} | "
                      f"{r['interaction_kept']:.2f} | {r['detail_and_interaction']:.2f} | {r['contact']:.2f} | "
-                     f"{r['foot_skating_cm']:.2f} / {r['grounded_foot_skating_cm']:.3f} |")
+                     f"{r['foot_skating_cm']:.2f} / {r['grounded_foot_skating_cm']:.3f} ± "
+                     f"{r.get('grounded_foot_skating_cm_ci95', float('nan')):.3f} |")
     return "\n".join(lines)
 
 
