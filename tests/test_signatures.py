@@ -9,7 +9,7 @@ from mixermdm_core.corpus.generate import make_clip
 from mixermdm_core.evaluation.report import action_table
 from mixermdm_core.evaluation.signatures import (
     FEATURES, Signatures, amplitude_kept, detail_transfer, facing_share, interaction_figures, makes_contact,
-    pelvis_distance, penetration, shown_per_action, trunk_gap, youden_threshold,
+    pelvis_distance, penetration, shown_per_action, transfer_per_person, trunk_gap, youden_threshold,
 )
 from mixermdm_core.rotations import yaw_matrix
 from mixermdm_core.skeleton import JOINT, rest_joints
@@ -89,6 +89,9 @@ def test_detail_transfer_counts_only_asked_people(shipped):
     assert none["people"] == 0 and np.isnan(none["action_shown"])
     asked = [(None, "sit_down"), (None, "sit_down"), (None, "limp")]
     assert shown_per_action(np.stack([pair, sat, pair]), asked, shipped) == {"sit_down": (1, 2)}
+    per = transfer_per_person(np.stack([pair, sat, pair]), ["handshake"] * 3, asked, shipped)
+    assert per["detail_and_interaction"].tolist() == [False, True]  # in prompt order, the limp not judged
+    assert per["contact"].size == 3
 
 
 def test_the_per_action_table_has_a_line_per_action_and_a_column_per_method():

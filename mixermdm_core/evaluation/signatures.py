@@ -231,28 +231,33 @@ def calibrate(clips_per_kind: int = 40, frames: int = 120, seed: int = 0) -> Sig
     return Signatures(actions, interactions)
 
 
-def detail_transfer(pairs: np.ndarray, kinds: list[str], actions: list[tuple[str | None, str | None]],
-                    signatures: Signatures) -> dict[str, float]:
-    """Shares over mixed people (N pairs (N, T, 2, 22, 3), each with its interaction kind and the actions asked of
-    its two people) whose asked action has a reliable rule: ``action_shown`` (the person shows it),
-    ``interaction_kept`` (the pair keeps its kind's spacing and facing) and ``detail_and_interaction`` (both);
-    ``contact`` is the share of contact-kind pairs that make their contact, ``people`` how many were judged."""
-    shown, kept, both, contact = [], [], [], []
+def transfer_per_person(pairs: np.ndarray, kinds: list[str], actions: list[tuple[str | None, str | None]],
+                        signatures: Signatures) -> dict[str, np.ndarray]:
+    """Per mixed person whose asked action has a reliable rule (N pairs (N, T, 2, 22, 3), each with its interaction
+    kind and the actions asked of its two people), in prompt order: ``action_shown`` (the person shows it),
+    ``interaction_kept`` (the pair keeps its kind's spacing and facing) and ``detail_and_interaction`` (both); and
+    per contact-kind pair, ``contact`` (the pair makes its contact). Booleans, for paired comparisons."""
+    shown, kept, contact = [], [], []
     for pair, kind, asked in zip(pairs, kinds, actions):
         keeps = signatures.keeps(pair, kind)
         touch = makes_contact(pair, kind)
         if touch is not None:
             contact.append(touch)
         for k, action in enumerate(asked):
-            if action is None or not signatures.reliable(action):
-                continue
-            shows = signatures.shows(pair[:, k], action)
-            shown.append(shows)
-            kept.append(keeps)
-            both.append(shows and keeps)
-    mean = lambda xs: float(np.mean(xs)) if xs else float("nan")  # noqa: E731
-    return {"action_shown": mean(shown), "interaction_kept": mean(kept), "detail_and_interaction": mean(both),
-            "contact": mean(contact), "people": len(shown)}
+            if action is not None and signatures.reliable(action):
+                shown.append(signatures.shows(pair[:, k], action))
+                kept.append(keeps)
+    shown, kept = np.array(shown, dtype=bool), np.array(kept, dtype=bool)
+    return {"action_shown": shown, "interaction_kept": kept, "detail_and_interaction": shown & kept,
+            "contact": np.array(contact, dtype=bool)}
+
+
+def detail_transfer(pairs: np.ndarray, kinds: list[str], actions: list[tuple[str | None, str | None]],
+                    signatures: Signatures) -> dict[str, float]:
+    """The shares of ``transfer_per_person`` (nan where nobody was judged), and ``people``, how many were judged."""
+    per = transfer_per_person(pairs, kinds, actions, signatures)
+    out = {key: float(v.mean()) if v.size else float("nan") for key, v in per.items()}
+    return {**out, "people": int(per["action_shown"].size)}
 
 
 def shown_per_action(pairs: np.ndarray, actions: list[tuple[str | None, str | None]],
