@@ -6,9 +6,9 @@ Reads the batches a full-settings ``evaluate --cache CACHE`` run kept (it never 
 error). For ``--against`` (a method of the first folder; ``st`` is the first folder's ST) and each folder's ST it
 prints foot skating raw and grounded (as the pipelines hand motions out) with the median and the largest person,
 and the detail-transfer shares (action shown, interaction kept, both, contact); each as a mean with its bootstrap
-95 % interval and the mean per-person difference from the first row (``--against``) with its interval. Paired, the differences
-are far tighter than the two intervals suggest; grounded skating is 0 for most people and a few sliding feet make
-its mean.
+95 % interval and the mean per-person difference from the first row (``--against``) with its interval. Paired,
+the differences are far tighter than the two intervals suggest; grounded skating is 0 for most people and a few
+sliding feet make its mean.
 """
 import argparse
 import sys

@@ -134,8 +134,8 @@ def score(gen: Generated, eval_inter: TextMotionEvaluator, eval_indiv: TextMotio
           person_emb: torch.Tensor, replications: int, cases: Sequence[MixingCase] | None = None,
           signatures: Signatures | None = None) -> dict[str, float]:
     """Alignment (mean and 95 % CI over random R-precision pools), adaptability, weight spread, physics (foot
-    skating also after grounding, as the pipelines hand motions out, each with a bootstrap CI over people), and, given the prompts' ``cases``, detail
-    transfer read from the motion's kinematics (``evaluation.signatures``)."""
+    skating also after grounding, as the pipelines hand motions out, each with a bootstrap CI over people), and,
+    given the prompts' ``cases``, detail transfer read from the motion's kinematics (``evaluation.signatures``)."""
     motions, weights = gen.stacked()
 
     def once(seed: int) -> dict[str, float]:
