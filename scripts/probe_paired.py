@@ -35,7 +35,6 @@ def cached_figures(folder: Path, cache_dir: Path, methods: list[str]) -> dict[st
     over every person, the detail-transfer booleans over the judged ones."""
     s, guidance = SETTINGS["full"], tuple(DEFAULT_GUIDANCE)
     pipe = ComposedPipeline.from_pretrained(folder, "cpu")
-    pipe.pair.individual_taper = INDIVIDUAL_GUIDANCE_TAPER
     anchoring = pipe.pair.anchors.strength if pipe.pair.anchors else 0.0
     cache = protocol.BatchCache(cache_dir, _files_tag(folder, None, "fp32", anchoring, 0.0, guidance,
                                                       list(INDIVIDUAL_GUIDANCE_TAPER), pipe.pair.velocity_readout))

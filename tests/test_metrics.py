@@ -71,7 +71,6 @@ def test_replicate_mean_and_interval():
     assert out["a"] == (1.0, 0.0) and out["b"][0] == 5.5
 
 
-
 def test_bootstrap_mean_interval():
     assert bootstrap_mean(np.full(50, 0.3)) == (pytest.approx(0.3), 0.0)
     rng = np.random.default_rng(1)

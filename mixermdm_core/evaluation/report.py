@@ -81,7 +81,7 @@ def markdown_table(rows: list[dict]) -> str:
                      f"{r['action_shown']:.2f} | {r.get('amplitude_kept', float('nan')):.2f} | "
                      f"{r['interaction_kept']:.2f} | {r['detail_and_interaction']:.2f} | {r['contact']:.2f} | "
                      f"{r['foot_skating_cm']:.2f} / {r['grounded_foot_skating_cm']:.3f} ± "
-                     f"{r.get('grounded_foot_skating_cm_ci95', float('nan')):.3f} |")
+                     f"{r['grounded_foot_skating_cm_ci95']:.3f} |")
     return "\n".join(lines)
 
 
