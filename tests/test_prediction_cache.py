@@ -346,6 +346,24 @@ def test_planted_feet_prior_measures_only_planted_feet_of_mixed_people_at_low_no
     assert planted_slide(padded, first, low, mask).item() == pytest.approx(1.0, rel=1e-4)
 
 
+
+def test_planted_feet_prior_by_height_reads_the_feet_not_the_contact_channels():
+    """With ``by_height`` a foot joint below its contact height at both ends of a step counts as planted whatever
+    the contact channels say, and a lifted one does not, even where the channels mark it planted."""
+    frames = 6
+    x = torch.zeros(1, frames, 2, 262)
+    pos = x[..., :66].view(1, frames, 2, 22, 3)
+    pos[:, :, :, :, 0] = torch.arange(frames, dtype=torch.float)[None, :, None, None] / 100  # 1 cm/frame, at y = 0
+    mixed, low = torch.tensor([[True, False]]), torch.tensor([100])
+    assert planted_slide(x, mixed, low, None) == 0  # no contact channel set
+    assert planted_slide(x, mixed, low, None, by_height=True).item() == pytest.approx(1.0, rel=1e-4)
+    lifted = x.clone()
+    lifted[..., 1:66:3] = 0.2  # every joint 20 cm up
+    lifted[..., 258:262] = 1.0  # and marked planted
+    assert planted_slide(lifted, mixed, low, None).item() == pytest.approx(1.0, rel=1e-4)
+    assert planted_slide(lifted, mixed, low, None, by_height=True) == 0
+
+
 def test_rollout_cache_holds_the_samplers_own_states(setup, tmp_path):
     """Rollouts: every DDIM step of a prompt is one sample, holding what the two-chain sampler gave the strategy
     at that step (here replayed with a plain DiffusionBlending at the weight and seed the rollout drew)."""

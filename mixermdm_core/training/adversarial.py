@@ -11,7 +11,8 @@ it D^b tells any mix with w < 1 from x_b by that agreement alone, and its gradie
 Discriminators use the hinge loss; the Mixer minimises -D^a(x_m) - D^b(x_m) plus an L1 penalty on
 the gap between the two, so it cannot win by pleasing only one model, and optionally (``smoothness``) a
 temporal prior on T/ST weights: their mean squared change from frame to frame, and (``planted_feet``) a
-physical prior on the mix: a foot the mixed motion marks as planted (its own contact channels) should not move,
+physical prior on the mix: a foot the mixed motion marks as planted (its own contact channels, or with
+``planted_by_height`` a foot joint below its contact height) should not move,
 as the denoisers' foot-contact term asks of real data. Weights that differ between the root and the legs or
 change over the frames slide feet that neither model slides. ``bone_range`` is the same kind of prior on the
 body: each of the mix's bones should stay as long as the two models make it (between their two lengths), where
@@ -60,9 +61,10 @@ from ..evaluation.signatures import Signatures, detail_transfer
 from ..models.discriminator import MotionDiscriminator, PartDiscriminator
 from ..models.io import save_checkpoint
 from ..models.mixer import Mixer
-from ..representation.interhuman import CONTACT, features_to_joints
+from ..representation.interhuman import CONTACT, CONTACT_HEIGHTS, features_to_joints
 from ..representation.readout import velocity_consistent
 from ..representation.relation import REACH_DIM, RELATION_DIM, arm_reach, pair_relation
+from ..skeleton import FOOT_JOINTS
 from ..vocabulary import mixed_people
 from . import datasets
 from .recipe import TrainConfig
@@ -144,13 +146,20 @@ def geometry_frames(t: torch.Tensor, mask: torch.Tensor | None, x: torch.Tensor)
     return frames * (t <= GEOMETRY_MAX_T).to(x)[:, None]
 
 
-def planted_slide(x_m: torch.Tensor, active: torch.Tensor, t: torch.Tensor, mask: torch.Tensor | None
-                  ) -> torch.Tensor:
-    """Mean squared speed (cm/frame)^2 of the mixed people's foot joints over the frame steps where the mix's own
-    contact channels mark the foot planted, in samples noised at most to GEOMETRY_MAX_T (where a prediction has
-    feet to speak of); 0 when no foot is planted. x_m: raw mix (B, T, 2, 262); active: (B, 2) mixed people."""
+def planted_slide(x_m: torch.Tensor, active: torch.Tensor, t: torch.Tensor, mask: torch.Tensor | None,
+                  by_height: bool = False) -> torch.Tensor:
+    """Mean squared speed (cm/frame)^2 of the mixed people's foot joints over the frame steps where the foot is
+    planted, in samples noised at most to GEOMETRY_MAX_T (where a prediction has feet to speak of); 0 when no foot
+    is planted. Planted is what the mix's own contact channels say, or with ``by_height`` a foot joint below its
+    contact height at both ends of the step (a lifted foot the mixed channels call planted is then free, a low
+    foot they leave unplanted is not). x_m: raw mix (B, T, 2, 262); active: (B, 2) mixed people."""
     speed2 = foot_speed2(x_m)  # (B, T - 1, 2, 4)
-    planted = x_m[:, :-1, :, CONTACT].detach() > 0.5
+    if by_height:
+        heights = features_to_joints(x_m.detach())[..., list(FOOT_JOINTS), 1]  # (B, T, 2, 4)
+        low = heights < heights.new_tensor(CONTACT_HEIGHTS)
+        planted = low[:, 1:] & low[:, :-1]
+    else:
+        planted = x_m[:, :-1, :, CONTACT].detach() > 0.5
     frames = torch.ones_like(speed2[..., 0, 0]) if mask is None else (mask[:, 1:] * mask[:, :-1]).to(speed2)
     frames = frames * (t <= GEOMETRY_MAX_T).to(speed2)[:, None]
     where = planted * active[:, None, :, None] * frames[..., None, None]
@@ -245,7 +254,7 @@ def adversarial_step(pair: DenoiserPair, mixer, d_a, d_b, opt_g, opt_d, batch: d
     g_a = weighted_mean(-judge_a(x_m), judged_a)
     g_b = sum(weighted_mean(-judge_b(fake_b, k), people[:, k]) for k in range(2)) / 2
     rough = roughness(w, mask)
-    slide = planted_slide(x_m, active, t, mask) if oc.planted_feet else x_m.new_zeros(())
+    slide = planted_slide(x_m, active, t, mask, oc.planted_by_height) if oc.planted_feet else x_m.new_zeros(())
     stretch = bone_stretch(x_m, x_a, x_b, active, t, mask) if oc.bone_range else x_m.new_zeros(())
     halfway = indecision(w, active) if oc.decisiveness else w.new_zeros(())
     off_parts = w.new_zeros(())

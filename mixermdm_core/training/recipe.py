@@ -79,6 +79,7 @@ class MixerOptimConfig(OptimConfig):
     d_warmup: int = 0  # the first this many steps of a run train only the discriminators (fresh ones need a start)
     smoothness: float = 0.0  # weight of the T/ST weights' mean squared change from frame to frame (a temporal prior)
     planted_feet: float = 0.0  # weight of the mixed people's foot speed (cm/frame)^2 where the mix plants the foot
+    planted_by_height: bool = False  # planted_feet reads planted from the foot's height, not the contact channels
     bone_range: float = 0.0  # weight of the mix's bone lengths outside the two models' lengths (cm^2)
     decisiveness: float = 0.0  # weight of the mean w (1 - w) of the mixed people's weights (0 when each is 0 or 1)
     text_parts: float = 0.0  # weight of the squared gap between each mixed body part's mean weight and 1 where the
