@@ -346,7 +346,6 @@ def test_planted_feet_prior_measures_only_planted_feet_of_mixed_people_at_low_no
     assert planted_slide(padded, first, low, mask).item() == pytest.approx(1.0, rel=1e-4)
 
 
-
 def test_planted_feet_prior_by_height_reads_the_feet_not_the_contact_channels():
     """With ``by_height`` a foot joint below its contact height at both ends of a step counts as planted whatever
     the contact channels say, and a lifted one does not, even where the channels mark it planted."""

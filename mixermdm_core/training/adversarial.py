@@ -12,8 +12,8 @@ Discriminators use the hinge loss; the Mixer minimises -D^a(x_m) - D^b(x_m) plus
 the gap between the two, so it cannot win by pleasing only one model, and optionally (``smoothness``) a
 temporal prior on T/ST weights: their mean squared change from frame to frame, and (``planted_feet``) a
 physical prior on the mix: a foot the mixed motion marks as planted (its own contact channels, or with
-``planted_by_height`` a foot joint below its contact height) should not move,
-as the denoisers' foot-contact term asks of real data. Weights that differ between the root and the legs or
+``planted_by_height`` a foot joint below its contact height) should not move, as the denoisers' foot-contact term
+asks of real data. Weights that differ between the root and the legs or
 change over the frames slide feet that neither model slides. ``bone_range`` is the same kind of prior on the
 body: each of the mix's bones should stay as long as the two models make it (between their two lengths), where
 per-joint weights that differ along a limb would stretch or shrink it. ``decisiveness`` asks each mixed person's
